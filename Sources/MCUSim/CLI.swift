@@ -1,0 +1,2 @@
+import Foundation
+enum MCUSimCLI { static func main(_ args: [String]) -> Int32 { 0 } }

@@ -1,0 +1,2 @@
+import Foundation
+exit(MCUSimCLI.main(Array(CommandLine.arguments.dropFirst())))
