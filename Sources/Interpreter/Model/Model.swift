@@ -18,6 +18,9 @@ public final class Model: @unchecked Sendable {
     public let buffers: [Buffer]
     public let metadata: [Metadata]
     public let signatureDefs: [SignatureDef]
+    /// The file as the device's flash holds it: one 16-byte-aligned copy made at load,
+    /// with stable addresses, from which kernels read weights in place.
+    public let flash: UnsafeRawBufferPointer
 
     public convenience init(contentsOf url: URL) throws {
         let data: Data
@@ -45,7 +48,21 @@ public final class Model: @unchecked Sendable {
             throw ModelError("model has no subgraphs", at: "model.subgraphs")
         }
         subgraphs = try subgraphTables.map { try Subgraph(table: $0) }
+        let image = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        image.copyBytes(from: bytes)
+        flash = UnsafeRawBufferPointer(image)
         try validateReferences()
+    }
+
+    deinit {
+        flash.deallocate()
+    }
+
+    /// Address of a buffer's data in the flash image, or nil when the buffer is empty.
+    public func flashAddress(ofBuffer index: UInt32) -> UnsafeRawPointer? {
+        guard Int(index) < buffers.count, let range = buffers[Int(index)].range, !range.isEmpty,
+              let base = flash.baseAddress else { return nil }
+        return base + range.lowerBound
     }
 
     /// Cross-references (tensor, buffer, opcode indices) checked once so that every

@@ -1,0 +1,130 @@
+import Foundation
+
+// TFLM's fixed-point requantization, with TFLM's semantics (gemmlowp-style double
+// rounding: a saturating rounding doubling high multiply, then a rounding divide by a
+// power of two). TFLM is built without TFLITE_SINGLE_ROUNDING, and the goldens show
+// it: single rounding differs from TFLM on ties (see ../shared/reference/README.md).
+// All arithmetic wraps where C's int32 would, so no input can trap.
+
+public enum QuantizedMath {
+    /// The multiplier (Q31 significand) and shift for a positive real multiplier, as
+    /// TFLite's QuantizeMultiplier: frexp, round half away from zero, renormalise
+    /// 2^31, flush shifts below -31 to zero.
+    public static func quantizeMultiplier(_ real: Double) -> (multiplier: Int32, shift: Int32) {
+        if real == 0 || !real.isFinite { return (0, 0) }
+        let (fraction, exponent) = frexp(real)
+        var shift = exponent
+        var fixed = Int64((fraction * Double(Int64(1) << 31)).rounded(.toNearestOrAwayFromZero))
+        if fixed == Int64(1) << 31 {
+            fixed /= 2
+            shift += 1
+        }
+        if shift < -31 {
+            shift = 0
+            fixed = 0
+        }
+        // A real multiplier of 2^31 or more cannot be represented; TFLM would abort.
+        if shift > 31 { return (Int32.max, 31) }
+        return (Int32(truncatingIfNeeded: fixed), Int32(shift))
+    }
+
+    /// QuantizeMultiplierSmallerThanOneExp: the same, with the shift returned as a
+    /// (non-positive) left shift.
+    public static func quantizeMultiplierSmallerThanOne(_ real: Double) -> (multiplier: Int32, leftShift: Int32) {
+        let (m, s) = quantizeMultiplier(real)
+        return (m, s)
+    }
+
+    @inline(__always)
+    public static func saturatingRoundingDoublingHighMul(_ a: Int32, _ b: Int32) -> Int32 {
+        if a == b && a == Int32.min { return Int32.max }
+        let ab = Int64(a) &* Int64(b)
+        let nudge: Int64 = ab >= 0 ? (1 << 30) : (1 - (1 << 30))
+        // Division truncates toward zero, as C's does.
+        return Int32(truncatingIfNeeded: (ab &+ nudge) / (Int64(1) << 31))
+    }
+
+    @inline(__always)
+    public static func roundingDivideByPOT(_ x: Int32, _ exponent: Int32) -> Int32 {
+        let mask = (Int32(1) << exponent) &- 1
+        let remainder = x & mask
+        let threshold = (mask >> 1) &+ (x < 0 ? 1 : 0)
+        return (x >> exponent) &+ (remainder > threshold ? 1 : 0)
+    }
+
+    /// MultiplyByQuantizedMultiplier for int32 inputs (the int8 kernels' requantization).
+    @inline(__always)
+    public static func multiplyByQuantizedMultiplier(_ x: Int32, _ multiplier: Int32, _ shift: Int32) -> Int32 {
+        let leftShift = shift > 0 ? shift : 0
+        let rightShift = shift > 0 ? 0 : -shift
+        return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x &* (Int32(1) << leftShift), multiplier), rightShift)
+    }
+
+    /// MultiplyByQuantizedMultiplierSmallerThanOneExp (ADD/SUB's input and output scaling).
+    @inline(__always)
+    public static func multiplyByQuantizedMultiplierSmallerThanOneExp(_ x: Int32, _ multiplier: Int32, _ leftShift: Int32) -> Int32 {
+        roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, multiplier), -leftShift)
+    }
+
+    /// MultiplyByQuantizedMultiplierGreaterThanOne.
+    @inline(__always)
+    public static func multiplyByQuantizedMultiplierGreaterThanOne(_ x: Int32, _ multiplier: Int32, _ leftShift: Int32) -> Int32 {
+        saturatingRoundingDoublingHighMul(x &* (Int32(1) << leftShift), multiplier)
+    }
+
+    /// MultiplyByQuantizedMultiplier for int64 inputs (the int16-activation kernels'
+    /// requantization): the multiplier is reduced to 16 bits and applied with a single
+    /// rounding shift.
+    @inline(__always)
+    public static func multiplyByQuantizedMultiplier(_ x: Int64, _ multiplier: Int32, _ shift: Int32) -> Int32 {
+        let reduced: Int64 = multiplier < 0x7FFF_0000 ? Int64((multiplier &+ (1 << 15)) >> 16) : 0x7FFF
+        let totalShift = Int64(15 - shift)
+        let rounded = (x &* reduced) &+ (Int64(1) << (totalShift - 1))
+        return Int32(truncatingIfNeeded: rounded >> totalShift)
+    }
+
+    /// The activation clamp range of a quantized output (CalculateActivationRangeQuantized):
+    /// the fused activation's real bounds quantized with the output's scale and zero
+    /// point, intersected with the type's range.
+    public static func activationRange(_ activation: FusedActivation, scale: Float, zeroPoint: Int32,
+                                       typeMin: Int32, typeMax: Int32) -> (min: Int32, max: Int32) {
+        // zero_point + (int)round(f / scale), in float as TFLite's Quantize helper does.
+        func quantize(_ f: Float) -> Int32 {
+            let tmp = (f / scale).rounded(.toNearestOrAwayFromZero)
+            guard tmp.isFinite, tmp >= -2_147_483_648, tmp < 2_147_483_648 else { return tmp > 0 ? Int32.max : Int32.min }
+            return zeroPoint &+ Int32(tmp)
+        }
+        switch activation {
+        case .relu: return (max(typeMin, quantize(0)), typeMax)
+        case .relu6: return (max(typeMin, quantize(0)), min(typeMax, quantize(6)))
+        case .reluN1To1: return (max(typeMin, quantize(-1)), min(typeMax, quantize(1)))
+        default: return (typeMin, typeMax)
+        }
+    }
+
+    /// Float activation bounds (CalculateActivationRange).
+    public static func activationRange(_ activation: FusedActivation) -> (min: Float, max: Float) {
+        switch activation {
+        case .relu: return (0, .greatestFiniteMagnitude)
+        case .relu6: return (0, 6)
+        case .reluN1To1: return (-1, 1)
+        default: return (-.greatestFiniteMagnitude, .greatestFiniteMagnitude)
+        }
+    }
+}
+
+/// The schema's ActivationFunctionType.
+public enum FusedActivation: Int, Sendable {
+    case none = 0, relu = 1, reluN1To1 = 2, relu6 = 3, tanh = 4, signBit = 5
+
+    public var name: String {
+        switch self {
+        case .none: "NONE"
+        case .relu: "RELU"
+        case .reluN1To1: "RELU_N1_TO_1"
+        case .relu6: "RELU6"
+        case .tanh: "TANH"
+        case .signBit: "SIGN_BIT"
+        }
+    }
+}

@@ -1,0 +1,4 @@
+// Kernels of the Core group, registered by TFLite builtin name.
+extension KernelRegistry {
+    static let coreKernels: [(String, () -> Kernel)] = []
+}

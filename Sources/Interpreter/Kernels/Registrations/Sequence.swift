@@ -1,0 +1,4 @@
+// Kernels of the Sequence group, registered by TFLite builtin name.
+extension KernelRegistry {
+    static let sequenceKernels: [(String, () -> Kernel)] = []
+}

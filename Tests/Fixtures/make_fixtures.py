@@ -1,0 +1,728 @@
+#!/usr/bin/env python3
+"""Regenerate mcusim's test fixtures: tiny .tflite models and TFLM golden outputs.
+
+    python Tests/Fixtures/make_fixtures.py                  # all fixtures -> Tests/Fixtures/models
+    python Tests/Fixtures/make_fixtures.py --out /tmp/fx    # somewhere else (e.g. to diff two runs)
+    python Tests/Fixtures/make_fixtures.py --phase 1        # only the interpreter fixtures
+    python Tests/Fixtures/make_fixtures.py --list           # names only
+
+Each fixture is a Keras model with seeded random weights (non-zero biases),
+converted by the TensorFlow Lite converter to int8 (full integer), float32 or
+int16x8, and run once by the TensorFlow Lite for Microcontrollers interpreter
+(`tflite_micro` wheel: reference kernels, no CMSIS-NN). TFLM is the oracle; the
+desktop TFLite/LiteRT interpreter is never used because it rounds differently.
+
+Determinism: every random source is seeded from the fixture's base name, TF op
+determinism is on and TF runs on one thread, so a rerun with the same package
+versions writes byte-identical files.
+
+The TFLM step runs in a child process of this same script (`--tflm-worker`),
+which imports only numpy and tflite_micro: TFLM aborts the process on some bad
+models, and keeping it apart from TensorFlow avoids mixing two TFLite runtimes.
+"""
+import os
+
+# Before TensorFlow loads: Keras 2 (tf_keras), quiet logs, no GPU, deterministic ops.
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["TF_DETERMINISTIC_OPS"] = "1"
+os.environ["CUDA_VISIBLE_DEVICES"] = ""
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import zlib  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+ARENA_BYTES = 8 * 1024 * 1024  # a multiple of 16, so tail alignment padding is stable
+REPRESENTATIVE_SAMPLES = 64
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_OUT = os.path.join(HERE, "models")
+
+# Default input rule per dtype; a fixture may narrow it with a real-valued range.
+DEFAULT_RULES = {
+    "int8": "rng.integers(-128, 128)",
+    "int16": "rng.integers(-32768, 32768)",
+    "float32": "rng.uniform(-1, 1)",
+}
+RANGE_RULE_TEXT = (
+    "real_range [lo, hi]: float32 -> rng.uniform(lo, hi); quantized (scale s, zero point z) -> "
+    "rng.integers(max(qmin, ceil(lo/s + z)), min(qmax, floor(hi/s + z)) + 1)")
+
+
+def seed_for(name):
+    """Stable per-name seed (crc32 is stable across Python runs, unlike hash())."""
+    return zlib.crc32(name.encode()) % (2 ** 31)
+
+
+def sha256_hex(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+# =========================================================================== #
+# TFLM side (child process; numpy + tflite_micro only)
+# =========================================================================== #
+
+@contextlib.contextmanager
+def captured_stderr_fd():
+    """TFLM prints through C stdio on fd 2, which sys.stderr redirection misses."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    sink = tempfile.TemporaryFile()
+    os.dup2(sink.fileno(), 2)
+    box = {"text": ""}
+    try:
+        yield box
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        sink.seek(0)
+        box["text"] = sink.read().decode("utf-8", "replace")
+        sink.close()
+
+
+def _enum_names(enum_class):
+    return {v: k for k, v in vars(enum_class).items() if not k.startswith("_")}
+
+
+def _plain(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [x.item() if hasattr(x, "item") else x for x in value]
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, (int, float, bool, str, type(None))):
+        return value
+    return str(value)
+
+
+def describe_model(model_bytes):
+    """Operators (execution order) and tensors of subgraph 0, from the flatbuffer."""
+    from tflite_micro.python.tflite_micro import runtime
+    fb = runtime.schema_fb
+    op_names = _enum_names(fb.BuiltinOperator)
+    type_names = _enum_names(fb.TensorType)
+    enum_fields = {"fusedActivationFunction": _enum_names(fb.ActivationFunctionType),
+                   "padding": _enum_names(fb.Padding)}
+    model = runtime.convert_bytearray_to_object(bytearray(model_bytes))
+    graph = model.subgraphs[0]
+
+    tensors = []
+    for t in graph.tensors or []:
+        q = t.quantization
+        buffer = model.buffers[t.buffer] if 0 < t.buffer < len(model.buffers) else None
+        data_len = len(buffer.data) if buffer is not None and buffer.data is not None else 0
+        tensors.append({
+            "name": t.name.decode() if isinstance(t.name, bytes) else str(t.name),
+            "shape": [int(d) for d in (t.shape if t.shape is not None else [])],
+            "dtype": type_names.get(t.type, str(t.type)).lower(),
+            "scales": [] if q is None or q.scale is None else [float(s) for s in q.scale],
+            "zero_points": [] if q is None or q.zeroPoint is None else [int(z) for z in q.zeroPoint],
+            "constant": data_len > 0,
+        })
+
+    ops = []
+    for op in graph.operators or []:
+        code = runtime.get_builtin_code_from_operator_code(model.operatorCodes[op.opcodeIndex])
+        options = {}
+        if op.builtinOptions is not None:
+            for key, value in vars(op.builtinOptions).items():
+                if key in enum_fields:
+                    value = enum_fields[key].get(value, value)
+                options[key] = _plain(value)
+        inputs = [int(i) for i in (op.inputs if op.inputs is not None else [])]
+        outputs = [int(i) for i in (op.outputs if op.outputs is not None else [])]
+        entry = {"op": op_names.get(code, str(code)),
+                 "version": int(model.operatorCodes[op.opcodeIndex].version),
+                 "options": options,
+                 "input_dtypes": [tensors[i]["dtype"] if i >= 0 else None for i in inputs],
+                 "output_dtypes": [tensors[i]["dtype"] for i in outputs]}
+        # Weight granularity matters for int8 kernels: per-channel vs per-tensor.
+        for i in inputs[1:2]:
+            t = tensors[i] if i >= 0 else None
+            if t is not None and t["constant"] and t["dtype"] in ("int8", "int4") and t["scales"]:
+                entry["weight_scales"] = len(t["scales"])
+        ops.append(entry)
+    return {"ops": ops, "tensors": tensors,
+            "inputs": [int(i) for i in graph.inputs], "outputs": [int(i) for i in graph.outputs]}
+
+
+def make_input(rng, shape, dtype, scale, zero_point, real_range):
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        lo, hi = real_range if real_range is not None else (-1.0, 1.0)
+        return rng.uniform(lo, hi, size=shape).astype(dtype)
+    info = np.iinfo(dtype)
+    lo_q, hi_q = int(info.min), int(info.max)
+    if real_range is not None:
+        if not scale:
+            raise ValueError("a real_range rule needs a quantized input")
+        lo_q = max(lo_q, math.ceil(real_range[0] / scale + zero_point))
+        hi_q = min(hi_q, math.floor(real_range[1] / scale + zero_point))
+        if lo_q > hi_q:
+            raise ValueError(f"real_range {real_range} is empty for scale {scale} zp {zero_point}")
+    return rng.integers(lo_q, hi_q + 1, size=shape, dtype=np.int64).astype(dtype)
+
+
+_ALLOCATION_LINE = re.compile(
+    r"'([^']+)' used (\d+) bytes with alignment overhead \(requested (\d+) bytes for (\d+) ")
+
+
+def parse_allocations(text):
+    """RecordingMicroAllocator::PrintAllocations output -> numbers."""
+    def grab(label):
+        m = re.search(rf"Arena allocation {label} (\d+) bytes", text)
+        return int(m.group(1)) if m else None
+    persistent = [{"kind": m.group(1), "used": int(m.group(2)), "requested": int(m.group(3)),
+                   "count": int(m.group(4))} for m in _ALLOCATION_LINE.finditer(text)]
+    return {"arena_used_bytes": grab("total"), "arena_head_bytes": grab("head"),
+            "arena_tail_bytes": grab("tail"), "persistent": persistent}
+
+
+def _one_line(text):
+    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def tflm_worker(args):
+    """Run one model through TFLM; write inputs/outputs as .npy; print JSON."""
+    from tflite_micro.python.tflite_micro import runtime
+    with open(args.model, "rb") as f:
+        model_bytes = f.read()
+    result = {"model": describe_model(model_bytes)}
+    rules = json.loads(args.rules)
+    with captured_stderr_fd() as log:
+        try:
+            interpreter = runtime.Interpreter.from_bytes(
+                model_bytes, arena_size=ARENA_BYTES,
+                intrepreter_config=runtime.InterpreterConfig.kAllocationRecording)
+            error = None
+        except Exception as e:  # noqa: BLE001 - TFLM raises RuntimeError with its message
+            error = str(e)
+    if error is not None:
+        result["refused"] = (error + " | TFLM log: " + _one_line(log["text"])).strip()
+        print(json.dumps(result))
+        return
+
+    graph_inputs = result["model"]["inputs"]
+    rng = np.random.default_rng(args.seed)
+    arrays = []
+    for i, tensor_index in enumerate(graph_inputs):
+        details = interpreter.get_input_details(i)
+        qp = details["quantization_parameters"]
+        scales, zps = list(qp["scales"]), list(qp["zero_points"])
+        rule = rules[i] if i < len(rules) else None
+        arrays.append(make_input(rng, tuple(int(d) for d in details["shape"]), details["dtype"],
+                                 float(scales[0]) if scales else 0.0,
+                                 int(zps[0]) if zps else 0, rule))
+    for i, a in enumerate(arrays):
+        interpreter.set_input(a, i)
+    with captured_stderr_fd() as log:
+        try:
+            interpreter.invoke()
+            error = None
+        except Exception as e:  # noqa: BLE001
+            error = str(e)
+    if error is not None:
+        result["refused"] = (error + " | TFLM log: " + _one_line(log["text"])).strip()
+        print(json.dumps(result))
+        return
+    outputs = [np.asarray(interpreter.get_output(i))
+               for i in range(len(result["model"]["outputs"]))]
+    with captured_stderr_fd() as log:
+        interpreter.print_allocations()
+    result["arena"] = parse_allocations(log["text"])
+
+    result["input_files"], result["output_files"], result["output_sha256"] = [], [], []
+    for i, a in enumerate(arrays):
+        name = f"{args.prefix}.input{i if i else ''}.npy"
+        np.save(name, a)
+        result["input_files"].append(os.path.basename(name))
+    for i, a in enumerate(outputs):
+        name = f"{args.prefix}.output{i if i else ''}.npy"
+        np.save(name, np.ascontiguousarray(a))
+        result["output_files"].append(os.path.basename(name))
+        result["output_sha256"].append(sha256_hex(np.ascontiguousarray(a).tobytes()))
+    print(json.dumps(result))
+
+
+# =========================================================================== #
+# Keras / converter side
+# =========================================================================== #
+
+class Spec:
+    """One model architecture, converted once per requested type.
+
+    base     -- fixture name without the type suffix
+    phase    -- 1: interpreter fixtures, 2: operator coverage
+    covers   -- what the fixture is for (goes into fixtures.json)
+    shapes   -- input shapes without the batch dimension (batch is 1)
+    build    -- function(list of Keras inputs, Seeds) -> Keras output(s)
+    types    -- subset of ("int8", "f32", "int16")
+    ranges   -- representative-data range per input (real values)
+    input_ranges -- real range per input for the golden input, or None for the dtype default
+    expect   -- op that must appear; a fixture whose model lacks it goes to not_emitted
+    expect_types -- (input dtype, output dtype) of the expected op per fixture type;
+                    default: the fixture's activation type for both
+    check    -- optional extra predicate(model description) -> None or a reason string
+    io       -- per type, override of (inference_input_type, inference_output_type)
+    per_tensor_dense -- use the converter's per-tensor FULLY_CONNECTED weight switch
+    """
+
+    def __init__(self, base, phase, covers, shapes, build, types=("int8", "f32"), ranges=None,
+                 input_ranges=None, expect=None, expect_types=None, check=None, io=None,
+                 per_tensor_dense=False, not_emitted_note=None):
+        self.base, self.phase, self.covers = base, phase, covers
+        self.shapes, self.build, self.types = shapes, build, types
+        self.ranges = ranges or [(-1.0, 1.0)] * len(shapes)
+        self.input_ranges = input_ranges or [None] * len(shapes)
+        self.expect, self.expect_types, self.check = expect, expect_types or {}, check
+        self.io = io or {}
+        self.per_tensor_dense = per_tensor_dense
+        self.not_emitted_note = not_emitted_note
+
+
+TYPE_DTYPE = {"int8": "int8", "f32": "float32", "int16": "int16"}
+TYPE_LEGEND = {"int8": "int8 full-integer: Optimize.DEFAULT, representative dataset, "
+                        "TFLITE_BUILTINS_INT8, int8 input/output unless the fixture says otherwise",
+               "float32": "float32, no quantization",
+               "int16x8": "int16 activations, int8 weights: "
+                          "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8, int16 "
+                          "input/output unless the fixture says otherwise"}
+# Options that are always the schema default in these models and say nothing.
+QUIET_OPTIONS = ("quantizedBiasType", "asymmetricQuantizeInputs")
+
+
+class Seeds:
+    """Seeded Keras initializers: each call gets its own seed, derived from the model's."""
+
+    def __init__(self, tf, seed):
+        self.tf, self.seed, self.count = tf, seed, 0
+
+    def _next(self):
+        self.count += 1
+        return (self.seed * 7919 + self.count) % (2 ** 31)
+
+    def kernel(self):
+        return self.tf.keras.initializers.GlorotUniform(seed=self._next())
+
+    def bias(self):
+        # Non-zero so the bias path of every kernel is exercised.
+        return self.tf.keras.initializers.RandomUniform(-0.3, 0.3, seed=self._next())
+
+    def uniform(self, lo, hi):
+        return self.tf.keras.initializers.RandomUniform(lo, hi, seed=self._next())
+
+
+def convert(tf, model, kind, representative, io=None, per_tensor_dense=False):
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    if kind != "f32":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+
+        def samples():
+            for sample in representative:
+                yield [np.asarray(a, dtype=np.float32) for a in sample]
+        converter.representative_dataset = samples
+        if kind == "int8":
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+            in_type, out_type = tf.int8, tf.int8
+        else:
+            converter.target_spec.supported_ops = [
+                tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+            in_type, out_type = tf.int16, tf.int16
+        if io is not None:
+            names = {"float32": tf.float32, "int8": tf.int8, "int16": tf.int16}
+            in_type, out_type = names[io[0]], names[io[1]]
+        converter.inference_input_type = in_type
+        converter.inference_output_type = out_type
+        if per_tensor_dense:
+            converter._experimental_disable_per_channel_quantization_for_dense_layers = True
+    return converter.convert()
+
+
+def build_keras(tf, spec):
+    seed = seed_for(spec.base)
+    tf.keras.utils.set_random_seed(seed)
+    L = tf.keras.layers
+    inputs = [L.Input(shape=s, batch_size=1, name=f"in{i}") for i, s in enumerate(spec.shapes)]
+    outputs = spec.build(inputs, Seeds(tf, seed))
+    model = tf.keras.Model(inputs if len(inputs) > 1 else inputs[0], outputs, name=spec.base)
+    rng = np.random.default_rng(seed)
+    representative = [[rng.uniform(lo, hi, size=(1,) + tuple(s)).astype(np.float32)
+                       for s, (lo, hi) in zip(spec.shapes, spec.ranges)]
+                      for _ in range(REPRESENTATIVE_SAMPLES)]
+    return model, representative
+
+
+def not_emitted_reason(spec, kind, model):
+    if spec.expect is None:
+        return None
+    found = [o for o in model["ops"] if o["op"] == spec.expect]
+    emitted = ", ".join(f"{o['op']}({'/'.join(d or '-' for d in o['input_dtypes'][:1])}->"
+                        f"{'/'.join(o['output_dtypes'][:1])})" for o in model["ops"])
+    if not found:
+        return f"converter emitted [{emitted or 'no ops'}] instead of {spec.expect}"
+    want_in, want_out = spec.expect_types.get(kind, (TYPE_DTYPE[kind], TYPE_DTYPE[kind]))
+    if not any((want_in is None or o["input_dtypes"][0] == want_in) and
+               (want_out is None or o["output_dtypes"][0] == want_out) for o in found):
+        return (f"converter emitted {spec.expect} only as [{emitted}], not {want_in}->{want_out}")
+    if spec.check is not None:
+        return spec.check(model)
+    return None
+
+
+def io_entry(tensor, extra):
+    d = {"shape": tensor["shape"], "dtype": tensor["dtype"]}
+    if tensor["scales"]:
+        d["scale"] = tensor["scales"][0]
+        d["zero_point"] = tensor["zero_points"][0]
+    d.update(extra)
+    return d
+
+
+def run_tflm(model_path, prefix, seed, rules):
+    cmd = [sys.executable, os.path.abspath(__file__), "--tflm-worker", "--model", model_path,
+           "--prefix", prefix, "--seed", str(seed), "--rules", json.dumps(rules)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = _one_line(proc.stderr)[-600:]
+        return {"refused": f"TFLM process exited with status {proc.returncode}: {tail}"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def ops_summary(model):
+    out = []
+    for o in model["ops"]:
+        e = {"op": o["op"], "version": o["version"]}
+        options = {k: v for k, v in o["options"].items() if not (k in QUIET_OPTIONS and not v)}
+        if options:
+            e["options"] = options
+        if "weight_scales" in o:
+            e["weight_scales"] = o["weight_scales"]
+        e["dtypes"] = f"{','.join(d or '-' for d in o['input_dtypes'])}->{','.join(o['output_dtypes'])}"
+        out.append(e)
+    return out
+
+
+def generate(specs, out_dir, log):
+    import tensorflow as tf
+    tf.get_logger().setLevel("ERROR")
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.experimental.enable_op_determinism()
+
+    fixtures, not_emitted, refused = {}, [], []
+    for spec in specs:
+        model, representative = build_keras(tf, spec)
+        for kind in spec.types:
+            name = f"{spec.base}_{kind}"
+            io = spec.io.get(kind)
+            try:
+                tfl = convert(tf, model, kind, representative, io, spec.per_tensor_dense)
+            except Exception as e:  # noqa: BLE001 - the converter's refusal is the finding
+                msg = _one_line(str(e))
+                short = re.findall(r"error: ([^|]+)", msg)
+                reason = "converter failed: " + ("; ".join(dict.fromkeys(s.strip() for s in short))
+                                                 if short else msg[:400])
+                not_emitted.append({"fixture": name, "phase": spec.phase, "reason": reason})
+                log(f"{name:46s} NOT EMITTED  {reason[:110]}")
+                continue
+            path = os.path.join(out_dir, name + ".tflite")
+            with open(path, "wb") as f:
+                f.write(tfl)
+            seed = seed_for(name)
+            rules = [list(r) if r is not None else None for r in spec.input_ranges]
+            result = run_tflm(path, os.path.join(out_dir, name), seed, rules)
+            described = result.get("model")
+            if described is not None:
+                reason = not_emitted_reason(spec, kind, described)
+                if reason is not None:
+                    if spec.not_emitted_note:
+                        reason += f" ({spec.not_emitted_note})"
+                    not_emitted.append({"fixture": name, "phase": spec.phase, "reason": reason})
+                    for f_ in [path] + [os.path.join(out_dir, x) for x in
+                                        result.get("input_files", []) + result.get("output_files", [])]:
+                        os.remove(f_)
+                    log(f"{name:46s} NOT EMITTED  {reason[:110]}")
+                    continue
+            if "refused" in result:
+                refused.append({"fixture": name, "phase": spec.phase, "file": name + ".tflite",
+                                "ops": [o["op"] for o in described["ops"]] if described else None,
+                                "tflm_message": result["refused"]})
+                log(f"{name:46s} REFUSED by TFLM  {result['refused'][:100]}")
+                continue
+            tensors = described["tensors"]
+            input_rules = []
+            for r in spec.input_ranges:
+                if r is None:
+                    input_rules.append(None)
+                else:
+                    input_rules.append([float(r[0]), float(r[1])])
+            inputs = []
+            for i, t in enumerate(described["inputs"]):
+                r = input_rules[i] if i < len(input_rules) else None
+                inputs.append(io_entry(tensors[t], {
+                    "file": result["input_files"][i],
+                    "rule": (DEFAULT_RULES[tensors[t]["dtype"]] if r is None
+                             else {"real_range": r})}))
+            outputs = [io_entry(tensors[t], {"file": result["output_files"][i],
+                                             "sha256": result["output_sha256"][i]})
+                       for i, t in enumerate(described["outputs"])]
+            arena = result["arena"]
+            fixtures[name] = {
+                "phase": spec.phase,
+                "covers": spec.covers,
+                "type": TYPE_DTYPE[kind] if kind != "int16" else "int16x8",
+                "file": name + ".tflite",
+                "bytes": len(tfl),
+                "ops": ops_summary(described),
+                "inputs": inputs,
+                "input_seed": seed,
+                "outputs": outputs,
+                "tflm": {"arena_used_bytes": arena["arena_used_bytes"],
+                         "arena_head_bytes": arena["arena_head_bytes"],
+                         "arena_tail_bytes": arena["arena_tail_bytes"],
+                         "persistent": arena["persistent"]},
+            }
+            log(f"{name:46s} ok  {len(tfl):6d} B  arena {arena['arena_used_bytes']:6d} "
+                f"(head {arena['arena_head_bytes']})  ops {' '.join(o['op'] for o in described['ops'])}")
+    return fixtures, not_emitted, refused
+
+
+def versions():
+    from importlib.metadata import version
+    return {p: version(p) for p in ("tensorflow", "tf-keras", "tflite-micro", "numpy")}
+
+
+# --------------------------------------------------------------------------- #
+# compact JSON: one line per small list/dict, so fixtures.json stays readable and small
+# --------------------------------------------------------------------------- #
+
+def dump_json(obj, depth=0):
+    """Nested objects expand one level per line down to the records inside a fixture
+    (an op, an input, a persistent-allocation kind), which stay on one line each."""
+    pad, inner = " " * depth, " " * (depth + 1)
+    flat = json.dumps(obj, separators=(", ", ": "))
+    if depth >= 4 or len(flat) + depth <= 100 or not isinstance(obj, (dict, list)) or not obj:
+        return flat
+    if isinstance(obj, dict):
+        items = [f"{inner}{json.dumps(k)}: {dump_json(v, depth + 1)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    items = [inner + dump_json(v, depth + 1) for v in obj]
+    return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+
+
+# =========================================================================== #
+# Fixture specifications
+# =========================================================================== #
+
+def specs_phase1(tf):
+    L = tf.keras.layers
+    relu6 = tf.nn.relu6
+    S = []
+
+    def conv(base, covers, shape, filters, k, pad, stride, act, dilation=1):
+        S.append(Spec(base, 1, covers, [shape], lambda x, w: L.Conv2D(
+            filters, k, strides=stride, padding=pad, dilation_rate=dilation, activation=act,
+            kernel_initializer=w.kernel(), bias_initializer=w.bias())(x[0]), expect="CONV_2D"))
+
+    conv("conv_2d_1x1_relu", "CONV_2D 1x1, fused RELU", (5, 5, 8), 6, 1, "valid", 1, "relu")
+    conv("conv_2d_3x3_same_s1_relu6", "CONV_2D 3x3 SAME stride 1, fused RELU6",
+         (6, 6, 3), 4, 3, "same", 1, relu6)
+    conv("conv_2d_3x3_valid_s2_none", "CONV_2D 3x3 VALID stride 2, no activation",
+         (7, 7, 3), 4, 3, "valid", 2, None)
+    conv("conv_2d_3x3_dil2_valid_relu", "CONV_2D 3x3 dilation 2 VALID, fused RELU",
+         (8, 8, 2), 4, 3, "valid", 1, "relu", dilation=2)
+
+    def dw(base, covers, shape, mult, pad, stride, act):
+        S.append(Spec(base, 1, covers, [shape], lambda x, w: L.DepthwiseConv2D(
+            3, strides=stride, padding=pad, depth_multiplier=mult, activation=act,
+            depthwise_initializer=w.kernel(), bias_initializer=w.bias())(x[0]),
+            expect="DEPTHWISE_CONV_2D"))
+
+    dw("depthwise_conv_2d_m1_3x3_same_relu6", "DEPTHWISE_CONV_2D multiplier 1, 3x3 SAME, RELU6",
+       (6, 6, 4), 1, "same", 1, relu6)
+    dw("depthwise_conv_2d_m2_3x3_valid_s2", "DEPTHWISE_CONV_2D multiplier 2, 3x3 VALID stride 2",
+       (7, 7, 3), 2, "valid", 2, None)
+    dw("depthwise_conv_2d_3x3_same_c16_relu", "DEPTHWISE_CONV_2D 3x3 SAME, 16 channels, RELU",
+       (5, 5, 16), 1, "same", 1, "relu")
+
+    def dense(units, act):
+        return lambda x, w: L.Dense(units, activation=act, kernel_initializer=w.kernel(),
+                                    bias_initializer=w.bias())(x[0])
+
+    S.append(Spec("fully_connected_relu", 1,
+                  "FULLY_CONNECTED 24->10, fused RELU, per-channel int8 weights (converter default)",
+                  [(24,)], dense(10, "relu"), expect="FULLY_CONNECTED"))
+    S.append(Spec("fully_connected_per_tensor", 1,
+                  "FULLY_CONNECTED 24->8 with per-tensor int8 weights "
+                  "(_experimental_disable_per_channel_quantization_for_dense_layers)",
+                  [(24,)], dense(8, None), types=("int8",), expect="FULLY_CONNECTED",
+                  per_tensor_dense=True,
+                  check=lambda m: None if any(o.get("weight_scales") == 1 for o in m["ops"])
+                  else "weights are not per-tensor"))
+
+    def keep_dims(m):
+        fc = [o for o in m["ops"] if o["op"] == "FULLY_CONNECTED"]
+        return None if fc and fc[0]["options"].get("keepNumDims") else "keep_num_dims not set"
+    S.append(Spec("fully_connected_3d_keep_dims", 1,
+                  "FULLY_CONNECTED on a [1,3,12] input with keep_num_dims (Dense on a 3-D tensor)",
+                  [(3, 12)], dense(5, None), expect="FULLY_CONNECTED", check=keep_dims))
+
+    def pool(base, covers, shape, cls, k, stride, pad, expect):
+        S.append(Spec(base, 1, covers, [shape],
+                      lambda x, w: cls(k, strides=stride, padding=pad)(x[0]), expect=expect))
+
+    pool("average_pool_2d_2x2_valid_s2", "AVERAGE_POOL_2D 2x2 VALID stride 2", (6, 6, 3),
+         L.AveragePooling2D, 2, 2, "valid", "AVERAGE_POOL_2D")
+    pool("average_pool_2d_3x3_same_s2", "AVERAGE_POOL_2D 3x3 SAME stride 2 (edge windows count "
+         "only valid cells)", (7, 7, 3), L.AveragePooling2D, 3, 2, "same", "AVERAGE_POOL_2D")
+    pool("max_pool_2d_2x2_valid_s2", "MAX_POOL_2D 2x2 VALID stride 2", (6, 6, 3),
+         L.MaxPooling2D, 2, 2, "valid", "MAX_POOL_2D")
+    pool("max_pool_2d_3x3_same_s1", "MAX_POOL_2D 3x3 SAME stride 1", (5, 5, 3),
+         L.MaxPooling2D, 3, 1, "same", "MAX_POOL_2D")
+
+    S.append(Spec("add_same_shape", 1, "ADD of two [1,4,4,3] inputs (different ranges, so "
+                  "different scales)", [(4, 4, 3), (4, 4, 3)],
+                  lambda x, w: L.Add()([x[0], x[1]]), ranges=[(-1, 1), (-3, 2)], expect="ADD"))
+    S.append(Spec("add_broadcast_channels", 1, "ADD broadcasting [1,1,1,3] over [1,4,4,3]",
+                  [(4, 4, 3), (1, 1, 3)], lambda x, w: tf.add(x[0], x[1]),
+                  ranges=[(-1, 1), (-2, 2)], expect="ADD"))
+    S.append(Spec("add_broadcast_rows", 1, "ADD broadcasting [1,4,1,1] over [1,4,4,3]",
+                  [(4, 4, 3), (4, 1, 1)], lambda x, w: tf.add(x[0], x[1]),
+                  ranges=[(-1, 1), (-0.5, 1.5)], expect="ADD"))
+
+    def fused_relu(m):
+        add = [o for o in m["ops"] if o["op"] == "ADD"]
+        return None if add and add[0]["options"].get("fusedActivationFunction") == "RELU" \
+            else "RELU was not fused into ADD"
+    S.append(Spec("add_relu", 1, "ADD with fused RELU", [(4, 4, 3), (4, 4, 3)],
+                  lambda x, w: tf.nn.relu(x[0] + x[1]), expect="ADD", check=fused_relu))
+    S.append(Spec("reshape", 1, "RESHAPE [1,4,4,2] -> [1,8,4]", [(4, 4, 2)],
+                  lambda x, w: L.Reshape((8, 4))(x[0]), expect="RESHAPE"))
+    S.append(Spec("softmax_2d", 1, "SOFTMAX over a [1,10] tensor", [(10,)],
+                  lambda x, w: L.Softmax()(x[0]), ranges=[(-4, 4)], input_ranges=[(-4, 4)],
+                  expect="SOFTMAX"))
+    S.append(Spec("softmax_3d", 1, "SOFTMAX over the last axis of a [1,3,8] tensor", [(3, 8)],
+                  lambda x, w: L.Softmax(axis=-1)(x[0]), ranges=[(-4, 4)], input_ranges=[(-4, 4)],
+                  expect="SOFTMAX"))
+
+    def mnist_mini(x, w):
+        y = L.Conv2D(4, 3, activation="relu", kernel_initializer=w.kernel(),
+                     bias_initializer=w.bias())(x[0])
+        y = L.MaxPooling2D(2)(y)
+        y = L.DepthwiseConv2D(3, padding="same", activation="relu",
+                              depthwise_initializer=w.kernel(), bias_initializer=w.bias())(y)
+        y = L.AveragePooling2D(2)(y)
+        y = L.Flatten()(y)
+        y = L.Dense(10, kernel_initializer=w.kernel(), bias_initializer=w.bias())(y)
+        return L.Softmax()(y)
+    S.append(Spec("net_mnist_mini", 1, "mini MNIST-style CNN, 12x12x1: CONV_2D 3x3 RELU, "
+                  "MAX_POOL_2D, DEPTHWISE_CONV_2D SAME RELU, AVERAGE_POOL_2D, RESHAPE, "
+                  "FULLY_CONNECTED, SOFTMAX", [(12, 12, 1)], mnist_mini, ranges=[(0, 1)],
+                  input_ranges=[(0, 1)], expect="SOFTMAX"))
+
+    def har_mini(x, w):
+        y = x[0]
+        for units in (32, 16):
+            y = L.Dense(units, activation="relu", kernel_initializer=w.kernel(),
+                        bias_initializer=w.bias())(y)
+        y = L.Dense(6, kernel_initializer=w.kernel(), bias_initializer=w.bias())(y)
+        return L.Softmax()(y)
+    S.append(Spec("net_har_mini", 1, "mini HAR-style MLP 64->32->16->6: FULLY_CONNECTED RELU x2, "
+                  "FULLY_CONNECTED, SOFTMAX", [(64,)], har_mini, expect="SOFTMAX"))
+
+    def relu_n1_to_1(m):
+        conv_ = [o for o in m["ops"] if o["op"] == "CONV_2D"]
+        if conv_ and conv_[0]["options"].get("fusedActivationFunction") == "RELU_N1_TO_1":
+            return None
+        if any(o["op"] == "RELU_N1_TO_1" for o in m["ops"]):
+            return None
+        return "clip_by_value(-1, 1) did not become RELU_N1_TO_1"
+    S.append(Spec("conv_2d_relu_n1_to_1_input_zp", 1,
+                  "CONV_2D 3x3 SAME + clip_by_value(-1, 1) (RELU_N1_TO_1); input calibrated on "
+                  "[0, 1] so the int8 input zero point is -128",
+                  [(5, 5, 2)], lambda x, w: tf.clip_by_value(L.Conv2D(
+                      4, 3, padding="same", kernel_initializer=w.kernel(),
+                      bias_initializer=w.bias())(x[0]), -1.0, 1.0),
+                  ranges=[(0, 1)], input_ranges=[(0, 1)], expect="CONV_2D", check=relu_n1_to_1))
+    return S
+
+
+def specs_phase2(tf):
+    return []
+
+
+def all_specs(tf):
+    return specs_phase1(tf) + specs_phase2(tf)
+
+
+# =========================================================================== #
+# main
+# =========================================================================== #
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", default=DEFAULT_OUT, help="output folder (default: Tests/Fixtures/models)")
+    p.add_argument("--phase", type=int, choices=(1, 2), help="only this phase")
+    p.add_argument("--list", action="store_true", help="print fixture names and exit")
+    p.add_argument("--tflm-worker", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--model", help=argparse.SUPPRESS)
+    p.add_argument("--prefix", help=argparse.SUPPRESS)
+    p.add_argument("--seed", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--rules", default="[]", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.tflm_worker:
+        tflm_worker(args)
+        return
+
+    import tensorflow as tf
+    specs = [s for s in all_specs(tf) if args.phase is None or s.phase == args.phase]
+    if args.list:
+        for s in specs:
+            print("\n".join(f"{s.base}_{k}" for k in s.types))
+        return
+
+    # Start from an empty folder so no stale fixture survives a rename.
+    if os.path.isdir(args.out):
+        for entry in os.listdir(args.out):
+            if entry.endswith((".tflite", ".npy")) or entry == "fixtures.json":
+                os.remove(os.path.join(args.out, entry))
+    os.makedirs(args.out, exist_ok=True)
+    fixtures, not_emitted, refused = generate(specs, args.out, lambda s: print(s, flush=True))
+    document = {
+        "about": "mcusim test fixtures: tiny Keras models converted by the TFLite converter; "
+                 "outputs are TFLM's (tflite_micro wheel, reference kernels, x86-64 host). "
+                 "Regenerate with make_fixtures.py; see README.md.",
+        "versions": versions(),
+        "types": TYPE_LEGEND,
+        "input_rule": {"generator": "numpy.random.default_rng(input_seed), one array per "
+                                    "model input in subgraph-input order",
+                       "defaults": DEFAULT_RULES, "real_range": RANGE_RULE_TEXT},
+        "arena": {"arena_bytes": ARENA_BYTES,
+                  "note": "RecordingMicroAllocator numbers on a 64-bit host: used = head + tail; "
+                          "head = non-persistent section (planned activations + scratch); "
+                          "tail = persistent section, listed by kind in 'persistent'. Pointer-"
+                          "sized structs make the tail larger than on 32-bit Cortex-M."},
+        "fixtures": fixtures,
+        "not_emitted": not_emitted,
+        "refused": refused,
+    }
+    with open(os.path.join(args.out, "fixtures.json"), "w") as f:
+        f.write(dump_json(document) + "\n")
+    total = sum(os.path.getsize(os.path.join(args.out, e)) for e in os.listdir(args.out))
+    print(f"{len(fixtures)} fixtures, {len(not_emitted)} not emitted, {len(refused)} refused; "
+          f"{total} bytes in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
