@@ -5,6 +5,7 @@
     python Tests/Fixtures/make_fixtures.py --out /tmp/fx    # somewhere else (e.g. to diff two runs)
     python Tests/Fixtures/make_fixtures.py --phase 1        # only the interpreter fixtures
     python Tests/Fixtures/make_fixtures.py --list           # names only
+    python Tests/Fixtures/make_fixtures.py --verify         # re-run TFLM on the stored inputs
 
 Each fixture is a Keras model with seeded random weights (non-zero biases),
 converted by the TensorFlow Lite converter to int8 (full integer), float32 or
@@ -54,7 +55,7 @@ DEFAULT_RULES = {
     "float32": "rng.uniform(-1, 1)",
 }
 RANGE_RULE_TEXT = (
-    "real_range [lo, hi]: float32 -> rng.uniform(lo, hi); quantized (scale s, zero point z) -> "
+    "float32 -> rng.uniform(lo, hi); quantized (scale s, zero point z) -> "
     "rng.integers(max(qmin, ceil(lo/s + z)), min(qmax, floor(hi/s + z)) + 1)")
 
 
@@ -255,6 +256,40 @@ def tflm_worker(args):
     print(json.dumps(result))
 
 
+def verify(folder):
+    """Re-run every fixture on its stored input; outputs and arena numbers must match."""
+    from tflite_micro.python.tflite_micro import runtime
+    with open(os.path.join(folder, "fixtures.json")) as f:
+        document = json.load(f)
+    failures = 0
+    for name, fx in document["fixtures"].items():
+        with open(os.path.join(folder, fx["file"]), "rb") as f:
+            model_bytes = f.read()
+        interpreter = runtime.Interpreter.from_bytes(
+            model_bytes, arena_size=document["arena"]["arena_bytes"],
+            intrepreter_config=runtime.InterpreterConfig.kAllocationRecording)
+        for i in range(len(fx["inputs"])):
+            interpreter.set_input(np.load(os.path.join(folder, f"{name}.input{i if i else ''}.npy")), i)
+        interpreter.invoke()
+        problems = []
+        for i, expected in enumerate(fx["outputs"]):
+            out = np.ascontiguousarray(interpreter.get_output(i))
+            stored = np.load(os.path.join(folder, f"{name}.output{i if i else ''}.npy"))
+            if sha256_hex(out.tobytes()) != expected["sha256"] or not np.array_equal(out, stored) \
+                    or out.dtype != stored.dtype:
+                problems.append(f"output {i} differs")
+        with captured_stderr_fd() as log:
+            interpreter.print_allocations()
+        arena = parse_allocations(log["text"])
+        for key in ("arena_used_bytes", "arena_head_bytes", "arena_tail_bytes"):
+            if arena[key] != fx["tflm"][key]:
+                problems.append(f"{key} {arena[key]} != {fx['tflm'][key]}")
+        failures += bool(problems)
+        print(f"{name:46s} {'ok' if not problems else 'FAIL ' + '; '.join(problems)}", flush=True)
+    print(f"{len(document['fixtures']) - failures} passed, {failures} failed")
+    return failures == 0
+
+
 # =========================================================================== #
 # Keras / converter side
 # =========================================================================== #
@@ -403,7 +438,8 @@ def ops_summary(model):
     out = []
     for o in model["ops"]:
         e = {"op": o["op"], "version": o["version"]}
-        options = {k: v for k, v in o["options"].items() if not (k in QUIET_OPTIONS and not v)}
+        options = {k: v for k, v in o["options"].items()
+                   if v is not None and not (k in QUIET_OPTIONS and not v)}
         if options:
             e["options"] = options
         if "weight_scales" in o:
@@ -461,37 +497,27 @@ def generate(specs, out_dir, log):
                 log(f"{name:46s} REFUSED by TFLM  {result['refused'][:100]}")
                 continue
             tensors = described["tensors"]
-            input_rules = []
-            for r in spec.input_ranges:
-                if r is None:
-                    input_rules.append(None)
-                else:
-                    input_rules.append([float(r[0]), float(r[1])])
-            inputs = []
-            for i, t in enumerate(described["inputs"]):
-                r = input_rules[i] if i < len(input_rules) else None
-                inputs.append(io_entry(tensors[t], {
-                    "file": result["input_files"][i],
-                    "rule": (DEFAULT_RULES[tensors[t]["dtype"]] if r is None
-                             else {"real_range": r})}))
-            outputs = [io_entry(tensors[t], {"file": result["output_files"][i],
-                                             "sha256": result["output_sha256"][i]})
-                       for i, t in enumerate(described["outputs"])]
+            input_rule = [("default" if r is None else [float(r[0]), float(r[1])])
+                          for r in (spec.input_ranges + [None] * len(described["inputs"]))
+                          [:len(described["inputs"])]]
             arena = result["arena"]
             fixtures[name] = {
                 "phase": spec.phase,
-                "covers": spec.covers,
                 "type": TYPE_DTYPE[kind] if kind != "int16" else "int16x8",
                 "file": name + ".tflite",
                 "bytes": len(tfl),
+                "covers": spec.covers,
                 "ops": ops_summary(described),
-                "inputs": inputs,
+                "inputs": [io_entry(tensors[t], {}) for t in described["inputs"]],
+                "input_rule": input_rule,
                 "input_seed": seed,
-                "outputs": outputs,
+                "outputs": [io_entry(tensors[t], {"sha256": result["output_sha256"][i]})
+                            for i, t in enumerate(described["outputs"])],
                 "tflm": {"arena_used_bytes": arena["arena_used_bytes"],
                          "arena_head_bytes": arena["arena_head_bytes"],
                          "arena_tail_bytes": arena["arena_tail_bytes"],
-                         "persistent": arena["persistent"]},
+                         "persistent": {a["kind"]: [a["used"], a["requested"], a["count"]]
+                                        for a in arena["persistent"]}},
             }
             log(f"{name:46s} ok  {len(tfl):6d} B  arena {arena['arena_used_bytes']:6d} "
                 f"(head {arena['arena_head_bytes']})  ops {' '.join(o['op'] for o in described['ops'])}")
@@ -508,11 +534,13 @@ def versions():
 # --------------------------------------------------------------------------- #
 
 def dump_json(obj, depth=0):
-    """Nested objects expand one level per line down to the records inside a fixture
-    (an op, an input, a persistent-allocation kind), which stay on one line each."""
+    """Top levels expand one key per line; inside a fixture each field stays on one line,
+    except lists of several records (ops, inputs, outputs), which get one line per record."""
     pad, inner = " " * depth, " " * (depth + 1)
     flat = json.dumps(obj, separators=(", ", ": "))
-    if depth >= 4 or len(flat) + depth <= 100 or not isinstance(obj, (dict, list)) or not obj:
+    if not isinstance(obj, (dict, list)) or not obj or len(flat) + depth <= 100:
+        return flat
+    if depth >= 3 and not (isinstance(obj, list) and len(obj) > 1 and depth == 3):
         return flat
     if isinstance(obj, dict):
         items = [f"{inner}{json.dumps(k)}: {dump_json(v, depth + 1)}" for k, v in obj.items()]
@@ -554,7 +582,7 @@ def specs_phase1(tf):
     dw("depthwise_conv_2d_m2_3x3_valid_s2", "DEPTHWISE_CONV_2D multiplier 2, 3x3 VALID stride 2",
        (7, 7, 3), 2, "valid", 2, None)
     dw("depthwise_conv_2d_3x3_same_c16_relu", "DEPTHWISE_CONV_2D 3x3 SAME, 16 channels, RELU",
-       (5, 5, 16), 1, "same", 1, "relu")
+       (4, 4, 16), 1, "same", 1, "relu")
 
     def dense(units, act):
         return lambda x, w: L.Dense(units, activation=act, kernel_initializer=w.kernel(),
@@ -670,11 +698,41 @@ def all_specs(tf):
 # main
 # =========================================================================== #
 
+README_BEGIN, README_END = "<!-- fixture table: begin -->", "<!-- fixture table: end -->"
+
+
+def update_readme(document):
+    """Keep README.md's fixture table in step with fixtures.json (between the markers)."""
+    path = os.path.join(HERE, "README.md")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        text = f.read()
+    if README_BEGIN not in text or README_END not in text:
+        return
+    lines = ["| fixture | phase | ops (execution order) | covers |", "|---|---|---|---|"]
+    for name, fx in document["fixtures"].items():
+        ops = " ".join(o["op"] for o in fx["ops"])
+        lines.append(f"| `{name}` | {fx['phase']} | {ops} | {fx['covers']} |")
+    if document["not_emitted"]:
+        lines += ["", "Not emitted (no fixture written):", ""]
+        lines += [f"- `{e['fixture']}`: {e['reason']}" for e in document["not_emitted"]]
+    if document["refused"]:
+        lines += ["", "Refused by TFLM (model kept, no golden):", ""]
+        lines += [f"- `{e['fixture']}`: {e['tflm_message']}" for e in document["refused"]]
+    head, rest = text.split(README_BEGIN, 1)
+    tail = rest.split(README_END, 1)[1]
+    with open(path, "w") as f:
+        f.write(head + README_BEGIN + "\n" + "\n".join(lines) + "\n" + README_END + tail)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default=DEFAULT_OUT, help="output folder (default: Tests/Fixtures/models)")
     p.add_argument("--phase", type=int, choices=(1, 2), help="only this phase")
     p.add_argument("--list", action="store_true", help="print fixture names and exit")
+    p.add_argument("--verify", action="store_true",
+                   help="re-run TFLM on the stored inputs and compare (needs no TensorFlow)")
     p.add_argument("--tflm-worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--model", help=argparse.SUPPRESS)
     p.add_argument("--prefix", help=argparse.SUPPRESS)
@@ -684,6 +742,8 @@ def main():
     if args.tflm_worker:
         tflm_worker(args)
         return
+    if args.verify:
+        sys.exit(0 if verify(args.out) else 1)
 
     import tensorflow as tf
     specs = [s for s in all_specs(tf) if args.phase is None or s.phase == args.phase]
@@ -692,33 +752,56 @@ def main():
             print("\n".join(f"{s.base}_{k}" for k in s.types))
         return
 
-    # Start from an empty folder so no stale fixture survives a rename.
-    if os.path.isdir(args.out):
-        for entry in os.listdir(args.out):
-            if entry.endswith((".tflite", ".npy")) or entry == "fixtures.json":
-                os.remove(os.path.join(args.out, entry))
+    # A full run starts from an empty folder so no stale fixture survives a rename; a
+    # --phase run replaces only that phase's entries and files.
     os.makedirs(args.out, exist_ok=True)
+    json_path = os.path.join(args.out, "fixtures.json")
+    kept = {"fixtures": {}, "not_emitted": [], "refused": []}
+    if args.phase is not None and os.path.exists(json_path):
+        with open(json_path) as f:
+            old = json.load(f)
+        kept["fixtures"] = {k: v for k, v in old["fixtures"].items() if v["phase"] != args.phase}
+        kept["not_emitted"] = [e for e in old["not_emitted"] if e["phase"] != args.phase]
+        kept["refused"] = [e for e in old["refused"] if e["phase"] != args.phase]
+    keep_prefixes = tuple(n + "." for n in kept["fixtures"]) + tuple(
+        e["fixture"] + "." for e in kept["refused"])
+    for entry in os.listdir(args.out):
+        if (entry.endswith((".tflite", ".npy")) and not entry.startswith(keep_prefixes)) \
+                or (entry == "fixtures.json" and args.phase is None):
+            os.remove(os.path.join(args.out, entry))
     fixtures, not_emitted, refused = generate(specs, args.out, lambda s: print(s, flush=True))
+    order = {f"{s.base}_{k}": i for i, s in enumerate(all_specs(tf)) for k in s.types}
+    fixtures = dict(sorted({**kept["fixtures"], **fixtures}.items(),
+                           key=lambda kv: order.get(kv[0], len(order))))
+    not_emitted = sorted(kept["not_emitted"] + not_emitted,
+                         key=lambda e: order.get(e["fixture"], len(order)))
+    refused = sorted(kept["refused"] + refused, key=lambda e: order.get(e["fixture"], len(order)))
     document = {
         "about": "mcusim test fixtures: tiny Keras models converted by the TFLite converter; "
                  "outputs are TFLM's (tflite_micro wheel, reference kernels, x86-64 host). "
                  "Regenerate with make_fixtures.py; see README.md.",
         "versions": versions(),
         "types": TYPE_LEGEND,
+        "files": "NAME.tflite; inputs NAME.input.npy, NAME.input1.npy ...; outputs "
+                 "NAME.output.npy, NAME.output1.npy ... (index order of the subgraph)",
         "input_rule": {"generator": "numpy.random.default_rng(input_seed), one array per "
-                                    "model input in subgraph-input order",
-                       "defaults": DEFAULT_RULES, "real_range": RANGE_RULE_TEXT},
+                                    "model input in subgraph-input order; a fixture's input_rule "
+                                    "has one entry per input: \"default\" or [lo, hi]",
+                       "default": DEFAULT_RULES, "[lo, hi]": RANGE_RULE_TEXT},
         "arena": {"arena_bytes": ARENA_BYTES,
                   "note": "RecordingMicroAllocator numbers on a 64-bit host: used = head + tail; "
                           "head = non-persistent section (planned activations + scratch); "
-                          "tail = persistent section, listed by kind in 'persistent'. Pointer-"
-                          "sized structs make the tail larger than on 32-bit Cortex-M."},
+                          "tail = persistent section; 'persistent' maps each kind to [used, "
+                          "requested, count]. Pointer-sized structs make the tail larger than on "
+                          "32-bit Cortex-M."},
         "fixtures": fixtures,
         "not_emitted": not_emitted,
         "refused": refused,
     }
     with open(os.path.join(args.out, "fixtures.json"), "w") as f:
         f.write(dump_json(document) + "\n")
+    if os.path.abspath(args.out) == os.path.abspath(DEFAULT_OUT):
+        update_readme(document)
     total = sum(os.path.getsize(os.path.join(args.out, e)) for e in os.listdir(args.out))
     print(f"{len(fixtures)} fixtures, {len(not_emitted)} not emitted, {len(refused)} refused; "
           f"{total} bytes in {args.out}")
