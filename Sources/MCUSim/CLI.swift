@@ -1,2 +1,126 @@
+import Devices
 import Foundation
-enum MCUSimCLI { static func main(_ args: [String]) -> Int32 { 0 } }
+import Interpreter
+
+/// Exit codes, the same for every command.
+enum ExitCode {
+    static let ok: Int32 = 0
+    /// A check that ran and failed (budgets, fit, an arena too small).
+    static let checkFailed: Int32 = 1
+    /// A usage error, or an invalid or unreadable input.
+    static let invalidInput: Int32 = 2
+    /// A model that uses something mcusim cannot simulate.
+    static let unsupported: Int32 = 3
+}
+
+/// An error with the file it concerns: printed as `mcusim: error: <file>: <what> (<where>)`.
+struct FileError: Error {
+    let file: String
+    let message: String
+    let code: Int32
+}
+
+protocol Command {
+    static var spec: CommandSpec { get }
+    static func run(_ args: ParsedArguments, console: Console) throws -> Int32
+}
+
+enum MCUSimCLI {
+    static let version = "0.1.0"
+
+    static let commands: [Command.Type] = [
+        InspectCommand.self, RunCommand.self,
+    ]
+
+    static func main(_ args: [String]) -> Int32 {
+        run(args, console: Console(capture: false))
+    }
+
+    static func overview() -> String {
+        var lines = [
+            "mcusim \(version): will this TensorFlow Lite model fit a microcontroller, and how fast will it run there?",
+            "",
+            "USAGE: mcusim <command> [options]",
+            "",
+            "COMMANDS:",
+        ]
+        let width = commands.map { $0.spec.name.count }.max() ?? 0
+        for c in commands {
+            lines.append("  " + c.spec.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + c.spec.summary)
+        }
+        lines += ["", "Run 'mcusim <command> --help' for a command's options.",
+                  "Exit codes: 0 ok, 1 a check failed, 2 usage error or invalid input, 3 unsupported model."]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func run(_ args: [String], console: Console) -> Int32 {
+        guard let first = args.first else {
+            console.error(overview().trailingNewlineTrimmed)
+            return ExitCode.invalidInput
+        }
+        if first == "--help" || first == "-h" || first == "help" {
+            if first == "help", args.count > 1, let c = commands.first(where: { $0.spec.name == args[1] }) {
+                console.write(c.spec.helpText())
+            } else {
+                console.write(overview())
+            }
+            return ExitCode.ok
+        }
+        if first == "--version" {
+            console.print("mcusim \(version)")
+            return ExitCode.ok
+        }
+        guard let command = commands.first(where: { $0.spec.name == first }) else {
+            let suggestion = ParsedArguments.closest(first, among: commands.map { $0.spec.name })
+            console.error("mcusim: error: unknown command '\(first)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "") + " (see 'mcusim --help')")
+            return ExitCode.invalidInput
+        }
+        do {
+            let parsed = try ParsedArguments.parse(Array(args.dropFirst()), spec: command.spec)
+            if parsed.helpRequested {
+                console.write(command.spec.helpText())
+                return ExitCode.ok
+            }
+            return try command.run(parsed, console: console)
+        } catch let error as UsageError {
+            console.error("mcusim: error: \(error.message)")
+            return ExitCode.invalidInput
+        } catch let error as FileError {
+            console.error("mcusim: error: \(error.file): \(error.message)")
+            return error.code
+        } catch {
+            console.error("mcusim: error: \(error)")
+            return ExitCode.invalidInput
+        }
+    }
+
+    /// Maps interpreter and reader errors to the error contract for `file`.
+    static func fileError(_ error: Error, file: String) -> FileError {
+        switch error {
+        case let e as FileError: return e
+        case let e as ModelError: return FileError(file: file, message: e.description, code: ExitCode.invalidInput)
+        case let e as UnsupportedOperatorError:
+            return FileError(file: file, message: "unsupported: \(e.op): \(e.reason) (operator \(e.operatorIndex))", code: ExitCode.unsupported)
+        case let e as InvalidOperatorError:
+            return FileError(file: file, message: "invalid model: \(e.op): \(e.reason) (operator \(e.operatorIndex))", code: ExitCode.invalidInput)
+        case let e as ArenaTooSmallError: return FileError(file: file, message: e.description, code: ExitCode.checkFailed)
+        case let e as NpyError: return FileError(file: file, message: e.description, code: ExitCode.invalidInput)
+        default: return FileError(file: file, message: "\(error)", code: ExitCode.invalidInput)
+        }
+    }
+
+    static func loadModel(_ path: String) throws -> Model {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw FileError(file: path, message: "no such file", code: ExitCode.invalidInput)
+        }
+        do {
+            return try Model(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw fileError(error, file: path)
+        }
+    }
+}
+
+extension String {
+    var trailingNewlineTrimmed: String { hasSuffix("\n") ? String(dropLast()) : self }
+}

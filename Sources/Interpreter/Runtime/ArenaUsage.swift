@@ -51,10 +51,35 @@ public struct ArenaUsage: Sendable {
     public let plannedBytes: Int
     public let persistentBytes: Int
     public var totalBytes: Int { plannedBytes + persistentBytes }
+    /// Per operator, the extent of the head in use while it runs (highest end of a
+    /// live buffer).
+    public let liveExtent: [Int]
+
+    public func liveBytes(atOperator i: Int) -> Int { i >= 0 && i < liveExtent.count ? liveExtent[i] : 0 }
 
     init(graph: ArenaGraph, layout: ArenaLayout, tensors: [TensorInfo], interpreterInputs: [Int], interpreterOutputs: [Int],
          kernels: [[PersistentAllocation]], pointerSize: Int) {
         plannedBytes = layout.plannedBytes
+        var first = [Int](repeating: Int.max, count: graph.tensors.count)
+        var last = [Int](repeating: -1, count: graph.tensors.count)
+        for t in graph.inputs { first[t] = 0 }
+        for (i, op) in graph.operators.enumerated() {
+            for t in op.outputs where t >= 0 { first[t] = min(first[t], i) }
+            for t in op.inputs where t >= 0 { last[t] = max(last[t], i) }
+        }
+        for t in graph.outputs { last[t] = graph.operators.count - 1 }
+        var extent = [Int](repeating: 0, count: graph.operators.count)
+        for i in extent.indices {
+            for (t, offset) in layout.tensorOffsets.enumerated() {
+                if let offset, first[t] <= i, i <= max(last[t], first[t]) {
+                    extent[i] = max(extent[i], offset + graph.tensors[t].bytes)
+                }
+            }
+            for (k, offset) in layout.scratchOffsets[i].enumerated() {
+                extent[i] = max(extent[i], offset + graph.operators[i].scratchBytes[k])
+            }
+        }
+        liveExtent = extent
         persistentBytes = kernels.joined().reduce(0) { $0 + $1.bytes(pointerSize: pointerSize) }
     }
 }

@@ -188,7 +188,7 @@ public final class MicroInterpreter {
 
     static func align16(_ n: Int) -> Int { (n + 15) & ~15 }
 
-    private static func makeTensorInfos(model: Model, subgraph: Subgraph) throws -> [TensorInfo] {
+    static func makeTensorInfos(model: Model, subgraph: Subgraph) throws -> [TensorInfo] {
         var infos: [TensorInfo] = []
         infos.reserveCapacity(subgraph.tensors.count)
         for (index, tensor) in subgraph.tensors.enumerated() {
