@@ -1,0 +1,180 @@
+// ADD, as TFLM's add.cc / add_common.cc (reference) and cmsis_nn/add.cc, with
+// broadcasting (reference_ops::BroadcastBinaryOpSimple semantics, up to 8-D).
+//
+// Quantized (int8, int16) arithmetic, per element:
+//   a = (x1 - zp1) << left_shift, b = (x2 - zp2) << left_shift    (20 for int8, 15 for int16)
+//   a = MultiplyByQuantizedMultiplierSmallerThanOneExp(a, m1, s1), likewise b
+//   out = MultiplyByQuantizedMultiplierSmallerThanOneExp(a + b, m_out, s_out) + zp_out, clamped
+// with m1 = scale1 / (2 max(scale1, scale2)), m2 likewise and
+// m_out = 2 max(scale1, scale2) / (2^left_shift scale_out), all computed in double.
+// float32: x1 + x2 clamped; int32: x1 + x2 (wrapping).
+
+import Foundation
+
+final class AddKernel: Kernel {
+    private enum Path { case float32, int32, int8, int16 }
+
+    private var path = Path.float32
+    private var broadcast: BinaryBroadcast?
+    private var leftShift: Int32 = 20
+    private var input1Offset: Int32 = 0, input2Offset: Int32 = 0, outputOffset: Int32 = 0
+    private var input1Multiplier: Int32 = 0, input2Multiplier: Int32 = 0, outputMultiplier: Int32 = 0
+    private var input1Shift: Int32 = 0, input2Shift: Int32 = 0, outputShift: Int32 = 0
+    private var activationMin: Int32 = 0, activationMax: Int32 = 0
+    private var floatMin: Float = 0, floatMax: Float = 0
+
+    func prepare(_ context: PrepareContext) throws {
+        // OpDataAdd (CMSIS-NN's OpData has the same fields): a bool, 14 int32/int/float
+        // fields, no pointers.
+        context.allocatePersistent(PersistentAllocation(context.variant == .cmsisNN ? "OpData (cmsis_nn ADD)" : "OpDataAdd", bytes: 60))
+
+        let input1 = try context.requireInput(0)
+        let input2 = try context.requireInput(1)
+        let output = try context.requireOutput(0)
+        guard input1.type == output.type, input2.type == output.type else {
+            throw context.unsupported("inputs \(input1.type.name), \(input2.type.name) and output \(output.type.name) must have one type (TFLM: hybrid models are not supported)")
+        }
+        switch output.type {
+        case .float32: path = .float32
+        case .int32: path = .int32
+        case .int8: path = .int8
+        case .int16: path = .int16
+        default: throw context.unsupported("\(output.type.name) is not supported (float32, int32, int8, int16)")
+        }
+
+        guard let plan = BinaryBroadcast(input1.shape, input2.shape, output: output.shape) else {
+            if let expected = Broadcast.shape(input1.shape, input2.shape), expected.count > Broadcast.maxRank {
+                throw context.unsupported("broadcast over \(expected.count) dimensions (TFLM handles up to \(Broadcast.maxRank))")
+            }
+            throw context.invalid("input shapes \(input1.shape) and \(input2.shape) do not broadcast to the output shape \(output.shape)")
+        }
+        // The output must be exactly the broadcast shape, not merely accept both inputs.
+        guard let expected = Broadcast.shape(input1.shape, input2.shape),
+              Broadcast.extended(expected, toRank: max(expected.count, output.rank)) == Broadcast.extended(output.shape, toRank: max(expected.count, output.rank)) else {
+            throw context.invalid("output shape \(output.shape) is not the broadcast of \(input1.shape) and \(input2.shape)")
+        }
+        broadcast = plan
+
+        let rawActivation = context.options.int("fused_activation_function")
+        let activation = FusedActivation(rawValue: rawActivation) ?? .none
+        context.parameters["activation"] = rawActivation
+        context.parameters["broadcast"] = plan.isElementwise ? 0 : 1
+
+        switch path {
+        case .float32:
+            (floatMin, floatMax) = QuantizedMath.activationRange(activation)
+            context.kernelPath = "reference_float"
+            return
+        case .int32:
+            guard input1.scale.isEmpty, input2.scale.isEmpty else {
+                throw context.unsupported("int32 ADD supports only unquantized tensors")
+            }
+            context.kernelPath = "reference"
+            return
+        case .int8, .int16:
+            break
+        }
+
+        guard !input1.scale.isEmpty, !input2.scale.isEmpty, !output.scale.isEmpty else {
+            throw context.invalid("quantized ADD needs scales on both inputs and the output")
+        }
+        if path == .int16 && context.variant == .cmsisNN {
+            guard input1.scalarZeroPoint == 0, input2.scalarZeroPoint == 0, output.scalarZeroPoint == 0 else {
+                throw context.unsupported("int16 ADD needs zero points of 0 in TFLM's CMSIS-NN kernel")
+            }
+        }
+        input1Offset = 0 &- input1.scalarZeroPoint
+        input2Offset = 0 &- input2.scalarZeroPoint
+        outputOffset = output.scalarZeroPoint
+        leftShift = path == .int16 ? 15 : 20
+        let twiceMaxInputScale = 2 * Double(max(input1.scalarScale, input2.scalarScale))
+        let realInput1 = Double(input1.scalarScale) / twiceMaxInputScale
+        let realInput2 = Double(input2.scalarScale) / twiceMaxInputScale
+        let realOutput = twiceMaxInputScale / (Double(Int32(1) << leftShift) * Double(output.scalarScale))
+        // QuantizeMultiplierSmallerThanOneExp CHECKs each multiplier is in (0, 1): TFLM aborts otherwise.
+        for real in [realInput1, realInput2, realOutput] where !(real > 0 && real < 1) {
+            throw context.unsupported("rescaling multiplier \(real) is outside (0, 1) (scales \(input1.scalarScale), \(input2.scalarScale) -> \(output.scalarScale)); TFLM aborts on it")
+        }
+        (input1Multiplier, input1Shift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realInput1)
+        (input2Multiplier, input2Shift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realInput2)
+        (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realOutput)
+        let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
+        (activationMin, activationMax) = QuantizedMath.activationRange(
+            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+
+        if context.variant == .cmsisNN && plan.isElementwise {
+            context.kernelPath = path == .int8 ? "arm_elementwise_add_s8" : "arm_elementwise_add_s16"
+        } else {
+            // Broadcasts run TFLM's reference loop in both builds.
+            context.kernelPath = "reference"
+        }
+    }
+
+    func eval(_ context: EvalContext) throws {
+        switch path {
+        case .float32:
+            evalFloat(context.input(0, as: Float.self), context.input(1, as: Float.self), context.output(0, as: Float.self))
+        case .int32:
+            evalInt32(context.input(0, as: Int32.self), context.input(1, as: Int32.self), context.output(0, as: Int32.self))
+        case .int8:
+            evalQuantized(context.input(0, as: Int8.self), context.input(1, as: Int8.self), context.output(0, as: Int8.self))
+        case .int16:
+            evalQuantized(context.input(0, as: Int16.self), context.input(1, as: Int16.self), context.output(0, as: Int16.self))
+        }
+    }
+
+    private func evalQuantized<T: FixedWidthInteger & SignedInteger>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
+                                                                    _ output: UnsafeMutablePointer<T>) {
+        guard let broadcast else { return }
+        let o1 = input1Offset, o2 = input2Offset, oOut = outputOffset
+        let m1 = input1Multiplier, m2 = input2Multiplier, mOut = outputMultiplier
+        let s1 = input1Shift, s2 = input2Shift, sOut = outputShift
+        let scale = Int32(1) << leftShift
+        let lo = activationMin, hi = activationMax
+        broadcast.forEachRun { aStart, aStep, bStart, bStep, outStart, count in
+            var i = aStart, j = bStart
+            let out = output + outStart
+            for k in 0..<count {
+                let shifted1 = (o1 &+ Int32(truncatingIfNeeded: a[i])) &* scale
+                let shifted2 = (o2 &+ Int32(truncatingIfNeeded: b[j])) &* scale
+                let scaled1 = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, m1, s1)
+                let scaled2 = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, m2, s2)
+                var v = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(scaled1 &+ scaled2, mOut, sOut) &+ oOut
+                v = v < lo ? lo : (v > hi ? hi : v)
+                out[k] = T(truncatingIfNeeded: v)
+                i += aStep
+                j += bStep
+            }
+        }
+    }
+
+    private func evalFloat(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
+        guard let broadcast else { return }
+        let lo = floatMin, hi = floatMax
+        broadcast.forEachRun { aStart, aStep, bStart, bStep, outStart, count in
+            var i = aStart, j = bStart
+            let out = output + outStart
+            for k in 0..<count {
+                // ActivationFunctionWithMinMax: min(max(x, lo), hi) with std::max/min's comparisons.
+                let sum = a[i] + b[j]
+                let low = sum < lo ? lo : sum
+                out[k] = hi < low ? hi : low
+                i += aStep
+                j += bStep
+            }
+        }
+    }
+
+    private func evalInt32(_ a: UnsafeMutablePointer<Int32>, _ b: UnsafeMutablePointer<Int32>, _ output: UnsafeMutablePointer<Int32>) {
+        guard let broadcast else { return }
+        broadcast.forEachRun { aStart, aStep, bStart, bStep, outStart, count in
+            var i = aStart, j = bStart
+            let out = output + outStart
+            for k in 0..<count {
+                out[k] = a[i] &+ b[j]
+                i += aStep
+                j += bStep
+            }
+        }
+    }
+}

@@ -1,0 +1,300 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D, as TFLM's pooling.cc / pooling_common.cc
+// (reference) and cmsis_nn/pooling.cc, on NHWC tensors.
+//
+// The window of each output pixel is clipped to the input (padding is never
+// read). Average: int8/int16 sum the window in int32 and divide rounding half
+// away from zero, (sum ± count/2) / count; float sums in float in window order and
+// divides by the count. Max starts from the type's lowest value. Both then clamp to
+// the fused activation's range.
+//
+// Channels are processed together per window position (as CMSIS-NN does): each
+// channel still sees its values in TFLM's order, so sums and maxima are identical.
+
+import Foundation
+
+final class PoolingKernel: Kernel {
+    enum Kind { case average, max }
+    private enum Path { case float32, int8, int16 }
+
+    private let kind: Kind
+    private var path = Path.float32
+    private var batches = 0, inputHeight = 0, inputWidth = 0, depth = 0
+    private var outputHeight = 0, outputWidth = 0
+    private var strideHeight = 1, strideWidth = 1, filterHeight = 1, filterWidth = 1
+    private var padHeight = 0, padWidth = 0
+    private var activationMin: Int32 = 0, activationMax: Int32 = 0
+    private var floatMin: Float = 0, floatMax: Float = 0
+    /// Per-channel accumulators for one window (int32 sums or float sums).
+    private var intAccumulator: UnsafeMutablePointer<Int32>?
+    private var floatAccumulator: UnsafeMutablePointer<Float>?
+
+    init(kind: Kind) { self.kind = kind }
+
+    deinit {
+        intAccumulator?.deallocate()
+        floatAccumulator?.deallocate()
+    }
+
+    func prepare(_ context: PrepareContext) throws {
+        let cmsis = context.variant == .cmsisNN
+        // Init: the operator data. TfLitePaddingValues (4 ints) + 2 int32 + 2 float;
+        // CMSIS-NN adds an int buffer_idx. No pointers: same size on 64-bit.
+        if cmsis {
+            context.allocatePersistent(PersistentAllocation("OpData (cmsis_nn pooling)", bytes: 36))
+        } else {
+            context.allocatePersistent(PersistentAllocation("OpDataPooling", bytes: 32))
+        }
+
+        let input = try context.requireInput(0)
+        let output = try context.requireOutput(0)
+        guard input.type == output.type else {
+            throw context.unsupported("input type \(input.type.name) differs from output type \(output.type.name)")
+        }
+        switch input.type {
+        case .float32: path = .float32
+        case .int8: path = .int8
+        case .int16: path = .int16
+        default: throw context.unsupported("\(input.type.name) input is not supported (float32, int8, int16)")
+        }
+        guard input.rank == 4, output.rank == 4 else {
+            throw context.invalid("pooling needs 4-D NHWC tensors, got \(input.shape) -> \(output.shape)")
+        }
+        guard input.shape[0] == output.shape[0], input.shape[3] == output.shape[3] else {
+            throw context.invalid("batch and channel dimensions differ: \(input.shape) -> \(output.shape)")
+        }
+        batches = input.shape[0]
+        inputHeight = input.shape[1]
+        inputWidth = input.shape[2]
+        depth = input.shape[3]
+        outputHeight = output.shape[1]
+        outputWidth = output.shape[2]
+
+        let options = context.options
+        strideHeight = options.int("stride_h")
+        strideWidth = options.int("stride_w")
+        filterHeight = options.int("filter_height")
+        filterWidth = options.int("filter_width")
+        let padding = options.enumName("padding")
+        guard strideHeight > 0, strideWidth > 0, filterHeight > 0, filterWidth > 0 else {
+            throw context.invalid("strides (\(strideHeight), \(strideWidth)) and filter (\(filterHeight), \(filterWidth)) must be positive")
+        }
+        guard padding == "SAME" || padding == "VALID" else {
+            throw context.invalid("unknown padding \(padding ?? "nil")")
+        }
+        // ComputePaddingHeightWidth: output size from the padding rule, then the
+        // (floor) half of the total padding on the top/left.
+        func outSize(_ inSize: Int, _ filter: Int, _ stride: Int) -> Int {
+            padding == "SAME" ? (inSize + stride - 1) / stride : (inSize + stride - filter) / stride
+        }
+        let expectedHeight = outSize(inputHeight, filterHeight, strideHeight)
+        let expectedWidth = outSize(inputWidth, filterWidth, strideWidth)
+        guard expectedHeight == outputHeight, expectedWidth == outputWidth else {
+            throw context.invalid("output \(output.shape) does not match the \(padding ?? "") pooling of \(input.shape): expected \(expectedHeight)x\(expectedWidth)")
+        }
+        padHeight = max(0, (outputHeight - 1) * strideHeight + filterHeight - inputHeight) / 2
+        padWidth = max(0, (outputWidth - 1) * strideWidth + filterWidth - inputWidth) / 2
+
+        let rawActivation = options.int("fused_activation_function")
+        let activation = FusedActivation(rawValue: rawActivation) ?? .none
+        if path == .float32 {
+            (floatMin, floatMax) = QuantizedMath.activationRange(activation)
+        } else {
+            // Pooling must not requantize: TFLM insists on the same scale and zero point.
+            guard !input.scale.isEmpty, !output.scale.isEmpty else {
+                throw context.invalid("quantized pooling needs input and output scales")
+            }
+            let scaleDifference = Double(abs(input.scalarScale - output.scalarScale))
+            guard scaleDifference <= 1.0e-6, input.scalarZeroPoint == output.scalarZeroPoint else {
+                throw context.invalid("input and output quantization differ (TFLM requires them equal)")
+            }
+            let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
+            (activationMin, activationMax) = QuantizedMath.activationRange(
+                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+        }
+
+        context.parameters["filter_h"] = filterHeight
+        context.parameters["filter_w"] = filterWidth
+        context.parameters["stride_h"] = strideHeight
+        context.parameters["stride_w"] = strideWidth
+        context.parameters["pad_h"] = padHeight
+        context.parameters["pad_w"] = padWidth
+        context.parameters["activation"] = rawActivation
+        context.parameters["batches"] = batches
+        context.parameters["input_channels"] = depth
+        context.parameters["output_channels"] = depth
+
+        switch (cmsis, path) {
+        case (_, .float32):
+            context.kernelPath = "reference_float"
+        case (false, _):
+            context.kernelPath = "reference"
+        case (true, .int8):
+            if kind == .average {
+                // arm_avgpool_s8_get_buffer_size on a DSP core: one int32 per channel.
+                context.requestScratch(bytes: depth * 4)
+            }
+            context.kernelPath = kind == .average ? "arm_avgpool_s8" : "arm_max_pool_s8"
+        case (true, .int16):
+            if kind == .average {
+                context.requestScratch(bytes: depth * 4)
+            }
+            context.kernelPath = kind == .average ? "arm_avgpool_s16" : "arm_max_pool_s16"
+        }
+
+        intAccumulator?.deallocate()
+        floatAccumulator?.deallocate()
+        intAccumulator = nil
+        floatAccumulator = nil
+        if kind == .average {
+            if path == .float32 {
+                floatAccumulator = .allocate(capacity: max(depth, 1))
+            } else {
+                intAccumulator = .allocate(capacity: max(depth, 1))
+            }
+        }
+    }
+
+    func eval(_ context: EvalContext) throws {
+        switch (kind, path) {
+        case (.average, .float32):
+            averageFloat(context.input(0, as: Float.self), context.output(0, as: Float.self))
+        case (.average, .int8):
+            averageQuantized(context.input(0, as: Int8.self), context.output(0, as: Int8.self))
+        case (.average, .int16):
+            averageQuantized(context.input(0, as: Int16.self), context.output(0, as: Int16.self))
+        case (.max, .float32):
+            maxFloat(context.input(0, as: Float.self), context.output(0, as: Float.self))
+        case (.max, .int8):
+            maxQuantized(context.input(0, as: Int8.self), context.output(0, as: Int8.self))
+        case (.max, .int16):
+            maxQuantized(context.input(0, as: Int16.self), context.output(0, as: Int16.self))
+        }
+    }
+
+    /// The clipped window of output pixel (outY, outX): input row/column ranges.
+    @inline(__always)
+    private func window(_ outY: Int, _ outX: Int) -> (yStart: Int, yEnd: Int, xStart: Int, xEnd: Int) {
+        let originY = outY * strideHeight - padHeight
+        let originX = outX * strideWidth - padWidth
+        let yStart = max(0, -originY), yEnd = min(filterHeight, inputHeight - originY)
+        let xStart = max(0, -originX), xEnd = min(filterWidth, inputWidth - originX)
+        return (originY + yStart, originY + yEnd, originX + xStart, originX + xEnd)
+    }
+
+    private func averageQuantized<T: FixedWidthInteger & SignedInteger>(_ input: UnsafeMutablePointer<T>,
+                                                                       _ output: UnsafeMutablePointer<T>) {
+        guard let sums = intAccumulator else { return }
+        let depth = self.depth, lo = activationMin, hi = activationMax
+        var out = output
+        for b in 0..<batches {
+            let image = input + b * inputHeight * inputWidth * depth
+            for outY in 0..<outputHeight {
+                for outX in 0..<outputWidth {
+                    let w = window(outY, outX)
+                    let count = Int32(max(w.yEnd - w.yStart, 0) * max(w.xEnd - w.xStart, 0))
+                    // TFLM returns early on an empty window, leaving the rest unwritten.
+                    if count == 0 { return }
+                    for c in 0..<depth { sums[c] = 0 }
+                    for y in w.yStart..<w.yEnd {
+                        for x in w.xStart..<w.xEnd {
+                            let pixel = image + (y * inputWidth + x) * depth
+                            for c in 0..<depth { sums[c] &+= Int32(truncatingIfNeeded: pixel[c]) }
+                        }
+                    }
+                    let half = count / 2
+                    for c in 0..<depth {
+                        let acc = sums[c]
+                        var v = acc > 0 ? (acc &+ half) / count : (acc &- half) / count
+                        v = v < lo ? lo : (v > hi ? hi : v)
+                        out[c] = T(truncatingIfNeeded: v)
+                    }
+                    out += depth
+                }
+            }
+        }
+    }
+
+    private func averageFloat(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
+        guard let sums = floatAccumulator else { return }
+        let depth = self.depth, lo = floatMin, hi = floatMax
+        var out = output
+        for b in 0..<batches {
+            let image = input + b * inputHeight * inputWidth * depth
+            for outY in 0..<outputHeight {
+                for outX in 0..<outputWidth {
+                    let w = window(outY, outX)
+                    let count = max(w.yEnd - w.yStart, 0) * max(w.xEnd - w.xStart, 0)
+                    if count == 0 { return }
+                    for c in 0..<depth { sums[c] = 0 }
+                    // Each channel's sum runs over the window in TFLM's (y, x) order.
+                    for y in w.yStart..<w.yEnd {
+                        for x in w.xStart..<w.xEnd {
+                            let pixel = image + (y * inputWidth + x) * depth
+                            for c in 0..<depth { sums[c] += pixel[c] }
+                        }
+                    }
+                    let divisor = Float(count)
+                    for c in 0..<depth {
+                        let average = sums[c] / divisor
+                        let low = average < lo ? lo : average
+                        out[c] = hi < low ? hi : low
+                    }
+                    out += depth
+                }
+            }
+        }
+    }
+
+    private func maxQuantized<T: FixedWidthInteger & SignedInteger>(_ input: UnsafeMutablePointer<T>,
+                                                                   _ output: UnsafeMutablePointer<T>) {
+        let depth = self.depth
+        let lo = T(truncatingIfNeeded: activationMin), hi = T(truncatingIfNeeded: activationMax)
+        var out = output
+        for b in 0..<batches {
+            let image = input + b * inputHeight * inputWidth * depth
+            for outY in 0..<outputHeight {
+                for outX in 0..<outputWidth {
+                    let w = window(outY, outX)
+                    for c in 0..<depth { out[c] = T.min }
+                    for y in w.yStart..<w.yEnd {
+                        for x in w.xStart..<w.xEnd {
+                            let pixel = image + (y * inputWidth + x) * depth
+                            for c in 0..<depth where pixel[c] > out[c] { out[c] = pixel[c] }
+                        }
+                    }
+                    for c in 0..<depth {
+                        let v = out[c] < lo ? lo : out[c]
+                        out[c] = v > hi ? hi : v
+                    }
+                    out += depth
+                }
+            }
+        }
+    }
+
+    private func maxFloat(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
+        let depth = self.depth, lo = floatMin, hi = floatMax
+        var out = output
+        for b in 0..<batches {
+            let image = input + b * inputHeight * inputWidth * depth
+            for outY in 0..<outputHeight {
+                for outX in 0..<outputWidth {
+                    let w = window(outY, outX)
+                    for c in 0..<depth { out[c] = -Float.greatestFiniteMagnitude }
+                    for y in w.yStart..<w.yEnd {
+                        for x in w.xStart..<w.xEnd {
+                            let pixel = image + (y * inputWidth + x) * depth
+                            // std::max(max, v): replaced only when max < v (a NaN never wins).
+                            for c in 0..<depth where out[c] < pixel[c] { out[c] = pixel[c] }
+                        }
+                    }
+                    for c in 0..<depth {
+                        let low = out[c] < lo ? lo : out[c]
+                        out[c] = hi < low ? hi : low
+                    }
+                    out += depth
+                }
+            }
+        }
+    }
+}
