@@ -1,0 +1,621 @@
+import Foundation
+
+// CONV_2D, bit-exact with TFLM's reference kernels (micro/kernels/conv.cc with
+// reference_ops::Conv and reference_integer_ops::ConvPerChannel), declaring the
+// operator data and scratch of either conv.cc or cmsis_nn/conv.cc.
+//
+// Types, as TFLM accepts them: float32; int8 activations with int8 weights (per-channel
+// or per-tensor scales) and int32 bias; int16 activations with int8 weights and int64
+// or int32 bias. Float activations with int8 weights ("hybrid") are refused as TFLM
+// refuses them, and so are packed int4 weights, which mcusim does not unpack.
+//
+// Arithmetic notes:
+// - int8: TFLM sums filter * (input - input_zp) over the taps inside the image. The
+//   sum is taken here as dot(filter, im2col) + (-input_zp) * sum(filter), with padding
+//   taps filled with input_zp (which contribute zero), like CMSIS-NN's im2col: the same
+//   int32 value modulo 2^32, so the same bits even where C's accumulator would wrap.
+// - float: additions happen per output channel in TFLM's order (filter row, column,
+//   input channel; padding taps skipped, then + bias, + 0 without one), so the sums
+//   round identically; the loop is vectorised across output channels instead.
+// - int16: the reference ignores zero points (the converter makes them 0). With an
+//   int64 bias (or none, unless the options' quantized_bias_type is INT32) it
+//   accumulates in int64 and requantizes with the 16-bit reduced multiplier; with an
+//   int32 bias it accumulates in int32 and requantizes like int8. CMSIS-NN's
+//   arm_convolve_s16 sums products in int32 in both cases and takes the int32 route
+//   when there is no bias; the .cmsisNN variant follows it.
+
+final class Conv2DKernel: Kernel {
+    private enum Arithmetic {
+        case float32
+        case int8
+        /// Products summed in int64, int64 bias, 64-bit requantization (reference 16x8).
+        case int16Wide
+        /// Products summed in int32, int32 bias, 32-bit requantization.
+        case int16Narrow
+        /// CMSIS-NN with an int64 bias: products summed in int32, then the int64 bias,
+        /// then arm_nn_requantize_s64.
+        case int16NarrowSumWideBias
+    }
+
+    private var arithmetic: Arithmetic = .float32
+    private var geometry = ConvGeometry()
+    private var groups = 1
+    private var filterDepth = 0
+    private var filtersPerGroup = 0
+    /// Elements of one output channel's filter: filter_h * filter_w * filter input depth.
+    private var filterVolume = 0
+    private var hasBias = false
+    private var biasIsInt64 = false
+    private var weightsNeedEval = false
+    private var biasNeedsEval = false
+
+    private var inputZeroPoint: Int32 = 0
+    private var outputZeroPoint: Int32 = 0
+    private var activationMin: Int32 = 0
+    private var activationMax: Int32 = 0
+    private var floatMin: Float = 0
+    private var floatMax: Float = 0
+
+    private var windowRows = ConvBuffer<Int>(count: 0, repeating: 0)
+    private var windowColumns = ConvBuffer<Int>(count: 0, repeating: 0)
+    private var multipliers = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var shifts = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var bias32 = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var bias64 = ConvBuffer<Int64>(count: 0, repeating: 0)
+    private var biasFloat = ConvBuffer<Float>(count: 0, repeating: 0)
+    /// int8: sum of each output channel's weights, for the input-offset term.
+    private var filterSums = ConvBuffer<Int32>(count: 0, repeating: 0)
+    /// float: the weights, transposed to [tap][input channel][output channel] when
+    /// groups == 1, else copied as they are (aligned).
+    private var floatWeights = ConvBuffer<Float>(count: 0, repeating: 0)
+    private var floatAccumulators = ConvBuffer<Float>(count: 0, repeating: 0)
+    private var columnInt8 = ConvBuffer<Int8>(count: 0, repeating: 0)
+    private var columnInt16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    /// int8 with an input zero point outside int8 (only a hostile model): input + offset.
+    private var columnInt32 = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var zeroPointFitsInt8 = true
+
+    func prepare(_ context: PrepareContext) throws {
+        // Init: the operator data.
+        context.allocatePersistent(context.variant == .cmsisNN ? ConvOperatorData.cmsisNN : ConvOperatorData.reference)
+
+        guard context.inputCount == 2 || context.inputCount == 3 else {
+            throw context.invalid("CONV_2D takes 2 or 3 inputs, has \(context.inputCount)")
+        }
+        guard context.outputCount == 1 else { throw context.invalid("CONV_2D has 1 output, has \(context.outputCount)") }
+        let input = try context.requireInput(0)
+        let filter = try context.requireInput(1)
+        let output = try context.requireOutput(0)
+        let bias = context.input(2)
+
+        guard input.type == output.type else {
+            throw context.unsupported("input type \(input.type.name) and output type \(output.type.name) differ")
+        }
+        if context.variant == .cmsisNN, ![.float32, .int16, .int8].contains(input.type) {
+            throw context.unsupported("input type \(input.type.name) is not supported (CMSIS-NN: \"Input data type not supported\")")
+        }
+        switch (input.type, filter.type) {
+        case (.float32, .float32), (.int16, .int8), (.int8, .int8):
+            break
+        case (.int8, .int4):
+            throw context.unsupported("packed int4 weights are not supported by mcusim")
+        default:
+            throw context.unsupported("input \(input.type.name) with filter \(filter.type.name): Hybrid models are not supported on TFLite Micro.")
+        }
+        guard filter.rank == 4 else { throw context.invalid("filter must be 4-D (OHWI), has shape \(filter.shape)") }
+        let options = try ConvOptions(context)
+        geometry = try ConvGeometry(context: context, input: input, filterHeight: filter.shape[1],
+                                    filterWidth: filter.shape[2], output: output, options: options)
+        let g = geometry
+        let outputChannels = filter.shape[0]
+        guard outputChannels == g.outputDepth else {
+            throw context.invalid("filter has \(outputChannels) output channels, output has \(g.outputDepth)")
+        }
+        filterDepth = filter.shape[3]
+        // Grouped convolution: input channels a multiple of the filter's.
+        guard filterDepth > 0, g.inputDepth % filterDepth == 0 else {
+            throw context.invalid("input depth \(g.inputDepth) is not a multiple of the filter depth \(filterDepth)")
+        }
+        groups = g.inputDepth / filterDepth
+        guard groups > 0, g.outputDepth % groups == 0 else {
+            throw context.invalid("output depth \(g.outputDepth) is not a multiple of the \(groups) groups")
+        }
+        filtersPerGroup = g.outputDepth / groups
+        filterVolume = g.filterHeight * g.filterWidth * filterDepth
+        hasBias = bias != nil
+        if let bias {
+            guard bias.elementCount == outputChannels else {
+                throw context.invalid("bias has \(bias.elementCount) elements for \(outputChannels) output channels")
+            }
+        }
+
+        // Prepare: the per-channel arrays (the reference allocates them for every type,
+        // CMSIS-NN only for quantized ones).
+        if context.variant == .reference || input.type != .float32 {
+            for a in ConvOperatorData.perChannel(outputChannels) { context.allocatePersistent(a) }
+        }
+
+        (windowRows, windowColumns) = g.windowTables()
+        context.parameters = g.parameters(activationCode: options.activationCode, groups: groups)
+
+        switch input.type {
+        case .float32:
+            try prepareFloat(context, filter: filter, bias: bias, options: options)
+        case .int8:
+            try prepareInt8(context, input: input, filter: filter, bias: bias, output: output, options: options)
+        default:
+            try prepareInt16(context, input: input, filter: filter, bias: bias, output: output, options: options)
+        }
+    }
+
+    // MARK: Prepare per type
+
+    private func prepareFloat(_ context: PrepareContext, filter: TensorInfo, bias: TensorInfo?, options: ConvOptions) throws {
+        if let bias, bias.type != .float32 {
+            throw context.unsupported("bias type \(bias.type.name) is not supported with float32 input")
+        }
+        arithmetic = .float32
+        (floatMin, floatMax) = QuantizedMath.activationRange(options.activation)
+        let outC = geometry.outputDepth
+        floatWeights = ConvBuffer<Float>(count: outC * filterVolume, repeating: 0)
+        floatAccumulators = ConvBuffer<Float>(count: outC, repeating: 0)
+        biasFloat = ConvBuffer<Float>(count: outC, repeating: 0)
+        if let data = filter.constantData { prepareFloatWeights(UnsafeRawPointer(data)) } else { weightsNeedEval = true }
+        if let bias {
+            if let data = bias.constantData { ConvLoad.values(data, count: outC, as: Float.self, into: biasFloat.base) } else { biasNeedsEval = true }
+        }
+        context.kernelPath = "reference_float"
+    }
+
+    private func prepareInt8(_ context: PrepareContext, input: TensorInfo, filter: TensorInfo, bias: TensorInfo?,
+                             output: TensorInfo, options: ConvOptions) throws {
+        if let bias, bias.type != .int32 {
+            throw context.unsupported("bias type \(bias.type.name) is not supported with int8 input (int32 expected)")
+        }
+        arithmetic = .int8
+        try prepareQuantization(context, input: input, filter: filter, output: output, options: options)
+        let outC = geometry.outputDepth
+        bias32 = ConvBuffer<Int32>(count: outC, repeating: 0)
+        if let bias {
+            if let data = bias.constantData { ConvLoad.values(data, count: outC, as: Int32.self, into: bias32.base) } else { biasNeedsEval = true }
+        }
+        inputZeroPoint = input.scalarZeroPoint
+        outputZeroPoint = output.scalarZeroPoint
+        zeroPointFitsInt8 = inputZeroPoint >= Int32(Int8.min) && inputZeroPoint <= Int32(Int8.max)
+        filterSums = ConvBuffer<Int32>(count: outC, repeating: 0)
+        if zeroPointFitsInt8 {
+            columnInt8 = ConvBuffer<Int8>(count: filterVolume, repeating: 0)
+        } else {
+            columnInt32 = ConvBuffer<Int32>(count: filterVolume, repeating: 0)
+        }
+        if let data = filter.constantData {
+            computeFilterSums(data.assumingMemoryBound(to: Int8.self))
+        } else {
+            weightsNeedEval = true
+        }
+
+        let g = geometry
+        if context.variant == .cmsisNN {
+            // arm_convolve_wrapper_s8 and arm_convolve_wrapper_s8_get_buffer_size for a
+            // core with the DSP extension and no MVE (Cortex-M4/M7), built with GCC.
+            let inputChannelsMatch = g.inputDepth == filterDepth
+            let is1x1 = g.padWidth == 0 && g.padHeight == 0 && g.filterWidth == 1 && g.filterHeight == 1
+                && g.dilationWidth == 1 && g.dilationHeight == 1 && inputChannelsMatch
+            let is1xN = g.inputHeight == 1 && g.dilationWidth == 1 && g.filterHeight == 1
+                && (g.strideWidth * g.inputDepth) % 4 == 0 && inputChannelsMatch
+            var bufferBytes = 0
+            if is1x1 {
+                if g.strideWidth == 1 && g.strideHeight == 1 {
+                    // arm_convolve_1x1_s8_fast: its DSP buffer (2 * c int16s) is only
+                    // requested by Arm Compiler 6 builds; GCC builds request none.
+                    context.kernelPath = "arm_convolve_1x1_s8_fast"
+                } else {
+                    context.kernelPath = "arm_convolve_1x1_s8"
+                }
+            } else {
+                // arm_convolve_1_x_n_s8 without MVE calls arm_convolve_s8 itself.
+                context.kernelPath = "arm_convolve_s8"
+                if is1xN { context.parameters["via_convolve_1_x_n"] = 1 }
+                bufferBytes = Self.convolveS8BufferBytes(filterHeight: g.filterHeight, filterWidth: g.filterWidth,
+                                                         inputChannels: g.inputDepth)
+            }
+            if bufferBytes > 0 { context.requestScratch(bytes: bufferBytes) }
+        } else {
+            context.kernelPath = "reference"
+        }
+    }
+
+    private func prepareInt16(_ context: PrepareContext, input: TensorInfo, filter: TensorInfo, bias: TensorInfo?,
+                              output: TensorInfo, options: ConvOptions) throws {
+        if let bias, bias.type != .int64, bias.type != .int32 {
+            throw context.unsupported("bias type \(bias.type.name) is not supported with int16 input (int32 or int64 expected)")
+        }
+        try prepareQuantization(context, input: input, filter: filter, output: output, options: options)
+        let outC = geometry.outputDepth
+        let quantizedBiasIsInt32 = context.options.int("quantized_bias_type") == Int(TensorType.int32.rawValue)
+        if context.variant == .cmsisNN {
+            guard input.scalarZeroPoint == 0, output.scalarZeroPoint == 0 else {
+                throw context.unsupported("CMSIS-NN int16 convolution needs zero points of 0 (input \(input.scalarZeroPoint), output \(output.scalarZeroPoint))")
+            }
+            arithmetic = bias?.type == .int64 ? .int16NarrowSumWideBias : .int16Narrow
+            let g = geometry
+            // arm_convolve_wrapper_s16_get_buffer_size without MVE: 2 columns of int16.
+            let bufferBytes = 2 * g.inputDepth * g.filterWidth * g.filterHeight * 2
+            if bufferBytes > 0 { context.requestScratch(bytes: bufferBytes) }
+            context.kernelPath = "arm_convolve_s16"
+        } else {
+            let int32Accumulation = bias.map { $0.type == .int32 } ?? quantizedBiasIsInt32
+            arithmetic = int32Accumulation ? .int16Narrow : .int16Wide
+            context.kernelPath = "reference"
+        }
+        bias32 = ConvBuffer<Int32>(count: outC, repeating: 0)
+        bias64 = ConvBuffer<Int64>(count: outC, repeating: 0)
+        if let bias {
+            if let data = bias.constantData {
+                if bias.type == .int64 {
+                    ConvLoad.values(data, count: outC, as: Int64.self, into: bias64.base)
+                } else {
+                    ConvLoad.values(data, count: outC, as: Int32.self, into: bias32.base)
+                    for c in 0..<outC { bias64.base[c] = Int64(bias32.base[c]) }
+                }
+            } else {
+                biasNeedsEval = true
+            }
+        }
+        biasIsInt64 = bias?.type == .int64
+        columnInt16 = ConvBuffer<Int16>(count: filterVolume, repeating: 0)
+    }
+
+    private func prepareQuantization(_ context: PrepareContext, input: TensorInfo, filter: TensorInfo,
+                                     output: TensorInfo, options: ConvOptions) throws {
+        let q = try ConvQuantization(context: context, input: input, filter: filter, output: output,
+                                     activation: options.activation, channels: filter.shape[0])
+        multipliers = ConvBuffer(q.multipliers, padding: 0)
+        shifts = ConvBuffer(q.shifts, padding: 0)
+        activationMin = q.activationMin
+        activationMax = q.activationMax
+    }
+
+    /// arm_convolve_s8_get_buffer_size without MVE: two im2col columns of int16, each
+    /// filter_w * filter_h * input channels rounded up to a multiple of 4.
+    static func convolveS8BufferBytes(filterHeight: Int, filterWidth: Int, inputChannels: Int) -> Int {
+        let columns = filterWidth * filterHeight * inputChannels
+        let aligned = (columns + 3) / 4 * 4
+        return 2 * aligned * 2
+    }
+
+    // MARK: Weight preparation (prepare for constant weights, eval otherwise)
+
+    private func computeFilterSums(_ filter: UnsafePointer<Int8>) {
+        let sums = filterSums.base
+        for oc in 0..<geometry.outputDepth {
+            var s: Int32 = 0
+            let w = filter + oc * filterVolume
+            for k in 0..<filterVolume { s &+= Int32(w[k]) }
+            sums[oc] = s
+        }
+    }
+
+    private func prepareFloatWeights(_ filter: UnsafeRawPointer) {
+        let outC = geometry.outputDepth
+        let dst = floatWeights.base
+        if groups == 1 {
+            // [oc][k] -> [k][oc], k = (fy * fw + fx) * depth + ic.
+            for oc in 0..<outC {
+                for k in 0..<filterVolume {
+                    dst[k * outC + oc] = filter.loadUnaligned(fromByteOffset: (oc * filterVolume + k) * 4, as: Float.self)
+                }
+            }
+        } else {
+            ConvLoad.values(filter, count: outC * filterVolume, as: Float.self, into: dst)
+        }
+    }
+
+    private func loadBias(_ bias: UnsafeRawPointer) {
+        let outC = geometry.outputDepth
+        switch arithmetic {
+        case .float32:
+            ConvLoad.values(bias, count: outC, as: Float.self, into: biasFloat.base)
+        case .int8:
+            ConvLoad.values(bias, count: outC, as: Int32.self, into: bias32.base)
+        case .int16Wide, .int16Narrow, .int16NarrowSumWideBias:
+            if biasIsInt64 {
+                ConvLoad.values(bias, count: outC, as: Int64.self, into: bias64.base)
+            } else {
+                ConvLoad.values(bias, count: outC, as: Int32.self, into: bias32.base)
+                for c in 0..<outC { bias64.base[c] = Int64(bias32.base[c]) }
+            }
+        }
+    }
+
+    // MARK: Eval
+
+    func eval(_ context: EvalContext) throws {
+        if biasNeedsEval, hasBias, let bias = context.optionalInput(2, as: UInt8.self) {
+            loadBias(UnsafeRawPointer(bias))
+        }
+        switch arithmetic {
+        case .float32:
+            if weightsNeedEval { prepareFloatWeights(UnsafeRawPointer(context.input(1, as: Float.self))) }
+            evalFloat(context)
+        case .int8:
+            if weightsNeedEval { computeFilterSums(context.input(1, as: Int8.self)) }
+            if zeroPointFitsInt8 { evalInt8(context) } else { evalInt8WideColumn(context) }
+        case .int16Wide, .int16Narrow, .int16NarrowSumWideBias:
+            evalInt16(context)
+        }
+    }
+
+    /// Gathers one output position's receptive field for one group into `column`
+    /// ([filter row][filter column][channel]), writing `fill` for taps outside the image.
+    @inline(__always)
+    private static func im2col<In, Out>(_ image: UnsafePointer<In>, _ column: UnsafeMutablePointer<Out>,
+                                        g: ConvGeometry, depth: Int, channelOffset: Int, contiguousRows: Bool,
+                                        inY: Int, inX: Int, rowStart: Int, rowEnd: Int, colStart: Int, colEnd: Int,
+                                        fill: Out, convert: (In) -> Out) {
+        let fw = g.filterWidth
+        let rowLength = fw * depth
+        for fy in 0..<g.filterHeight {
+            let dst = column + fy * rowLength
+            if fy < rowStart || fy >= rowEnd {
+                dst.update(repeating: fill, count: rowLength)
+                continue
+            }
+            let iy = inY + fy * g.dilationHeight
+            if colStart > 0 { dst.update(repeating: fill, count: colStart * depth) }
+            if colEnd < fw { (dst + colEnd * depth).update(repeating: fill, count: (fw - colEnd) * depth) }
+            if contiguousRows {
+                // One group, no column dilation: the valid taps are one run of the row.
+                let src = image + (iy * g.inputWidth + inX + colStart) * g.inputDepth
+                let d = dst + colStart * depth
+                let n = (colEnd - colStart) * depth
+                var i = 0
+                while i < n { d[i] = convert(src[i]); i &+= 1 }
+            } else {
+                for fx in colStart..<colEnd {
+                    let src = image + (iy * g.inputWidth + inX + fx * g.dilationWidth) * g.inputDepth + channelOffset
+                    let d = dst + fx * depth
+                    var i = 0
+                    while i < depth { d[i] = convert(src[i]); i &+= 1 }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func dot(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, _ n: Int) -> Int32 {
+        var s: Int32 = 0
+        var i = 0
+        while i < n { s &+= Int32(a[i]) &* Int32(b[i]); i &+= 1 }
+        return s
+    }
+
+    private func evalInt8(_ context: EvalContext) {
+        let input = UnsafePointer(context.input(0, as: Int8.self))
+        let filter = UnsafePointer(context.input(1, as: Int8.self))
+        let output = context.output(0, as: Int8.self)
+        let g = geometry
+        let rows = windowRows.base, cols = windowColumns.base
+        let column = columnInt8.base
+        let sums = filterSums.base, bias = bias32.base, mult = multipliers.base, shift = shifts.base
+        let inputOffset = 0 &- inputZeroPoint
+        let outputOffset = outputZeroPoint
+        let actMin = activationMin, actMax = activationMax
+        let volume = filterVolume, depth = filterDepth, groups = self.groups, perGroup = filtersPerGroup
+        let fill = Int8(truncatingIfNeeded: inputZeroPoint)
+        // A 1x1 filter never pads (TFLM's padding is 0 for it) and needs no gathering.
+        let pointwise = g.filterHeight == 1 && g.filterWidth == 1 && g.padHeight == 0 && g.padWidth == 0
+        let contiguous = groups == 1 && g.dilationWidth == 1
+        let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
+        var out = output
+        for b in 0..<g.batches {
+            let image = input + b * imageSize
+            for oy in 0..<g.outputHeight {
+                let inY = oy * g.strideHeight - g.padHeight
+                let rowStart = rows[2 * oy], rowEnd = rows[2 * oy + 1]
+                for ox in 0..<g.outputWidth {
+                    let inX = ox * g.strideWidth - g.padWidth
+                    let colStart = cols[2 * ox], colEnd = cols[2 * ox + 1]
+                    for group in 0..<groups {
+                        let source: UnsafePointer<Int8>
+                        if pointwise {
+                            source = image + (inY * g.inputWidth + inX) * g.inputDepth + group * depth
+                        } else {
+                            Self.im2col(image, column, g: g, depth: depth, channelOffset: group * depth,
+                                        contiguousRows: contiguous, inY: inY, inX: inX, rowStart: rowStart,
+                                        rowEnd: rowEnd, colStart: colStart, colEnd: colEnd, fill: fill, convert: { $0 })
+                            source = UnsafePointer(column)
+                        }
+                        let firstChannel = group * perGroup
+                        for oc in firstChannel..<(firstChannel + perGroup) {
+                            var acc = Self.dot(filter + oc * volume, source, volume)
+                            acc = acc &+ sums[oc] &* inputOffset &+ bias[oc]
+                            var v = QuantizedMath.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc]) &+ outputOffset
+                            v = max(v, actMin)
+                            v = min(v, actMax)
+                            out[oc] = Int8(truncatingIfNeeded: v)
+                        }
+                    }
+                    out += g.outputDepth
+                }
+            }
+        }
+    }
+
+    /// int8 when the input zero point does not fit int8 (hostile models only): the
+    /// column holds input - zero_point, padding 0, and no filter-sum term.
+    private func evalInt8WideColumn(_ context: EvalContext) {
+        let input = UnsafePointer(context.input(0, as: Int8.self))
+        let filter = UnsafePointer(context.input(1, as: Int8.self))
+        let output = context.output(0, as: Int8.self)
+        let g = geometry
+        let rows = windowRows.base, cols = windowColumns.base
+        let column = columnInt32.base
+        let bias = bias32.base, mult = multipliers.base, shift = shifts.base
+        let inputOffset = 0 &- inputZeroPoint
+        let volume = filterVolume, depth = filterDepth, perGroup = filtersPerGroup
+        let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
+        var out = output
+        for b in 0..<g.batches {
+            let image = input + b * imageSize
+            for oy in 0..<g.outputHeight {
+                let inY = oy * g.strideHeight - g.padHeight
+                for ox in 0..<g.outputWidth {
+                    let inX = ox * g.strideWidth - g.padWidth
+                    for group in 0..<groups {
+                        Self.im2col(image, column, g: g, depth: depth, channelOffset: group * depth,
+                                    contiguousRows: groups == 1 && g.dilationWidth == 1, inY: inY, inX: inX,
+                                    rowStart: rows[2 * oy], rowEnd: rows[2 * oy + 1],
+                                    colStart: cols[2 * ox], colEnd: cols[2 * ox + 1],
+                                    fill: 0, convert: { Int32($0) &+ inputOffset })
+                        for oc in (group * perGroup)..<((group + 1) * perGroup) {
+                            let w = filter + oc * volume
+                            var acc: Int32 = 0
+                            for k in 0..<volume { acc &+= Int32(w[k]) &* column[k] }
+                            acc &+= bias[oc]
+                            var v = QuantizedMath.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc]) &+ outputZeroPoint
+                            v = min(max(v, activationMin), activationMax)
+                            out[oc] = Int8(truncatingIfNeeded: v)
+                        }
+                    }
+                    out += g.outputDepth
+                }
+            }
+        }
+    }
+
+    private func evalInt16(_ context: EvalContext) {
+        let input = UnsafePointer(context.input(0, as: Int16.self))
+        let filter = UnsafePointer(context.input(1, as: Int8.self))
+        let output = context.output(0, as: Int16.self)
+        let g = geometry
+        let rows = windowRows.base, cols = windowColumns.base
+        let column = columnInt16.base
+        let b32 = bias32.base, b64 = bias64.base, mult = multipliers.base, shift = shifts.base
+        let actMin = activationMin, actMax = activationMax
+        let volume = filterVolume, depth = filterDepth, perGroup = filtersPerGroup
+        let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
+        let arithmetic = self.arithmetic
+        let contiguous = groups == 1 && g.dilationWidth == 1
+        var out = output
+        for b in 0..<g.batches {
+            let image = input + b * imageSize
+            for oy in 0..<g.outputHeight {
+                let inY = oy * g.strideHeight - g.padHeight
+                for ox in 0..<g.outputWidth {
+                    let inX = ox * g.strideWidth - g.padWidth
+                    for group in 0..<groups {
+                        Self.im2col(image, column, g: g, depth: depth, channelOffset: group * depth,
+                                    contiguousRows: contiguous, inY: inY, inX: inX,
+                                    rowStart: rows[2 * oy], rowEnd: rows[2 * oy + 1],
+                                    colStart: cols[2 * ox], colEnd: cols[2 * ox + 1], fill: 0, convert: { $0 })
+                        for oc in (group * perGroup)..<((group + 1) * perGroup) {
+                            let w = filter + oc * volume
+                            var v: Int32
+                            switch arithmetic {
+                            case .int16Wide:
+                                var acc: Int64 = 0
+                                var k = 0
+                                while k < volume { acc &+= Int64(Int32(w[k]) &* Int32(column[k])); k &+= 1 }
+                                acc &+= b64[oc]
+                                v = QuantizedMath.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc])
+                            case .int16NarrowSumWideBias:
+                                var sum: Int32 = 0
+                                var k = 0
+                                while k < volume { sum &+= Int32(w[k]) &* Int32(column[k]); k &+= 1 }
+                                v = Self.cmsisRequantize64(Int64(sum) &+ b64[oc], mult[oc], shift[oc])
+                            default:
+                                var sum: Int32 = 0
+                                var k = 0
+                                while k < volume { sum &+= Int32(w[k]) &* Int32(column[k]); k &+= 1 }
+                                sum &+= b32[oc]
+                                v = QuantizedMath.multiplyByQuantizedMultiplier(sum, mult[oc], shift[oc])
+                            }
+                            v = max(v, actMin)
+                            v = min(v, actMax)
+                            out[oc] = Int16(truncatingIfNeeded: v)
+                        }
+                    }
+                    out += g.outputDepth
+                }
+            }
+        }
+    }
+
+    /// CMSIS-NN's arm_nn_requantize_s64 with REDUCE_MULTIPLIER: the same value as
+    /// TFLM's 64-bit MultiplyByQuantizedMultiplier unless the result overflows int32.
+    @inline(__always)
+    static func cmsisRequantize64(_ value: Int64, _ multiplier: Int32, _ shift: Int32) -> Int32 {
+        let reduced: Int64 = multiplier < 0x7FFF_0000 ? Int64((multiplier &+ (1 << 15)) >> 16) : 0x7FFF
+        let product = value &* reduced
+        let first = Int32(truncatingIfNeeded: product >> Int64(14 - shift))
+        return (first &+ 1) >> 1
+    }
+
+    private func evalFloat(_ context: EvalContext) {
+        let input = UnsafePointer(context.input(0, as: Float.self))
+        let output = context.output(0, as: Float.self)
+        let g = geometry
+        let rows = windowRows.base, cols = windowColumns.base
+        let weights = UnsafePointer(floatWeights.base)
+        let acc = floatAccumulators.base
+        let bias = biasFloat.base
+        let lo = floatMin, hi = floatMax
+        let outC = g.outputDepth, depth = filterDepth, volume = filterVolume, perGroup = filtersPerGroup
+        let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
+        var out = output
+        for b in 0..<g.batches {
+            let image = input + b * imageSize
+            for oy in 0..<g.outputHeight {
+                let inY = oy * g.strideHeight - g.padHeight
+                let rowStart = rows[2 * oy], rowEnd = rows[2 * oy + 1]
+                for ox in 0..<g.outputWidth {
+                    let inX = ox * g.strideWidth - g.padWidth
+                    let colStart = cols[2 * ox], colEnd = cols[2 * ox + 1]
+                    if groups == 1 {
+                        acc.update(repeating: 0, count: outC)
+                        for fy in rowStart..<rowEnd {
+                            let iy = inY + fy * g.dilationHeight
+                            for fx in colStart..<colEnd {
+                                let pixel = image + (iy * g.inputWidth + inX + fx * g.dilationWidth) * g.inputDepth
+                                var tap = weights + (fy * g.filterWidth + fx) * depth * outC
+                                for ic in 0..<depth {
+                                    let x = pixel[ic]
+                                    var oc = 0
+                                    while oc < outC { acc[oc] = acc[oc] + x * tap[oc]; oc &+= 1 }
+                                    tap += outC
+                                }
+                            }
+                        }
+                        for oc in 0..<outC {
+                            out[oc] = Self.clamp(acc[oc] + bias[oc], lo, hi)
+                        }
+                    } else {
+                        for oc in 0..<outC {
+                            let channelOffset = (oc / perGroup) * depth
+                            let w = weights + oc * volume
+                            var total: Float = 0
+                            for fy in rowStart..<rowEnd {
+                                let iy = inY + fy * g.dilationHeight
+                                for fx in colStart..<colEnd {
+                                    let pixel = image + (iy * g.inputWidth + inX + fx * g.dilationWidth) * g.inputDepth + channelOffset
+                                    let tap = w + (fy * g.filterWidth + fx) * depth
+                                    for ic in 0..<depth { total = total + pixel[ic] * tap[ic] }
+                                }
+                            }
+                            out[oc] = Self.clamp(total + bias[oc], lo, hi)
+                        }
+                    }
+                    out += outC
+                }
+            }
+        }
+    }
+
+    /// ActivationFunctionWithMinMax: std::min(std::max(x, lo), hi), NaN passing through.
+    @inline(__always)
+    static func clamp(_ x: Float, _ lo: Float, _ hi: Float) -> Float {
+        let a = x < lo ? lo : x
+        return hi < a ? hi : a
+    }
+}

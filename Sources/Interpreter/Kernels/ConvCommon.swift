@@ -1,0 +1,306 @@
+import Foundation
+
+// Shared by CONV_2D and DEPTHWISE_CONV_2D: options, TFLM's padding and output-size
+// arithmetic (tensorflow/lite/kernels/padding.h), the per-channel requantization
+// parameters (PopulateConvolutionQuantizationParams), the operator data sizes both
+// kernels declare, and small host-side buffers the inner loops run on.
+
+/// Memory owned by a kernel object for its hot loops (per-channel multipliers,
+/// prepared weights, accumulators), allocated in prepare, freed with the kernel. It is
+/// host-side working memory of the simulator, not part of the modelled arena.
+final class ConvBuffer<Element> {
+    let base: UnsafeMutablePointer<Element>
+    let count: Int
+
+    init(count: Int, repeating value: Element) {
+        self.count = max(count, 0)
+        base = UnsafeMutablePointer<Element>.allocate(capacity: max(count, 1))
+        base.initialize(repeating: value, count: max(count, 1))
+    }
+
+    init(_ values: [Element], padding value: Element) {
+        count = values.count
+        base = UnsafeMutablePointer<Element>.allocate(capacity: max(values.count, 1))
+        base.initialize(repeating: value, count: max(values.count, 1))
+        for (i, v) in values.enumerated() { base[i] = v }
+    }
+
+    deinit {
+        base.deinitialize(count: max(count, 1))
+        base.deallocate()
+    }
+}
+
+/// The builtin options common to both convolutions (Conv2DOptions, DepthwiseConv2DOptions).
+struct ConvOptions {
+    let paddingSame: Bool
+    let strideHeight: Int
+    let strideWidth: Int
+    let dilationHeight: Int
+    let dilationWidth: Int
+    /// The raw schema code, as the workload record reports it.
+    let activationCode: Int
+    /// What TFLM applies: TANH and SIGN_BIT (and unknown codes) fall through to "no
+    /// clamp" in CalculateActivationRange(Quantized), so they behave as NONE.
+    let activation: FusedActivation
+
+    init(_ context: PrepareContext) throws {
+        let options = context.options
+        switch options.enumName("padding") {
+        case "SAME"?: paddingSame = true
+        case "VALID"?: paddingSame = false
+        default:
+            throw context.invalid("padding \(options.int("padding")) is neither SAME nor VALID (or the options are missing)")
+        }
+        strideWidth = options.int("stride_w")
+        strideHeight = options.int("stride_h")
+        dilationWidth = options.int("dilation_w_factor", default: 1)
+        dilationHeight = options.int("dilation_h_factor", default: 1)
+        // TFLM's padding helpers fail on these and leave a zero output size; the model is malformed.
+        guard strideWidth > 0, strideHeight > 0 else {
+            throw context.invalid("strides must be positive (stride_h \(strideHeight), stride_w \(strideWidth))")
+        }
+        guard dilationWidth > 0, dilationHeight > 0 else {
+            throw context.invalid("dilation factors must be positive (dilation_h \(dilationHeight), dilation_w \(dilationWidth))")
+        }
+        // Keep products like stride * output size far from overflow on hostile options.
+        guard strideWidth <= 1 << 16, strideHeight <= 1 << 16, dilationWidth <= 1 << 16, dilationHeight <= 1 << 16 else {
+            throw context.invalid("stride or dilation above 65536")
+        }
+        activationCode = options.int("fused_activation_function")
+        switch FusedActivation(rawValue: activationCode) {
+        case .relu?: activation = .relu
+        case .relu6?: activation = .relu6
+        case .reluN1To1?: activation = .reluN1To1
+        default: activation = .none
+        }
+    }
+}
+
+/// TFLM's padding arithmetic (ComputeOutSize, ComputePaddingWithOffset).
+enum ConvPadding {
+    /// The output size for one spatial dimension (GetWindowedOutputSize), nil when negative.
+    static func outputSize(same: Bool, imageSize: Int, filterSize: Int, stride: Int, dilation: Int) -> Int? {
+        let effectiveFilter = (filterSize - 1) * dilation + 1
+        let value = same ? (imageSize + stride - 1) / stride : (imageSize + stride - effectiveFilter) / stride
+        return value >= 0 ? value : nil
+    }
+
+    /// The leading padding and the odd extra one on the trailing side.
+    static func padding(stride: Int, dilation: Int, inSize: Int, filterSize: Int, outSize: Int) -> (padding: Int, offset: Int) {
+        let effectiveFilter = (filterSize - 1) * dilation + 1
+        let total = max((outSize - 1) * stride + effectiveFilter - inSize, 0)
+        return (total / 2, total % 2)
+    }
+
+    /// The filter taps [start, end) of one spatial dimension that land inside the image
+    /// for a window starting at `origin`: TFLM skips the others, so clipping the
+    /// window once per output position gives the same sums without a test per tap.
+    static func validTaps(origin: Int, dilation: Int, filterSize: Int, inputSize: Int) -> (start: Int, end: Int) {
+        let start = origin >= 0 ? 0 : (-origin + dilation - 1) / dilation
+        let room = inputSize - origin
+        let end = room <= 0 ? 0 : min(filterSize, (room + dilation - 1) / dilation)
+        return (min(start, end), end)
+    }
+}
+
+/// Shapes of a convolution, NHWC, validated against each other in prepare.
+struct ConvGeometry {
+    var batches = 0
+    var inputHeight = 0, inputWidth = 0, inputDepth = 0
+    var filterHeight = 0, filterWidth = 0
+    var outputHeight = 0, outputWidth = 0, outputDepth = 0
+    var strideHeight = 1, strideWidth = 1
+    var dilationHeight = 1, dilationWidth = 1
+    var padHeight = 0, padWidth = 0
+    var padHeightOffset = 0, padWidthOffset = 0
+
+    /// Fills the spatial part from the input, filter and options, and checks that the
+    /// output tensor has the shape TFLM's ComputePaddingHeightWidth computes. TFLM
+    /// itself does not compare them; a model where they differ is malformed.
+    init(context: PrepareContext, input: TensorInfo, filterHeight: Int, filterWidth: Int,
+         output: TensorInfo, options: ConvOptions) throws {
+        guard input.rank == 4 else { throw context.invalid("input must be 4-D (NHWC), has shape \(input.shape)") }
+        guard output.rank == 4 else { throw context.invalid("output must be 4-D (NHWC), has shape \(output.shape)") }
+        batches = input.shape[0]
+        inputHeight = input.shape[1]
+        inputWidth = input.shape[2]
+        inputDepth = input.shape[3]
+        self.filterHeight = filterHeight
+        self.filterWidth = filterWidth
+        outputDepth = output.shape[3]
+        strideHeight = options.strideHeight
+        strideWidth = options.strideWidth
+        dilationHeight = options.dilationHeight
+        dilationWidth = options.dilationWidth
+        guard filterHeight > 0, filterWidth > 0 else {
+            throw context.invalid("filter height and width must be positive (\(filterHeight)x\(filterWidth))")
+        }
+        guard filterHeight <= 1 << 16, filterWidth <= 1 << 16 else {
+            throw context.invalid("filter \(filterHeight)x\(filterWidth) is too large")
+        }
+        guard let outH = ConvPadding.outputSize(same: options.paddingSame, imageSize: inputHeight, filterSize: filterHeight,
+                                                stride: strideHeight, dilation: dilationHeight),
+              let outW = ConvPadding.outputSize(same: options.paddingSame, imageSize: inputWidth, filterSize: filterWidth,
+                                                stride: strideWidth, dilation: dilationWidth) else {
+            throw context.invalid("the dilated filter is larger than the \(inputHeight)x\(inputWidth) input with VALID padding")
+        }
+        outputHeight = outH
+        outputWidth = outW
+        (padHeight, padHeightOffset) = ConvPadding.padding(stride: strideHeight, dilation: dilationHeight, inSize: inputHeight,
+                                                           filterSize: filterHeight, outSize: outH)
+        (padWidth, padWidthOffset) = ConvPadding.padding(stride: strideWidth, dilation: dilationWidth, inSize: inputWidth,
+                                                         filterSize: filterWidth, outSize: outW)
+        let expected = [batches, outH, outW, outputDepth]
+        guard output.shape == expected else {
+            throw context.invalid("output shape \(output.shape) differs from the computed \(expected)")
+        }
+    }
+
+    init() {}
+
+    /// Valid filter rows per output row and valid filter columns per output column.
+    func windowTables() -> (rows: ConvBuffer<Int>, columns: ConvBuffer<Int>) {
+        let rows = ConvBuffer<Int>(count: 2 * outputHeight, repeating: 0)
+        for y in 0..<outputHeight {
+            let taps = ConvPadding.validTaps(origin: y * strideHeight - padHeight, dilation: dilationHeight,
+                                             filterSize: filterHeight, inputSize: inputHeight)
+            rows.base[2 * y] = taps.start
+            rows.base[2 * y + 1] = taps.end
+        }
+        let columns = ConvBuffer<Int>(count: 2 * outputWidth, repeating: 0)
+        for x in 0..<outputWidth {
+            let taps = ConvPadding.validTaps(origin: x * strideWidth - padWidth, dilation: dilationWidth,
+                                             filterSize: filterWidth, inputSize: inputWidth)
+            columns.base[2 * x] = taps.start
+            columns.base[2 * x + 1] = taps.end
+        }
+        return (rows, columns)
+    }
+
+    /// The facts the workload record carries for the cost model.
+    func parameters(activationCode: Int, depthMultiplier: Int? = nil, groups: Int? = nil) -> [String: Int] {
+        var p: [String: Int] = [
+            "filter_h": filterHeight, "filter_w": filterWidth,
+            "stride_h": strideHeight, "stride_w": strideWidth,
+            "dilation_h": dilationHeight, "dilation_w": dilationWidth,
+            "pad_h": padHeight, "pad_w": padWidth,
+            "pad_h_offset": padHeightOffset, "pad_w_offset": padWidthOffset,
+            "activation": activationCode,
+            "batches": batches,
+            "input_h": inputHeight, "input_w": inputWidth, "input_channels": inputDepth,
+            "output_h": outputHeight, "output_w": outputWidth, "output_channels": outputDepth,
+        ]
+        if let depthMultiplier { p["depth_multiplier"] = depthMultiplier }
+        if let groups { p["groups"] = groups }
+        return p
+    }
+}
+
+/// Requantization data for a quantized convolution, as TFLM's
+/// PopulateConvolutionQuantizationParams computes it.
+struct ConvQuantization {
+    var multipliers: [Int32] = []
+    var shifts: [Int32] = []
+    var activationMin: Int32 = 0
+    var activationMax: Int32 = 0
+
+    /// `channels` is the filter's output-channel dimension size (dimension 0 for
+    /// CONV_2D, 3 for DEPTHWISE_CONV_2D). A single filter scale is broadcast to every
+    /// channel; several must match `channels` and the size of the filter's declared
+    /// quantized dimension.
+    init(context: PrepareContext, input: TensorInfo, filter: TensorInfo, output: TensorInfo,
+         activation: FusedActivation, channels: Int) throws {
+        guard !input.scale.isEmpty else { throw context.invalid("input is \(input.type.name) but has no quantization parameters") }
+        guard !output.scale.isEmpty else { throw context.invalid("output is \(output.type.name) but has no quantization parameters") }
+        guard !filter.scale.isEmpty else { throw context.invalid("filter is \(filter.type.name) but has no quantization parameters") }
+        let filterScales = filter.scale
+        let perChannel = filterScales.count > 1
+        if perChannel {
+            guard filterScales.count == channels else {
+                throw context.invalid("filter has \(filterScales.count) scales for \(channels) output channels")
+            }
+            let qd = filter.quantizedDimension
+            guard qd >= 0, qd < filter.rank, filter.shape[qd] == channels else {
+                throw context.invalid("filter quantized_dimension \(qd) of shape \(filter.shape) does not have \(channels) channels")
+            }
+        }
+        let outputScale = output.scalarScale
+        guard outputScale > 0, outputScale.isFinite else {
+            throw context.invalid("output scale \(outputScale) is not a positive finite number")
+        }
+        // As TFLM: float scales widened to double, (input * filter) / output in double.
+        let inputScale = Double(input.scalarScale)
+        multipliers.reserveCapacity(channels)
+        shifts.reserveCapacity(channels)
+        for c in 0..<channels {
+            let filterScale = Double(perChannel ? filterScales[c] : filterScales[0])
+            let effective = inputScale * filterScale / Double(outputScale)
+            // TFLM aborts (TFLITE_CHECK) or shifts out of range for these.
+            guard effective.isFinite, abs(effective) < 2_147_483_648.0 else {
+                throw context.invalid("effective output scale \(effective) of channel \(c) cannot be represented")
+            }
+            let (m, s) = QuantizedMath.quantizeMultiplier(effective)
+            multipliers.append(m)
+            shifts.append(s)
+        }
+        let range: (min: Int32, max: Int32) = output.type == .int16 ? (Int32(Int16.min), Int32(Int16.max))
+                                                                    : (Int32(Int8.min), Int32(Int8.max))
+        // CalculateActivationRangeQuantized fails when a bound does not fit int32.
+        let bounds: [Float]
+        switch activation {
+        case .relu: bounds = [0]
+        case .relu6: bounds = [0, 6]
+        case .reluN1To1: bounds = [-1, 1]
+        default: bounds = []
+        }
+        for bound in bounds {
+            let q = (bound / outputScale).rounded(.toNearestOrAwayFromZero)
+            guard q >= -2_147_483_648, q < 2_147_483_648 else {
+                throw context.invalid("activation bound \(bound) does not fit the output's quantized range (scale \(outputScale))")
+            }
+        }
+        (activationMin, activationMax) = QuantizedMath.activationRange(activation, scale: outputScale,
+                                                                       zeroPoint: output.scalarZeroPoint,
+                                                                       typeMin: range.min, typeMax: range.max)
+    }
+
+    init() {}
+}
+
+/// Sizes of the operator data both convolutions allocate (AllocatePersistentBuffer in
+/// Init), from the C struct layouts.
+enum ConvOperatorData {
+    // OpDataConv (micro/kernels/conv.h): TfLitePaddingValues (4 x int, 16 bytes),
+    // input/filter/output zero points, output_multiplier, output_shift (5 x 4 = 20,
+    // ending at 36), two int32_t* (per-channel multiplier and shift), activation
+    // min/max (2 x 4), filter_buffer_index (4).
+    //   32-bit Cortex-M build, TFLM's default flags: 36 + 2*4 + 8 + 4 = 56.
+    //   64-bit host: pointers aligned to 8 from 40: 40 + 16 + 8 + 4 = 68, plus the two
+    //   scratch indices USE_TFLM_COMPRESSION adds (the tflite-micro Python wheel that
+    //   made the goldens is built with it: its "Persistent buffer data" shows 80) = 76,
+    //   rounded up to the struct's 8-byte alignment = 80.
+    static let reference = PersistentAllocation("OpDataConv", bytes32: 56, bytes64: 80)
+    // cmsis_nn/conv.cc and depthwise_conv.cc: struct OpData { OpDataConv; int buffer_idx; }.
+    //   32-bit: 56 + 4 = 60. 64-bit (same flags as above): buffer_idx at 80, 84 rounded
+    //   to the 8-byte alignment = 88.
+    static let cmsisNN = PersistentAllocation("OpData (CMSIS-NN)", bytes32: 60, bytes64: 88)
+
+    /// The two per-channel arrays (multiplier and shift), one AllocatePersistentBuffer
+    /// call each of channels * sizeof(int32_t).
+    static func perChannel(_ channels: Int) -> [PersistentAllocation] {
+        [PersistentAllocation("per-channel output multiplier", bytes: channels * 4),
+         PersistentAllocation("per-channel output shift", bytes: channels * 4)]
+    }
+}
+
+/// Loads that do not assume the alignment of data in the model image (a hostile file
+/// can misalign a buffer); used outside the hot loops to copy biases and weights.
+enum ConvLoad {
+    static func values<T>(_ pointer: UnsafeRawPointer, count: Int, as _: T.Type, into destination: UnsafeMutablePointer<T>) {
+        let stride = MemoryLayout<T>.stride
+        for i in 0..<count {
+            destination[i] = pointer.loadUnaligned(fromByteOffset: i * stride, as: T.self)
+        }
+    }
+}

@@ -1,0 +1,361 @@
+import Foundation
+
+// DEPTHWISE_CONV_2D, bit-exact with TFLM's reference kernels (micro/kernels/
+// depthwise_conv.cc with reference_ops::DepthwiseConv and
+// reference_integer_ops::DepthwiseConvPerChannel), declaring the operator data and
+// scratch of either depthwise_conv.cc or cmsis_nn/depthwise_conv.cc.
+//
+// Types: float32; int8 activations with int8 weights (per-channel along dimension 3,
+// or per-tensor) and int32 bias; int16 activations with int8 weights and int64 bias.
+// Output channel c = input channel * depth_multiplier + m reads input channel c /
+// depth_multiplier. The loops run over the valid filter taps of each output position
+// (the window clipped once) with the channels innermost, which keeps every channel's
+// accumulation order the same as TFLM's (filter row, then column), so float sums
+// round identically and integer sums are the same modulo 2^32.
+
+final class DepthwiseConv2DKernel: Kernel {
+    private enum Arithmetic { case float32, int8, int16 }
+
+    private var arithmetic: Arithmetic = .float32
+    private var geometry = ConvGeometry()
+    private var depthMultiplier = 1
+    private var weightsNeedEval = false
+    private var biasNeedsEval = false
+    private var hasBias = false
+    /// CMSIS-NN's arm_depthwise_conv_s16 adds the bias first and requantizes with
+    /// arm_nn_requantize_s64; only the last step can differ (on int32 overflow).
+    private var cmsisRequantization = false
+
+    private var inputZeroPoint: Int32 = 0
+    private var outputZeroPoint: Int32 = 0
+    private var activationMin: Int32 = 0
+    private var activationMax: Int32 = 0
+    private var floatMin: Float = 0
+    private var floatMax: Float = 0
+
+    private var windowRows = ConvBuffer<Int>(count: 0, repeating: 0)
+    private var windowColumns = ConvBuffer<Int>(count: 0, repeating: 0)
+    private var multipliers = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var shifts = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var bias32 = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var bias64 = ConvBuffer<Int64>(count: 0, repeating: 0)
+    private var biasFloat = ConvBuffer<Float>(count: 0, repeating: 0)
+    /// float: the weights copied to aligned memory ([tap][output channel], as stored).
+    private var floatWeights = ConvBuffer<Float>(count: 0, repeating: 0)
+    private var floatAccumulators = ConvBuffer<Float>(count: 0, repeating: 0)
+    private var accumulators32 = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var accumulators64 = ConvBuffer<Int64>(count: 0, repeating: 0)
+
+    func prepare(_ context: PrepareContext) throws {
+        context.allocatePersistent(context.variant == .cmsisNN ? ConvOperatorData.cmsisNN : ConvOperatorData.reference)
+
+        guard context.inputCount == 2 || context.inputCount == 3 else {
+            throw context.invalid("DEPTHWISE_CONV_2D takes 2 or 3 inputs, has \(context.inputCount)")
+        }
+        guard context.outputCount == 1 else {
+            throw context.invalid("DEPTHWISE_CONV_2D has 1 output, has \(context.outputCount)")
+        }
+        let input = try context.requireInput(0)
+        let filter = try context.requireInput(1)
+        let output = try context.requireOutput(0)
+        let bias = context.input(2)
+
+        // The reference checks only the hybrid rule below; its eval then writes the
+        // output as the input's type, so a different output type cannot run.
+        guard input.type == output.type else {
+            throw context.unsupported("input type \(input.type.name) and output type \(output.type.name) differ")
+        }
+        switch (input.type, filter.type) {
+        case (.float32, .float32), (.int16, .int8), (.int8, .int8):
+            break
+        case (.int8, .int4):
+            throw context.unsupported("packed int4 weights are not supported by mcusim")
+        case (.float32, _), (.int8, _), (.int16, _):
+            throw context.unsupported("input \(input.type.name) with filter \(filter.type.name): Hybrid models are not supported on TFLite Micro.")
+        default:
+            throw context.unsupported("input type \(input.type.name) is not supported")
+        }
+        guard filter.rank == 4 else { throw context.invalid("filter must be 4-D (1HWO), has shape \(filter.shape)") }
+        let options = try ConvOptions(context)
+        geometry = try ConvGeometry(context: context, input: input, filterHeight: filter.shape[1],
+                                    filterWidth: filter.shape[2], output: output, options: options)
+        let g = geometry
+        let channels = filter.shape[3]
+        guard filter.shape[0] >= 1 else { throw context.invalid("filter shape \(filter.shape) is empty") }
+        guard channels == g.outputDepth else {
+            throw context.invalid("filter has \(channels) channels, output has \(g.outputDepth)")
+        }
+        depthMultiplier = context.options.int("depth_multiplier")
+        guard depthMultiplier > 0, g.inputDepth * depthMultiplier == g.outputDepth else {
+            throw context.invalid("output depth \(g.outputDepth) is not input depth \(g.inputDepth) x depth_multiplier \(depthMultiplier)")
+        }
+        hasBias = bias != nil
+        if let bias {
+            guard bias.elementCount == channels else {
+                throw context.invalid("bias has \(bias.elementCount) elements for \(channels) output channels")
+            }
+        }
+        if context.variant == .reference || input.type != .float32 {
+            for a in ConvOperatorData.perChannel(channels) { context.allocatePersistent(a) }
+        }
+        (windowRows, windowColumns) = g.windowTables()
+        context.parameters = g.parameters(activationCode: options.activationCode, depthMultiplier: depthMultiplier)
+
+        switch input.type {
+        case .float32:
+            if let bias, bias.type != .float32 {
+                throw context.unsupported("bias type \(bias.type.name) is not supported with float32 input")
+            }
+            arithmetic = .float32
+            (floatMin, floatMax) = QuantizedMath.activationRange(options.activation)
+            floatWeights = ConvBuffer<Float>(count: g.filterHeight * g.filterWidth * channels, repeating: 0)
+            floatAccumulators = ConvBuffer<Float>(count: channels, repeating: 0)
+            biasFloat = ConvBuffer<Float>(count: channels, repeating: 0)
+            if let data = filter.constantData {
+                ConvLoad.values(data, count: floatWeights.count, as: Float.self, into: floatWeights.base)
+            } else {
+                weightsNeedEval = true
+            }
+            if let bias {
+                if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Float.self, into: biasFloat.base) } else { biasNeedsEval = true }
+            }
+            context.kernelPath = "reference_float"
+
+        case .int8:
+            if let bias, bias.type != .int32 {
+                throw context.unsupported("bias type \(bias.type.name) is not supported with int8 input (int32 expected)")
+            }
+            guard filter.scale.count == filter.zeroPoint.count else {
+                throw context.invalid("filter has \(filter.scale.count) scales but \(filter.zeroPoint.count) zero points")
+            }
+            arithmetic = .int8
+            try prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: channels)
+            inputZeroPoint = input.scalarZeroPoint
+            outputZeroPoint = output.scalarZeroPoint
+            bias32 = ConvBuffer<Int32>(count: channels, repeating: 0)
+            accumulators32 = ConvBuffer<Int32>(count: channels, repeating: 0)
+            if let bias {
+                if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int32.self, into: bias32.base) } else { biasNeedsEval = true }
+            }
+            if context.variant == .cmsisNN {
+                // arm_depthwise_conv_wrapper_s8 (and its get_buffer_size) on a core with
+                // the DSP extension and no MVE.
+                if depthMultiplier == 1 && g.batches == 1 && g.dilationWidth == 1 && g.dilationHeight == 1 {
+                    if g.filterWidth == 3 && g.filterHeight == 3 && g.padHeight <= 1 && g.padWidth <= 1 {
+                        context.kernelPath = "arm_depthwise_conv_3x3_s8"
+                    } else {
+                        context.kernelPath = "arm_depthwise_conv_s8_opt"
+                        // arm_depthwise_conv_s8_opt_get_buffer_size_dsp: an int16 column per tap and channel.
+                        let bytes = g.inputDepth * g.filterWidth * g.filterHeight * 2
+                        if bytes > 0 { context.requestScratch(bytes: bytes) }
+                    }
+                } else {
+                    context.kernelPath = "arm_depthwise_conv_s8"
+                }
+            } else {
+                context.kernelPath = "reference"
+            }
+
+        default:
+            // Both TFLM kernels read the bias as int64 whatever its type.
+            if let bias, bias.type != .int64 {
+                throw context.unsupported("bias type \(bias.type.name) is not supported with int16 input (TFLM reads an int64 bias)")
+            }
+            if context.variant == .cmsisNN {
+                guard input.scalarZeroPoint == 0, output.scalarZeroPoint == 0 else {
+                    throw context.unsupported("CMSIS-NN int16 depthwise convolution needs zero points of 0 (input \(input.scalarZeroPoint), output \(output.scalarZeroPoint))")
+                }
+                cmsisRequantization = true
+                // TFLM calls arm_depthwise_conv_s16 directly and requests no buffer.
+                context.kernelPath = "arm_depthwise_conv_s16"
+            } else {
+                context.kernelPath = "reference"
+            }
+            arithmetic = .int16
+            try prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: channels)
+            bias64 = ConvBuffer<Int64>(count: channels, repeating: 0)
+            accumulators64 = ConvBuffer<Int64>(count: channels, repeating: 0)
+            if let bias {
+                if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int64.self, into: bias64.base) } else { biasNeedsEval = true }
+            }
+        }
+    }
+
+    private func prepareQuantization(_ context: PrepareContext, input: TensorInfo, filter: TensorInfo, output: TensorInfo,
+                                     options: ConvOptions, channels: Int) throws {
+        let q = try ConvQuantization(context: context, input: input, filter: filter, output: output,
+                                     activation: options.activation, channels: channels)
+        multipliers = ConvBuffer(q.multipliers, padding: 0)
+        shifts = ConvBuffer(q.shifts, padding: 0)
+        activationMin = q.activationMin
+        activationMax = q.activationMax
+    }
+
+    func eval(_ context: EvalContext) throws {
+        if biasNeedsEval, hasBias, let bias = context.optionalInput(2, as: UInt8.self) {
+            let channels = geometry.outputDepth
+            switch arithmetic {
+            case .float32: ConvLoad.values(UnsafeRawPointer(bias), count: channels, as: Float.self, into: biasFloat.base)
+            case .int8: ConvLoad.values(UnsafeRawPointer(bias), count: channels, as: Int32.self, into: bias32.base)
+            case .int16: ConvLoad.values(UnsafeRawPointer(bias), count: channels, as: Int64.self, into: bias64.base)
+            }
+        }
+        switch arithmetic {
+        case .float32:
+            if weightsNeedEval {
+                ConvLoad.values(UnsafeRawPointer(context.input(1, as: Float.self)), count: floatWeights.count,
+                                as: Float.self, into: floatWeights.base)
+            }
+            evalFloat(context)
+        case .int8: evalInt8(context)
+        case .int16: evalInt16(context)
+        }
+    }
+
+    private func evalInt8(_ context: EvalContext) {
+        let input = UnsafePointer(context.input(0, as: Int8.self))
+        let filter = UnsafePointer(context.input(1, as: Int8.self))
+        let output = context.output(0, as: Int8.self)
+        let g = geometry
+        let rows = windowRows.base, cols = windowColumns.base
+        let acc = accumulators32.base
+        let bias = bias32.base, mult = multipliers.base, shift = shifts.base
+        let inputOffset = 0 &- inputZeroPoint
+        let outputOffset = outputZeroPoint
+        let actMin = activationMin, actMax = activationMax
+        let inC = g.inputDepth, outC = g.outputDepth, dm = depthMultiplier
+        let imageSize = g.inputHeight * g.inputWidth * inC
+        var out = output
+        for b in 0..<g.batches {
+            let image = input + b * imageSize
+            for oy in 0..<g.outputHeight {
+                let inY = oy * g.strideHeight - g.padHeight
+                let rowStart = rows[2 * oy], rowEnd = rows[2 * oy + 1]
+                for ox in 0..<g.outputWidth {
+                    let inX = ox * g.strideWidth - g.padWidth
+                    let colStart = cols[2 * ox], colEnd = cols[2 * ox + 1]
+                    acc.update(from: bias, count: outC)
+                    for fy in rowStart..<rowEnd {
+                        let iy = inY + fy * g.dilationHeight
+                        for fx in colStart..<colEnd {
+                            let pixel = image + (iy * g.inputWidth + inX + fx * g.dilationWidth) * inC
+                            let tap = filter + (fy * g.filterWidth + fx) * outC
+                            if dm == 1 {
+                                var c = 0
+                                while c < outC {
+                                    acc[c] &+= Int32(tap[c]) &* (Int32(pixel[c]) &+ inputOffset)
+                                    c &+= 1
+                                }
+                            } else {
+                                for ic in 0..<inC {
+                                    let x = Int32(pixel[ic]) &+ inputOffset
+                                    let base = ic * dm
+                                    for m in 0..<dm { acc[base + m] &+= Int32(tap[base + m]) &* x }
+                                }
+                            }
+                        }
+                    }
+                    for oc in 0..<outC {
+                        var v = QuantizedMath.multiplyByQuantizedMultiplier(acc[oc], mult[oc], shift[oc]) &+ outputOffset
+                        v = max(v, actMin)
+                        v = min(v, actMax)
+                        out[oc] = Int8(truncatingIfNeeded: v)
+                    }
+                    out += outC
+                }
+            }
+        }
+    }
+
+    private func evalInt16(_ context: EvalContext) {
+        let input = UnsafePointer(context.input(0, as: Int16.self))
+        let filter = UnsafePointer(context.input(1, as: Int8.self))
+        let output = context.output(0, as: Int16.self)
+        let g = geometry
+        let rows = windowRows.base, cols = windowColumns.base
+        let acc = accumulators64.base
+        let bias = bias64.base, mult = multipliers.base, shift = shifts.base
+        let actMin = activationMin, actMax = activationMax
+        let inC = g.inputDepth, outC = g.outputDepth, dm = depthMultiplier
+        let imageSize = g.inputHeight * g.inputWidth * inC
+        let cmsis = cmsisRequantization
+        var out = output
+        for b in 0..<g.batches {
+            let image = input + b * imageSize
+            for oy in 0..<g.outputHeight {
+                let inY = oy * g.strideHeight - g.padHeight
+                let rowStart = rows[2 * oy], rowEnd = rows[2 * oy + 1]
+                for ox in 0..<g.outputWidth {
+                    let inX = ox * g.strideWidth - g.padWidth
+                    let colStart = cols[2 * ox], colEnd = cols[2 * ox + 1]
+                    acc.update(from: bias, count: outC)
+                    for fy in rowStart..<rowEnd {
+                        let iy = inY + fy * g.dilationHeight
+                        for fx in colStart..<colEnd {
+                            let pixel = image + (iy * g.inputWidth + inX + fx * g.dilationWidth) * inC
+                            let tap = filter + (fy * g.filterWidth + fx) * outC
+                            for ic in 0..<inC {
+                                let x = Int32(pixel[ic])
+                                let base = ic * dm
+                                for m in 0..<dm { acc[base + m] &+= Int64(Int32(tap[base + m]) &* x) }
+                            }
+                        }
+                    }
+                    for oc in 0..<outC {
+                        var v = cmsis ? Conv2DKernel.cmsisRequantize64(acc[oc], mult[oc], shift[oc])
+                            : QuantizedMath.multiplyByQuantizedMultiplier(acc[oc], mult[oc], shift[oc])
+                        v = max(v, actMin)
+                        v = min(v, actMax)
+                        out[oc] = Int16(truncatingIfNeeded: v)
+                    }
+                    out += outC
+                }
+            }
+        }
+    }
+
+    private func evalFloat(_ context: EvalContext) {
+        let input = UnsafePointer(context.input(0, as: Float.self))
+        let output = context.output(0, as: Float.self)
+        let g = geometry
+        let rows = windowRows.base, cols = windowColumns.base
+        let weights = UnsafePointer(floatWeights.base)
+        let acc = floatAccumulators.base
+        let bias = biasFloat.base
+        let lo = floatMin, hi = floatMax
+        let inC = g.inputDepth, outC = g.outputDepth, dm = depthMultiplier
+        let imageSize = g.inputHeight * g.inputWidth * inC
+        var out = output
+        for b in 0..<g.batches {
+            let image = input + b * imageSize
+            for oy in 0..<g.outputHeight {
+                let inY = oy * g.strideHeight - g.padHeight
+                let rowStart = rows[2 * oy], rowEnd = rows[2 * oy + 1]
+                for ox in 0..<g.outputWidth {
+                    let inX = ox * g.strideWidth - g.padWidth
+                    let colStart = cols[2 * ox], colEnd = cols[2 * ox + 1]
+                    acc.update(repeating: 0, count: outC)
+                    for fy in rowStart..<rowEnd {
+                        let iy = inY + fy * g.dilationHeight
+                        for fx in colStart..<colEnd {
+                            let pixel = image + (iy * g.inputWidth + inX + fx * g.dilationWidth) * inC
+                            let tap = weights + (fy * g.filterWidth + fx) * outC
+                            if dm == 1 {
+                                var c = 0
+                                while c < outC { acc[c] = acc[c] + pixel[c] * tap[c]; c &+= 1 }
+                            } else {
+                                for ic in 0..<inC {
+                                    let x = pixel[ic]
+                                    let base = ic * dm
+                                    for m in 0..<dm { acc[base + m] = acc[base + m] + x * tap[base + m] }
+                                }
+                            }
+                        }
+                    }
+                    for oc in 0..<outC { out[oc] = Conv2DKernel.clamp(acc[oc] + bias[oc], lo, hi) }
+                    out += outC
+                }
+            }
+        }
+    }
+}
