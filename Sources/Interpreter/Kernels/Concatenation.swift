@@ -1,0 +1,127 @@
+import Foundation
+
+// CONCATENATION, as TFLM's concatenation.cc: a byte copy for float32, int8, int16,
+// int32, int64 and bool. TFLM does not requantize: int8 inputs must all carry the
+// output's scale and zero point (the converter forces this), int16 zero points must
+// be 0, and a fused activation is refused.
+
+/// Shared by the data-movement kernels of this group.
+enum DataMovement {
+    /// Bytes per element of the types these kernels copy.
+    static func elementSize(_ type: TensorType, _ context: PrepareContext) throws -> Int {
+        guard let size = type.byteSize else { throw context.unsupported("\(type.name) tensors are not supported") }
+        return size
+    }
+
+    static func product(_ dims: ArraySlice<Int>) -> Int { dims.reduce(1, *) }
+
+    /// A constant int32 scalar operand (SPLIT's and SPLIT_V's axis), as TFLM reads it:
+    /// the first value.
+    static func constantAxis(_ tensor: TensorInfo, _ context: PrepareContext) throws -> Int {
+        guard tensor.isConstant else {
+            throw context.unsupported("a non-constant axis tensor is not supported (TFLM needs it constant)")
+        }
+        guard tensor.type == .int32, let values = tensor.constantValues(Int32.self), let first = values.first else {
+            throw context.invalid("axis must be a constant INT32 tensor with at least one value")
+        }
+        return Int(first)
+    }
+}
+
+final class ConcatenationKernel: Kernel {
+    /// Bytes of each input per outer step, and the number of outer steps.
+    private var chunkBytes: UnsafeMutablePointer<Int> = .allocate(capacity: 1)
+    private var inputPointers: UnsafeMutablePointer<UnsafeRawPointer> = .allocate(capacity: 1)
+    private var inputCount = 0
+    private var outerSize = 0
+
+    deinit {
+        chunkBytes.deallocate()
+        inputPointers.deallocate()
+    }
+
+    func prepare(_ context: PrepareContext) throws {
+        // OpData { ConcatenationParams { int32 axis, 2 pointers, int32 count, int32 zp,
+        // float scale } }: 24 bytes on a 32-bit build. The 64-bit figure is that of the
+        // TFLM host build the goldens come from, which has USE_TFLM_COMPRESSION on and
+        // so carries int scratch_indices[10] too (40 + 40).
+        context.allocatePersistent(PersistentAllocation("OpDataConcatenation", bytes32: 24, bytes64: 80))
+        let output = try context.requireOutput(0)
+        guard context.inputCount >= 1 else { throw context.invalid("CONCATENATION needs at least one input") }
+        let first = try context.requireInput(0)
+        let activation = context.options.int("fused_activation_function")
+        guard activation == 0 else {
+            throw context.unsupported("a fused activation (\(FusedActivation(rawValue: activation)?.name ?? String(activation))) is not supported")
+        }
+        try context.expectType(first, [.float32, .int8, .int16, .int32, .int64, .bool], "input")
+        guard output.type == first.type else {
+            throw context.invalid("output type \(output.type.name) differs from input type \(first.type.name)")
+        }
+        guard context.inputCount <= 10 else {
+            throw context.unsupported("\(context.inputCount) inputs; TFLM supports at most 10")
+        }
+        let rank = output.rank
+        var axis = context.options.int("axis")
+        if axis < 0 { axis += rank }
+        guard axis >= 0, axis < rank else {
+            throw context.invalid("axis \(context.options.int("axis")) is out of range for output rank \(rank)")
+        }
+        var inputs: [TensorInfo] = []
+        for i in 0..<context.inputCount {
+            let input = try context.requireInput(i)
+            guard input.type == first.type else {
+                throw context.invalid("input \(i) type \(input.type.name) differs from input 0's \(first.type.name)")
+            }
+            guard input.rank <= 6 else {
+                throw context.unsupported("input \(i) has \(input.rank) dimensions; TFLM supports at most 6")
+            }
+            if input.type == .int8 {
+                guard input.scalarScale == output.scalarScale, input.scalarZeroPoint == output.scalarZeroPoint else {
+                    throw context.unsupported("int8 input \(i) (scale \(input.scalarScale), zero point \(input.scalarZeroPoint)) must match the output's (scale \(output.scalarScale), zero point \(output.scalarZeroPoint)): TFLM does not requantize")
+                }
+            } else if input.type == .int16, input.scalarZeroPoint != 0 {
+                throw context.unsupported("int16 input \(i) needs a zero point of 0, got \(input.scalarZeroPoint)")
+            }
+            inputs.append(input)
+        }
+        if first.type == .int16, output.scalarZeroPoint != 0 {
+            throw context.unsupported("int16 output needs a zero point of 0, got \(output.scalarZeroPoint)")
+        }
+        // The reference implementation's shape checks (debug-only in TFLM, required here).
+        var concatenated = 0
+        for (i, input) in inputs.enumerated() {
+            guard input.rank == rank,
+                  (0..<rank).allSatisfy({ $0 == axis || input.shape[$0] == output.shape[$0] }) else {
+                throw context.invalid("input \(i) shape \(input.shape) does not fit output shape \(output.shape) on axis \(axis)")
+            }
+            concatenated += input.shape[axis]
+        }
+        guard concatenated == output.shape[axis] else {
+            throw context.invalid("inputs add up to \(concatenated) along axis \(axis), output has \(output.shape[axis])")
+        }
+
+        let elementSize = try DataMovement.elementSize(output.type, context)
+        let inner = DataMovement.product(output.shape[(axis + 1)...])
+        outerSize = DataMovement.product(output.shape[..<axis])
+        inputCount = inputs.count
+        chunkBytes.deallocate()
+        inputPointers.deallocate()
+        chunkBytes = .allocate(capacity: inputCount)
+        inputPointers = .allocate(capacity: inputCount)
+        for (i, input) in inputs.enumerated() { chunkBytes[i] = input.shape[axis] * inner * elementSize }
+        context.parameters["axis"] = axis
+        context.parameters["inputs"] = inputCount
+    }
+
+    func eval(_ context: EvalContext) throws {
+        for i in 0..<inputCount { inputPointers[i] = UnsafeRawPointer(context.input(i, as: UInt8.self)) }
+        var out = UnsafeMutableRawPointer(context.output(0, as: UInt8.self))
+        for k in 0..<outerSize {
+            for i in 0..<inputCount {
+                let bytes = chunkBytes[i]
+                out.copyMemory(from: inputPointers[i] + k * bytes, byteCount: bytes)
+                out += bytes
+            }
+        }
+    }
+}

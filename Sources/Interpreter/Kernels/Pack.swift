@@ -1,0 +1,62 @@
+import Foundation
+
+// PACK, as TFLM's pack.cc: stacks `values_count` equally shaped inputs along a new
+// axis of the output; a byte copy for float32, int8, int16, int32 and int64. TFLM's
+// kernel has no init or prepare (nothing persistent, no scratch) and does not look at
+// quantization parameters.
+
+final class PackKernel: Kernel {
+    private var inputPointers: UnsafeMutablePointer<UnsafeRawPointer> = .allocate(capacity: 1)
+    private var valuesCount = 0
+    private var outerSize = 0
+    private var chunkBytes = 0
+
+    deinit { inputPointers.deallocate() }
+
+    func prepare(_ context: PrepareContext) throws {
+        let output = try context.requireOutput(0)
+        try context.expectType(output, [.float32, .int8, .int16, .int32, .int64], "output")
+        let count = context.options.int("values_count")
+        guard count >= 1, count == context.inputCount else {
+            throw context.invalid("values_count \(count) does not match the \(context.inputCount) inputs")
+        }
+        let rank = output.rank
+        var axis = context.options.int("axis")
+        if axis < 0 { axis += rank }
+        guard axis >= 0, axis < rank else {
+            throw context.invalid("axis \(context.options.int("axis")) is out of range for output rank \(rank)")
+        }
+        guard output.shape[axis] == count else {
+            throw context.invalid("output shape \(output.shape) has \(output.shape[axis]) along axis \(axis), expected \(count)")
+        }
+        outerSize = DataMovement.product(output.shape[..<axis])
+        let copySize = DataMovement.product(output.shape[(axis + 1)...])
+        for i in 0..<count {
+            let input = try context.requireInput(i)
+            guard input.type == output.type else {
+                throw context.invalid("input \(i) type \(input.type.name) differs from output type \(output.type.name)")
+            }
+            guard input.elementCount == outerSize * copySize else {
+                throw context.invalid("input \(i) shape \(input.shape) does not fit output shape \(output.shape) packed on axis \(axis)")
+            }
+        }
+        valuesCount = count
+        chunkBytes = copySize * (try DataMovement.elementSize(output.type, context))
+        inputPointers.deallocate()
+        inputPointers = .allocate(capacity: count)
+        context.kernelPath = "reference"
+        context.parameters["axis"] = axis
+    }
+
+    func eval(_ context: EvalContext) throws {
+        for i in 0..<valuesCount { inputPointers[i] = UnsafeRawPointer(context.input(i, as: UInt8.self)) }
+        let out = UnsafeMutableRawPointer(context.output(0, as: UInt8.self))
+        let bytes = chunkBytes, n = valuesCount
+        for i in 0..<n {
+            let source = inputPointers[i]
+            for k in 0..<outerSize {
+                (out + (k * n + i) * bytes).copyMemory(from: source + k * bytes, byteCount: bytes)
+            }
+        }
+    }
+}
