@@ -1,0 +1,90 @@
+// CAST, as TFLM's cast.cc: a static_cast per element.
+//
+// Inputs int8, int16, int32, uint32, float32, bool; outputs int8, int16, int32, uint32,
+// float32. Integer narrowing wraps; integer to float rounds to nearest. Float to integer
+// truncates toward zero; out of range (undefined in C++) we follow the x86-64 host the
+// goldens came from: cvttss2si yields 0x80000000 (int32 and narrower) or 2^63 (uint32
+// goes through a 64-bit conversion), then the low bits are kept.
+
+final class CastKernel: Kernel {
+    private var inputType: TensorType = .float32
+    private var outputType: TensorType = .float32
+    private var count = 0
+
+    private static let inputTypes: Set<TensorType> = [.int8, .int16, .int32, .uint32, .float32, .bool]
+    private static let outputTypes: Set<TensorType> = [.int8, .int16, .int32, .uint32, .float32]
+
+    func prepare(_ context: PrepareContext) throws {
+        guard context.inputCount == 1, context.outputCount == 1 else {
+            throw context.invalid("CAST takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
+        }
+        let input = try context.requireInput(0), output = try context.requireOutput(0)
+        try context.expectType(input, Self.inputTypes, "input")
+        try context.expectType(output, Self.outputTypes, "output")
+        guard output.elementCount == input.elementCount else {
+            throw context.invalid("output shape \(output.shape) does not hold the \(input.elementCount) elements of input shaped \(input.shape)")
+        }
+        inputType = input.type
+        outputType = output.type
+        count = input.elementCount
+        context.kernelPath = "reference"
+        context.parameters["elements"] = count
+    }
+
+    func eval(_ context: EvalContext) throws {
+        switch inputType {
+        case .int8: castInteger(context, Int8.self)
+        case .int16: castInteger(context, Int16.self)
+        case .int32: castInteger(context, Int32.self)
+        case .uint32: castInteger(context, UInt32.self)
+        // A bool is one byte; C++ widens its stored value.
+        case .bool: castInteger(context, UInt8.self)
+        default: castFloat(context)
+        }
+    }
+
+    private func castInteger<From: FixedWidthInteger>(_ context: EvalContext, _: From.Type) {
+        let input = context.input(0, as: From.self)
+        switch outputType {
+        case .int8: convert(input, context.output(0, as: Int8.self)) { Int8(truncatingIfNeeded: $0) }
+        case .int16: convert(input, context.output(0, as: Int16.self)) { Int16(truncatingIfNeeded: $0) }
+        case .int32: convert(input, context.output(0, as: Int32.self)) { Int32(truncatingIfNeeded: $0) }
+        case .uint32: convert(input, context.output(0, as: UInt32.self)) { UInt32(truncatingIfNeeded: $0) }
+        default: convert(input, context.output(0, as: Float.self)) { Float($0) }
+        }
+    }
+
+    private func castFloat(_ context: EvalContext) {
+        let input = context.input(0, as: Float.self)
+        switch outputType {
+        case .int8: convert(input, context.output(0, as: Int8.self)) { Int8(truncatingIfNeeded: castTruncate32($0)) }
+        case .int16: convert(input, context.output(0, as: Int16.self)) { Int16(truncatingIfNeeded: castTruncate32($0)) }
+        case .int32: convert(input, context.output(0, as: Int32.self)) { castTruncate32($0) }
+        case .uint32: convert(input, context.output(0, as: UInt32.self)) { UInt32(truncatingIfNeeded: castTruncate64($0)) }
+        default: convert(input, context.output(0, as: Float.self)) { $0 }
+        }
+    }
+
+    @inline(__always)
+    private func convert<From, To>(_ input: UnsafeMutablePointer<From>, _ output: UnsafeMutablePointer<To>, _ body: (From) -> To) {
+        var i = 0
+        while i < count {
+            output[i] = body(input[i])
+            i &+= 1
+        }
+    }
+}
+
+/// cvttss2si to 32 bits: truncation, 0x80000000 for NaN and out-of-range values.
+@inline(__always)
+private func castTruncate32(_ x: Float) -> Int32 {
+    guard x.isFinite, x >= -2_147_483_648, x < 2_147_483_648 else { return Int32.min }
+    return Int32(x)
+}
+
+/// cvttss2si to 64 bits.
+@inline(__always)
+private func castTruncate64(_ x: Float) -> Int64 {
+    guard x.isFinite, x >= -9_223_372_036_854_775_808, x < 9_223_372_036_854_775_808 else { return Int64.min }
+    return Int64(x)
+}

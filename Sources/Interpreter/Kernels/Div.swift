@@ -1,0 +1,125 @@
+// DIV, as TFLM's div.cc and reference_ops::Div / BroadcastDivSlow (no CMSIS-NN kernel).
+//
+// int8 divides in fixed point: the divisor (after its zero point, sign moved to the
+// dividend) is inverted with gemmlowp's Newton-Raphson 1/(1+x), the dividend is shifted
+// up by its headroom and multiplied by that reciprocal, and one multiplier, formed in
+// float from scale1 / (scale2 * scale_out), rescales to the output. float32 divides and
+// clamps; int32 (unquantized) truncates toward zero and clamps.
+
+final class DivKernel: Kernel {
+    private var type: TensorType = .float32
+    private var layout = ElementwiseBinaryLayout()
+    private var operatorIndex = 0
+    private var input1Offset: Int32 = 0, input2Offset: Int32 = 0, outputOffset: Int32 = 0
+    private var outputMultiplier: Int32 = 0, outputShift: Int32 = 0
+    private var activationMin: Int32 = 0, activationMax: Int32 = 0
+    private var floatMin: Float = 0, floatMax: Float = 0
+
+    func prepare(_ context: PrepareContext) throws {
+        // DivInit: one OpDataDiv (seven int32 fields).
+        context.allocatePersistent(PersistentAllocation("OpDataDiv", bytes: 28))
+        operatorIndex = context.operatorIndex
+        guard context.inputCount == 2, context.outputCount == 1 else {
+            throw context.invalid("DIV takes 2 inputs and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
+        }
+        let input1 = try context.requireInput(0), input2 = try context.requireInput(1)
+        let output = try context.requireOutput(0)
+        try context.expectType(output, [.int8, .int32, .float32], "output")
+        guard input1.type == output.type, input2.type == output.type else {
+            throw context.unsupported("input types \(input1.type.name), \(input2.type.name) differ from the output type \(output.type.name)")
+        }
+        type = output.type
+        layout = try ElementwiseBinaryLayout(context, input1, input2, output)
+        let activationCode = context.options.int("fused_activation_function")
+        let activation = FusedActivation(rawValue: activationCode) ?? .none
+
+        switch type {
+        case .int8:
+            for (tensor, role) in [(input1, "input 1"), (input2, "input 2"), (output, "output")] {
+                guard tensor.scalarScale > 0, tensor.scalarScale.isFinite else {
+                    throw context.invalid("\(role) of a quantized DIV needs a positive scale")
+                }
+            }
+            // In float, then widened: TFLM's order of operations.
+            let real = Double(input1.scalarScale / (input2.scalarScale * output.scalarScale))
+            (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(real)
+            input1Offset = 0 &- input1.scalarZeroPoint
+            input2Offset = 0 &- input2.scalarZeroPoint
+            outputOffset = output.scalarZeroPoint
+            (activationMin, activationMax) = QuantizedMath.activationRange(
+                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: -128, typeMax: 127)
+        case .int32:
+            guard input1.scale.isEmpty, input2.scale.isEmpty else {
+                throw context.unsupported("quantized int32 DIV is not supported (TFLM takes unquantized int32 only)")
+            }
+            (activationMin, activationMax) = MulKernel.int32ActivationRange(activation)
+        default:
+            (floatMin, floatMax) = QuantizedMath.activationRange(activation)
+        }
+
+        context.kernelPath = type == .float32 ? "reference_float" : "reference"
+        context.parameters["activation"] = activationCode
+        context.parameters["broadcast"] = layout.isFlat ? 0 : 1
+        context.parameters["elements"] = layout.count
+    }
+
+    func eval(_ context: EvalContext) throws {
+        switch type {
+        case .int8:
+            let offset1 = input1Offset, offset2 = input2Offset, outOffset = outputOffset
+            let multiplier = outputMultiplier, shift = outputShift
+            let lo = activationMin, hi = activationMax
+            layout.forEach(context.input(0, as: Int8.self), context.input(1, as: Int8.self),
+                           context.output(0, as: Int8.self)) { x, y in
+                var dividend = offset1 &+ Int32(x)
+                var divisor = offset2 &+ Int32(y)
+                // The reciprocal needs a positive divisor.
+                if divisor < 0 {
+                    dividend = 0 &- dividend
+                    divisor = 0 &- divisor
+                }
+                // GetReciprocal; a zero divisor (undefined in TFLM) follows the same bit
+                // operations, giving a meaningless but deterministic result.
+                let (reciprocal, bitsOverUnit) = FixedPoint.reciprocal(divisor, integerDigits: 31)
+                let reciprocalShift = Int32(truncatingIfNeeded: bitsOverUnit)
+                let headroom = divLeadingSignBits(dividend)
+                let unscaled = QuantizedMath.multiplyByQuantizedMultiplierGreaterThanOne(dividend, reciprocal, headroom)
+                let totalShift = shift &- reciprocalShift &- headroom
+                let value = outOffset &+ QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(unscaled, multiplier, totalShift)
+                return Int8(truncatingIfNeeded: min(max(value, lo), hi))
+            }
+        case .int32:
+            let lo = activationMin, hi = activationMax
+            var dividedByZero = false
+            layout.forEach(context.input(0, as: Int32.self), context.input(1, as: Int32.self),
+                           context.output(0, as: Int32.self)) { x, y in
+                if y == 0 {
+                    dividedByZero = true
+                    return 0
+                }
+                // Int32.min / -1 wraps to Int32.min, as a Cortex-M SDIV gives.
+                let quotient = x.dividedReportingOverflow(by: y).partialValue
+                let low = quotient < lo ? lo : quotient
+                return hi < low ? hi : low
+            }
+            if dividedByZero {
+                throw InvalidOperatorError(operatorIndex: operatorIndex, op: "DIV",
+                                           reason: "int32 division by zero (undefined in TFLM's reference kernel)")
+            }
+        default:
+            let lo = floatMin, hi = floatMax
+            layout.forEach(context.input(0, as: Float.self), context.input(1, as: Float.self),
+                           context.output(0, as: Float.self)) { x, y in
+                let quotient = x / y
+                let low = quotient < lo ? lo : quotient
+                return hi < low ? hi : low
+            }
+        }
+    }
+}
+
+/// CountLeadingSignBits for int32 (0 for Int32.min, 31 for 0 and -1).
+@inline(__always)
+private func divLeadingSignBits(_ x: Int32) -> Int32 {
+    Int32((x >= 0 ? x : ~x).leadingZeroBitCount - 1)
+}

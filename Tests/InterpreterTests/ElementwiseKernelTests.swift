@@ -1,0 +1,551 @@
+import Foundation
+import XCTest
+@testable import Interpreter
+
+/// The Elementwise group's kernels: MUL, SUB, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM,
+/// PRELU, EXP, LOG, SQRT, RSQRT, CAST, QUANTIZE, DEQUANTIZE.
+///
+/// Bit-exactness is checked against TFLM's goldens (the zoo in ../shared and the
+/// project's fixtures) in both kernel variants. Hand-computed cases pin the arithmetic
+/// TFLM's definitions imply (double rounding, round-half-up doubling multiply, ties in
+/// QUANTIZE, NaN in MAXIMUM...), and TFLM's refusals are checked to be refusals.
+final class ElementwiseKernelTests: XCTestCase {
+    static let groupOps: Set<String> = [
+        "MUL", "SUB", "DIV", "SQUARED_DIFFERENCE", "MAXIMUM", "MINIMUM", "PRELU",
+        "EXP", "LOG", "SQRT", "RSQRT", "CAST", "QUANTIZE", "DEQUANTIZE",
+    ]
+
+    // MARK: Goldens
+
+    func testZooModelsAreBitExact() throws {
+        try SharedReference.require()
+        let zoo = SharedReference.zooDirectory
+        var ran: [String] = [], waiting: [String] = []
+        for name in ["op_mul", "op_sub", "op_quantize_dequantize"] {
+            let model = try Model(contentsOf: zoo.appendingPathComponent("\(name).tflite"))
+            let missing = Self.unregisteredOps(model)
+            guard missing.isEmpty else {
+                waiting.append("\(name) (needs \(missing.joined(separator: ", ")))")
+                continue
+            }
+            for variant in KernelVariant.allCases {
+                try GoldenHarness.assertBitExact(name, modelDirectory: zoo, goldenDirectory: zoo, variant: variant)
+            }
+            ran.append(name)
+        }
+        if !waiting.isEmpty {
+            throw XCTSkip("bit-exact: \(ran.joined(separator: ", ")); not run, kernels of other groups missing: \(waiting.joined(separator: "; "))")
+        }
+    }
+
+    func testMulFixtures() throws { try checkFixtures(["op_mul_int8", "op_mul_f32", "op_mul_int16"]) }
+    func testSubFixtures() throws { try checkFixtures(["op_sub_int8", "op_sub_f32", "op_sub_int16"]) }
+    func testDivFixtures() throws { try checkFixtures(["op_div_int8", "op_div_f32"]) }
+    func testSquaredDifferenceFixtures() throws {
+        try checkFixtures(["op_squared_difference_int8", "op_squared_difference_f32"])
+    }
+    func testMaximumMinimumFixtures() throws {
+        try checkFixtures(["op_maximum_int8", "op_maximum_f32", "op_minimum_int8", "op_minimum_f32"])
+    }
+    func testPreluFixtures() throws { try checkFixtures(["op_prelu_int8", "op_prelu_f32"]) }
+    func testUnaryMathFixtures() throws {
+        // TFLM has float32 only for EXP, LOG and SQRT: their int8 fixtures are TFLM
+        // refusals, checked in testFixturesTFLMRefusesAreRefused.
+        try checkFixtures(["op_exp_f32", "op_log_f32", "op_sqrt_f32", "op_rsqrt_f32", "op_rsqrt_int8"])
+    }
+    func testCastFixtures() throws { try checkFixtures(["op_cast_int8", "op_cast_f32"]) }
+    func testQuantizeDequantizeFixtures() throws {
+        try checkFixtures(["op_quantize_int8", "op_quantize_int16", "op_quantize_requant_int8",
+                           "op_quantize_int8_to_int16", "op_quantize_int16_to_int8",
+                           "op_dequantize_int8", "op_dequantize_int16"])
+    }
+
+    /// Every project fixture that uses one of this group's operators, named above or not.
+    func testEveryFixtureUsingTheseOpsIsBitExact() throws {
+        let fixtures = try Self.fixtureIndex()
+        var ran = 0
+        var waiting: [String] = []
+        for (name, ops) in fixtures.fixtures.sorted(by: { $0.key < $1.key }) where !Self.groupOps.isDisjoint(with: ops) {
+            let missing = ops.filter { !KernelRegistry.isRegistered($0) }
+            guard missing.isEmpty else {
+                waiting.append("\(name) (needs \(Set(missing).sorted().joined(separator: ", ")))")
+                continue
+            }
+            try assertFixtureBitExact(name)
+            ran += 1
+        }
+        if ran == 0 {
+            throw XCTSkip("no fixture using this group's ops is runnable yet in Tests/Fixtures/models" +
+                          (waiting.isEmpty ? "" : "; waiting for: \(waiting.joined(separator: "; "))"))
+        }
+    }
+
+    /// Fixtures TFLM refused (listed under `refused` in fixtures.json): mcusim must refuse
+    /// them too, at prepare (or at invoke when TFLM's refusal came from invoke).
+    func testFixturesTFLMRefusesAreRefused() throws {
+        let index = try Self.fixtureIndex()
+        var checked = 0
+        for (name, ops) in index.refused.sorted(by: { $0.key < $1.key }) where !Self.groupOps.isDisjoint(with: ops) {
+            let url = SharedReference.fixturesDirectory.appendingPathComponent("\(name).tflite")
+            guard FileManager.default.fileExists(atPath: url.path),
+                  ops.allSatisfy({ KernelRegistry.isRegistered($0) || !Self.groupOps.contains($0) }) else { continue }
+            let model = try Model(contentsOf: url)
+            // Only the group's own refusals are ours to assert; other ops may be missing.
+            do {
+                let interpreter = try MicroInterpreter(model: model, options: InterpreterOptions(variant: .reference))
+                try interpreter.invoke()
+                XCTFail("\(name): TFLM refuses this model, mcusim ran it")
+            } catch let error as UnsupportedOperatorError {
+                XCTAssertTrue(Self.groupOps.contains(error.op) || !KernelRegistry.isRegistered(error.op),
+                              "\(name): refused by \(error.op), not by this group's kernel: \(error)")
+            } catch is InvalidOperatorError {
+                // TFLM's invoke-time failures (e.g. RSQRT of a negative input) are errors here too.
+            }
+            checked += 1
+        }
+        if checked == 0 {
+            throw XCTSkip("no TFLM-refused fixture for this group's ops in Tests/Fixtures/models yet (expected e.g. op_exp_int8, op_log_int8, op_sqrt_int8)")
+        }
+    }
+
+    // MARK: Hand-computed arithmetic
+
+    /// MUL int8 with scales 0.5, 0.5 → 1: the real multiplier 0.25 is (2^30, shift -1).
+    /// TFLM's double rounding (a round-half-up doubling high multiply, then a
+    /// round-half-away shift) gives 5 * 0.25 = 1.25 → 2, not 1.
+    func testMulInt8DoubleRounding() throws {
+        let a = Self.tensor(0, .int8, [5], scale: 0.5)
+        let b = Self.tensor(1, .int8, [5], scale: 0.5)
+        let out = Self.tensor(2, .int8, [5], scale: 1)
+        let result = try Self.run("MUL", inputs: [(a, Self.bytes([6, -6, 5, -5, 127] as [Int8])),
+                                                  (b, Self.bytes([1, 1, 1, 1, 127] as [Int8]))], output: out)
+        XCTAssertEqual(Self.values(result, Int8.self), [2, -2, 2, -1, 127])
+    }
+
+    /// Real multiplier 0.5 = (2^30, shift 0): ties round half up (1.5 → 2, -1.5 → -1).
+    /// Zero points and a fused RELU: output zp 10 clamps at 10.
+    func testMulInt8TiesZeroPointsAndRelu() throws {
+        let a = Self.tensor(0, .int8, [4], scale: 0.5, zeroPoint: 1)
+        let b = Self.tensor(1, .int8, [4], scale: 1, zeroPoint: -2)
+        let out = Self.tensor(2, .int8, [4], scale: 1, zeroPoint: 10)
+        // (x - 1) * (y + 2) * 0.5 + 10: 3*1 → 1.5 → 2 → 12; -3*1 → -1.5 → -1 → 9 → RELU 10;
+        // 0 → 10; 100 * 100 → 5000 → 127.
+        let relu = BuiltinOptions(typeName: "MulOptions", typeCode: 21, fields: [("fused_activation_function", .enumeration("RELU", 1))])
+        let result = try Self.run("MUL", inputs: [(a, Self.bytes([4, -2, 1, 101] as [Int8])),
+                                                  (b, Self.bytes([-1, -1, 5, 98] as [Int8]))], output: out, options: relu)
+        XCTAssertEqual(Self.values(result, Int8.self), [12, 10, 10, 127])
+    }
+
+    /// Broadcasting [2,1,3] with [1,2,1] into [2,2,3] (float, exact products).
+    func testMulFloatBroadcast() throws {
+        let a = Self.tensor(0, .float32, [2, 1, 3])
+        let b = Self.tensor(1, .float32, [1, 2, 1])
+        let out = Self.tensor(2, .float32, [2, 2, 3])
+        let result = try Self.run("MUL", inputs: [(a, Self.bytes([1, 2, 3, 4, 5, 6] as [Float])),
+                                                  (b, Self.bytes([10, -1] as [Float]))], output: out)
+        XCTAssertEqual(Self.values(result, Float.self), [10, 20, 30, -1, -2, -3, 40, 50, 60, -4, -5, -6])
+    }
+
+    /// SUB int8 with equal scales is exact: every rescale is by a power of two.
+    func testSubInt8EqualScalesIsExact() throws {
+        let a = Self.tensor(0, .int8, [4], scale: 0.125, zeroPoint: 3)
+        let b = Self.tensor(1, .int8, [4], scale: 0.125, zeroPoint: -3)
+        let out = Self.tensor(2, .int8, [4], scale: 0.125, zeroPoint: 0)
+        // (x - 3) - (y + 3)
+        let result = try Self.run("SUB", inputs: [(a, Self.bytes([10, 3, -100, 127] as [Int8])),
+                                                  (b, Self.bytes([1, -3, 100, -128] as [Int8]))], output: out)
+        XCTAssertEqual(Self.values(result, Int8.self), [3, 0, -128, 127])
+    }
+
+    /// DIV int8 on exact quotients, broadcasting a scalar divisor; negative divisors move
+    /// their sign to the dividend.
+    func testDivInt8ExactQuotients() throws {
+        let a = Self.tensor(0, .int8, [5], scale: 1)
+        let b = Self.tensor(1, .int8, [1], scale: 1)
+        let out = Self.tensor(2, .int8, [5], scale: 1)
+        let byThree = try Self.run("DIV", inputs: [(a, Self.bytes([6, -9, 0, 120, 3] as [Int8])),
+                                                   (b, Self.bytes([3] as [Int8]))], output: out)
+        XCTAssertEqual(Self.values(byThree, Int8.self), [2, -3, 0, 40, 1])
+        let byMinusTwo = try Self.run("DIV", inputs: [(a, Self.bytes([6, -8, 0, 100, -128] as [Int8])),
+                                                      (b, Self.bytes([-2] as [Int8]))], output: out)
+        XCTAssertEqual(Self.values(byMinusTwo, Int8.self), [-3, 4, 0, -50, 64])
+    }
+
+    func testDivInt32TruncatesAndRefusesZeroDivisor() throws {
+        let a = Self.tensor(0, .int32, [4]), b = Self.tensor(1, .int32, [4]), out = Self.tensor(2, .int32, [4])
+        let result = try Self.run("DIV", inputs: [(a, Self.bytes([7, -7, 7, Int32.min] as [Int32])),
+                                                  (b, Self.bytes([2, 2, -2, -1] as [Int32]))], output: out)
+        XCTAssertEqual(Self.values(result, Int32.self), [3, -3, -3, Int32.min])
+        XCTAssertThrowsError(try Self.run("DIV", inputs: [(a, Self.bytes([1, 2, 3, 4] as [Int32])),
+                                                          (b, Self.bytes([1, 0, 1, 1] as [Int32]))], output: out)) {
+            XCTAssertTrue($0 is InvalidOperatorError, "\($0)")
+        }
+    }
+
+    /// int8 with equal scales s: ((x - y) * s)^2 / s_out. With s = 1/8 and s_out = 1/64 the
+    /// result is exactly (x - y)^2.
+    func testSquaredDifferenceInt8Exact() throws {
+        let a = Self.tensor(0, .int8, [4], scale: 0.125)
+        let b = Self.tensor(1, .int8, [4], scale: 0.125)
+        let out = Self.tensor(2, .int8, [4], scale: 1.0 / 64, zeroPoint: -128)
+        let result = try Self.run("SQUARED_DIFFERENCE", inputs: [(a, Self.bytes([3, -3, 0, 100] as [Int8])),
+                                                                 (b, Self.bytes([1, 1, 0, -100] as [Int8]))], output: out)
+        // 4, 16, 0, 40000 → + zp -128 → -124, -112, -128, clamp 127
+        XCTAssertEqual(Self.values(result, Int8.self), [-124, -112, -128, 127])
+    }
+
+    /// MAXIMUM keeps the first operand unless the second is strictly greater, so a NaN
+    /// first operand loses and a NaN second operand wins; broadcasting a scalar.
+    func testMaximumMinimumNaNAndBroadcast() throws {
+        let a = Self.tensor(0, .float32, [3]), b = Self.tensor(1, .float32, [3]), out = Self.tensor(2, .float32, [3])
+        let nan = Float.nan
+        let maximum = Self.values(try Self.run("MAXIMUM", inputs: [(a, Self.bytes([nan, 1, 2] as [Float])),
+                                                                   (b, Self.bytes([1, nan, 3] as [Float]))], output: out), Float.self)
+        XCTAssertEqual(maximum[0], 1)
+        XCTAssertTrue(maximum[1].isNaN)
+        XCTAssertEqual(maximum[2], 3)
+        let scalar = Self.tensor(1, .int8, [])
+        let a8 = Self.tensor(0, .int8, [2, 2]), out8 = Self.tensor(2, .int8, [2, 2])
+        for variant in KernelVariant.allCases {
+            let minimum = try Self.run("MINIMUM", inputs: [(a8, Self.bytes([-5, 0, 5, 127] as [Int8])),
+                                                           (scalar, Self.bytes([1] as [Int8]))], output: out8, variant: variant)
+            XCTAssertEqual(Self.values(minimum, Int8.self), [-5, 0, 1, 1])
+        }
+    }
+
+    func testPreluFloatAndInt8() throws {
+        let x = Self.tensor(0, .float32, [2, 2]), alpha = Self.tensor(1, .float32, [2]), out = Self.tensor(2, .float32, [2, 2])
+        let result = try Self.run("PRELU", inputs: [(x, Self.bytes([-2, 3, 0, -4] as [Float])),
+                                                    (alpha, Self.bytes([0.5, -1] as [Float]))], output: out)
+        XCTAssertEqual(Self.values(result, Float.self), [-1, 3, 0, 4])
+        // int8: input scale 0.5, alpha scale 0.25, output scale 0.5 → positive multiplier 1,
+        // negative 0.25: x = -8 (−4.0), alpha = 2 (0.5) → -16 * 0.25 = -4 → -2.0 as q -4.
+        let xq = Self.tensor(0, .int8, [3], scale: 0.5), aq = Self.tensor(1, .int8, [1], scale: 0.25)
+        let oq = Self.tensor(2, .int8, [3], scale: 0.5)
+        let quantized = try Self.run("PRELU", inputs: [(xq, Self.bytes([-8, 7, -128] as [Int8])),
+                                                       (aq, Self.bytes([2] as [Int8]))], output: oq)
+        XCTAssertEqual(Self.values(quantized, Int8.self), [-4, 7, -64])
+    }
+
+    /// RSQRT int8 on exact cases: input scale 1/4, output scale 1/16: x - zp = 4 is 1.0
+    /// (1/sqrt = 1.0, q 16); 16 is 4.0 (0.5, q 8); 1 is 0.25 (2.0, q 32); 64 is 16 (0.25,
+    /// q 4); 0 maps to the largest output.
+    func testRsqrtInt8ExactValuesAndNegativeInput() throws {
+        let x = Self.tensor(0, .int8, [5], scale: 0.25, zeroPoint: -10)
+        let out = Self.tensor(1, .int8, [5], scale: 0.0625)
+        let result = try Self.run("RSQRT", inputs: [(x, Self.bytes([-6, 6, -9, -10, 54] as [Int8]))], output: out)
+        XCTAssertEqual(Self.values(result, Int8.self), [16, 8, 32, 127, 4])
+        XCTAssertThrowsError(try Self.run("RSQRT", inputs: [(x, Self.bytes([-6, -11, 0, 0, 0] as [Int8]))], output: out)) {
+            XCTAssertTrue($0 is InvalidOperatorError, "\($0)")
+        }
+    }
+
+    func testFloatUnaryFunctions() throws {
+        let x = Self.tensor(0, .float32, [3]), out = Self.tensor(1, .float32, [3])
+        XCTAssertEqual(Self.values(try Self.run("SQRT", inputs: [(x, Self.bytes([4, 0.25, 0] as [Float]))], output: out), Float.self), [2, 0.5, 0])
+        XCTAssertEqual(Self.values(try Self.run("RSQRT", inputs: [(x, Self.bytes([4, 0.25, 1] as [Float]))], output: out), Float.self), [0.5, 2, 1])
+        XCTAssertEqual(Self.values(try Self.run("EXP", inputs: [(x, Self.bytes([0, 0, 0] as [Float]))], output: out), Float.self), [1, 1, 1])
+        XCTAssertEqual(Self.values(try Self.run("LOG", inputs: [(x, Self.bytes([1, 1, 0] as [Float]))], output: out), Float.self), [0, 0, -.infinity])
+    }
+
+    /// float → int8 rounds x / scale half away from zero, adds the zero point, clamps.
+    func testQuantizeFloatTiesAndClamp() throws {
+        let x = Self.tensor(0, .float32, [6])
+        let out = Self.tensor(1, .int8, [6], scale: 0.5, zeroPoint: 1)
+        let result = try Self.run("QUANTIZE", inputs: [(x, Self.bytes([0.25, -0.25, 0.75, -0.75, 1000, -1000] as [Float]))], output: out)
+        // 0.5 → 1, -0.5 → -1, 1.5 → 2, -1.5 → -2, then + 1 and clamp.
+        XCTAssertEqual(Self.values(result, Int8.self), [2, 0, 3, -1, 127, -128])
+    }
+
+    /// int8 → int8 with scale ratio 0.5 (2^30, shift 0): ties round half up.
+    func testQuantizeRequantizeInt8() throws {
+        let x = Self.tensor(0, .int8, [4], scale: 1, zeroPoint: 0)
+        let out = Self.tensor(1, .int8, [4], scale: 2, zeroPoint: -5)
+        let result = try Self.run("QUANTIZE", inputs: [(x, Self.bytes([3, -3, 127, -128] as [Int8]))], output: out)
+        XCTAssertEqual(Self.values(result, Int8.self), [-3, -6, 59, -69])
+        // int8 → int16 widens: scale ratio 1/256.
+        let wide = Self.tensor(1, .int16, [4], scale: 1.0 / 256)
+        let widened = try Self.run("QUANTIZE", inputs: [(x, Self.bytes([3, -3, 127, -128] as [Int8]))], output: wide)
+        XCTAssertEqual(Self.values(widened, Int16.self), [768, -768, 32512, -32768])
+    }
+
+    func testDequantize() throws {
+        let x = Self.tensor(0, .int8, [3], scale: 0.25, zeroPoint: 3)
+        let out = Self.tensor(1, .float32, [3])
+        let result = try Self.run("DEQUANTIZE", inputs: [(x, Self.bytes([13, -128, 3] as [Int8]))], output: out)
+        XCTAssertEqual(Self.values(result, Float.self), [2.5, -32.75, 0])
+        let x16 = Self.tensor(0, .int16, [2], scale: 0.5)
+        let out16 = Self.tensor(1, .float32, [2])
+        XCTAssertEqual(Self.values(try Self.run("DEQUANTIZE", inputs: [(x16, Self.bytes([-32768, 32767] as [Int16]))], output: out16), Float.self),
+                       [-16384, 16383.5])
+    }
+
+    /// static_cast semantics: float → int truncates toward zero; narrowing wraps.
+    func testCast() throws {
+        let x = Self.tensor(0, .float32, [4])
+        let asInt32 = try Self.run("CAST", inputs: [(x, Self.bytes([-2.7, 2.7, -0.5, 100.9] as [Float]))], output: Self.tensor(1, .int32, [4]))
+        XCTAssertEqual(Self.values(asInt32, Int32.self), [-2, 2, 0, 100])
+        let asInt8 = try Self.run("CAST", inputs: [(x, Self.bytes([300, -129, 1.5, -1.5] as [Float]))], output: Self.tensor(1, .int8, [4]))
+        XCTAssertEqual(Self.values(asInt8, Int8.self), [44, 127, 1, -1])
+        let i32 = Self.tensor(0, .int32, [2])
+        let narrowed = try Self.run("CAST", inputs: [(i32, Self.bytes([70000, -1] as [Int32]))], output: Self.tensor(1, .int16, [2]))
+        XCTAssertEqual(Self.values(narrowed, Int16.self), [4464, -1])
+        let flag = Self.tensor(0, .bool, [2])
+        let fromBool = try Self.run("CAST", inputs: [(flag, [1, 0])], output: Self.tensor(1, .float32, [2]))
+        XCTAssertEqual(Self.values(fromBool, Float.self), [1, 0])
+    }
+
+    // MARK: Refusals, shapes and declared memory
+
+    func testRefusesWhatTFLMRefuses() throws {
+        func refuses(_ op: String, _ inputs: [TensorInfo], _ output: TensorInfo, variant: KernelVariant = .reference,
+                     line: UInt = #line) {
+            XCTAssertThrowsError(try Self.prepare(op, inputs: inputs, output: output, variant: variant), line: line) {
+                XCTAssertTrue($0 is UnsupportedOperatorError, "\(op): \($0)", line: line)
+            }
+        }
+        let i8 = Self.tensor(0, .int8, [4], scale: 0.5), i8b = Self.tensor(1, .int8, [4], scale: 0.5)
+        let o8 = Self.tensor(2, .int8, [4], scale: 0.5)
+        let i16 = Self.tensor(0, .int16, [4], scale: 0.5), i16b = Self.tensor(1, .int16, [4], scale: 0.5)
+        let o16 = Self.tensor(2, .int16, [4], scale: 0.5)
+        let f = Self.tensor(0, .float32, [4]), of = Self.tensor(1, .float32, [4])
+        refuses("EXP", [i8], Self.tensor(1, .int8, [4], scale: 0.5))
+        refuses("LOG", [i8], Self.tensor(1, .int8, [4], scale: 0.5))
+        refuses("SQRT", [i8], Self.tensor(1, .int8, [4], scale: 0.5))
+        refuses("RSQRT", [i16], Self.tensor(1, .int16, [4], scale: 0.5))
+        refuses("DIV", [i16, i16b], o16)
+        refuses("MUL", [Self.tensor(0, .int16, [4], scale: 0.5, zeroPoint: 1), i16b], o16)
+        refuses("MUL", [i8, i8b], Self.tensor(2, .int16, [4], scale: 0.5))
+        refuses("MUL", [Self.tensor(0, .uint8, [4], scale: 0.5), Self.tensor(1, .uint8, [4], scale: 0.5)],
+                Self.tensor(2, .uint8, [4], scale: 0.5))
+        refuses("SUB", [Self.tensor(0, .int32, [4], scale: 1), Self.tensor(1, .int32, [4], scale: 1)],
+                Self.tensor(2, .int32, [4], scale: 1))
+        // SUB's output rescale 2*max_in / (2^20 * out) must stay below 1.
+        refuses("SUB", [i8, i8b], Self.tensor(2, .int8, [4], scale: 1e-7))
+        refuses("SQUARED_DIFFERENCE", [Self.tensor(0, .int16, [4], scale: 0.5, zeroPoint: 2), i16b], o16)
+        refuses("PRELU", [i16, i16b], o16)
+        refuses("QUANTIZE", [f], Self.tensor(1, .int32, [4], scale: 0.5))
+        refuses("QUANTIZE", [f], Self.tensor(1, .uint8, [4], scale: 0.5))
+        refuses("QUANTIZE", [f], TensorInfo(index: 1, name: "t1", type: .int8, shape: [4], elementCount: 4, byteCount: 4,
+                                             isConstant: false, isVariable: false, scale: [0.5, 0.25], zeroPoint: [0, 0],
+                                             quantizedDimension: 0, constantData: nil))
+        refuses("QUANTIZE", [Self.tensor(0, .int32, [4], scale: 1)], Self.tensor(1, .int32, [4], scale: 1))
+        refuses("DEQUANTIZE", [f], of)
+        refuses("DEQUANTIZE", [i8], Self.tensor(1, .int16, [4]))
+        refuses("CAST", [f], Self.tensor(1, .bool, [4]))
+        refuses("CAST", [Self.tensor(0, .int64, [4])], of)
+        // Seven dimensions: more than TFLM's RuntimeShape holds.
+        let seven = [1, 1, 1, 1, 1, 2, 2]
+        refuses("MAXIMUM", [Self.tensor(0, .float32, seven), Self.tensor(1, .float32, seven)], Self.tensor(2, .float32, seven))
+        // CMSIS-NN's arm_maximum_s8 takes four dimensions.
+        let five = [1, 1, 1, 2, 2]
+        refuses("MAXIMUM", [Self.tensor(0, .int8, five), Self.tensor(1, .int8, five)], Self.tensor(2, .int8, five), variant: .cmsisNN)
+        XCTAssertNoThrow(try Self.prepare("MAXIMUM", inputs: [Self.tensor(0, .int8, five), Self.tensor(1, .int8, five)],
+                                          output: Self.tensor(2, .int8, five), variant: .reference))
+    }
+
+    func testRejectsShapesThatDoNotBroadcast() throws {
+        XCTAssertThrowsError(try Self.prepare("MUL", inputs: [Self.tensor(0, .float32, [2, 3]), Self.tensor(1, .float32, [2])],
+                                              output: Self.tensor(2, .float32, [2, 3]))) {
+            XCTAssertTrue($0 is InvalidOperatorError, "\($0)")
+        }
+        XCTAssertThrowsError(try Self.prepare("SUB", inputs: [Self.tensor(0, .float32, [2, 3]), Self.tensor(1, .float32, [3])],
+                                              output: Self.tensor(2, .float32, [2, 2]))) {
+            XCTAssertTrue($0 is InvalidOperatorError, "\($0)")
+        }
+        XCTAssertThrowsError(try Self.prepare("EXP", inputs: [Self.tensor(0, .float32, [4])], output: Self.tensor(1, .float32, [5]))) {
+            XCTAssertTrue($0 is InvalidOperatorError, "\($0)")
+        }
+    }
+
+    /// Persistent allocations are TFLM's OpData structs, laid out by hand (no pointers,
+    /// so 32- and 64-bit agree): OpDataMul 7 int32 + 2 float; OpDataSub bool + 12 int32;
+    /// OpDataDiv 7 int32; SQUARED_DIFFERENCE's OpData bool + ArithmeticParams (104
+    /// bytes, 8-aligned); PreluParams 7 int32; OpDataAbsRsqrt 4 int32 + bool + 2 enums;
+    /// OpDataQuantizeReference and DequantizeOpData hold a double (32 each). MAXIMUM,
+    /// MINIMUM, EXP, LOG, SQRT and CAST allocate nothing.
+    func testDeclaredPersistentMemory() throws {
+        let a = Self.tensor(0, .int8, [4], scale: 0.5), b = Self.tensor(1, .int8, [4], scale: 0.5)
+        let o = Self.tensor(2, .int8, [4], scale: 0.5), u = Self.tensor(1, .int8, [4], scale: 0.5)
+        let f = Self.tensor(0, .float32, [4]), fo = Self.tensor(1, .float32, [4])
+        let cases: [(String, [TensorInfo], TensorInfo, Int)] = [
+            ("MUL", [a, b], o, 36), ("SUB", [a, b], o, 52), ("DIV", [a, b], o, 28),
+            ("SQUARED_DIFFERENCE", [a, b], o, 112), ("PRELU", [a, b], o, 28),
+            ("MAXIMUM", [a, b], o, 0), ("MINIMUM", [a, b], o, 0),
+            ("RSQRT", [a], u, 28), ("RSQRT", [f], fo, 28), ("EXP", [f], fo, 0), ("LOG", [f], fo, 0), ("SQRT", [f], fo, 0),
+            ("CAST", [f], fo, 0), ("QUANTIZE", [f], u, 32), ("DEQUANTIZE", [a], fo, 32),
+        ]
+        for (op, inputs, output, bytes) in cases {
+            for variant in KernelVariant.allCases {
+                let context = try Self.prepare(op, inputs: inputs, output: output, variant: variant)
+                XCTAssertEqual(context.persistent.map { $0.bytes32 }.reduce(0, +), bytes, "\(op) 32-bit")
+                XCTAssertEqual(context.persistent.map { $0.bytes64 }.reduce(0, +), bytes, "\(op) 64-bit")
+                XCTAssertEqual(context.scratchRequests, [], "\(op) requests no scratch")
+            }
+        }
+    }
+
+    /// TFLM's recorded persistent buffers (64-bit host) agree: op_mul and op_sub have the
+    /// same graph, so their "Persistent buffer data" differs only by OpDataSub - OpDataMul.
+    func testPersistentMemoryMatchesTFLMRecording() throws {
+        try SharedReference.require()
+        let golden = try SharedReference.json(SharedReference.zooDirectory.appendingPathComponent("golden.json"))
+        func requested(_ name: String) -> Int? {
+            let models = golden["models"] as? [String: Any]
+            let model = models?[name] as? [String: Any]
+            let breakdown = (model?["tflm"] as? [String: Any])?["arena_breakdown"] as? [[String: Any]]
+            return breakdown?.first { $0["what"] as? String == "Persistent buffer data" }?["requested"] as? Int
+        }
+        let mul = try XCTUnwrap(requested("op_mul")), sub = try XCTUnwrap(requested("op_sub"))
+        XCTAssertEqual(sub - mul, 52 - 36)
+    }
+
+    func testKernelPaths() throws {
+        let a = Self.tensor(0, .int8, [2, 3], scale: 0.5), b = Self.tensor(1, .int8, [2, 3], scale: 0.5)
+        let row = Self.tensor(1, .int8, [3], scale: 0.5), o = Self.tensor(2, .int8, [2, 3], scale: 0.5)
+        XCTAssertEqual(try Self.prepare("MUL", inputs: [a, b], output: o, variant: .cmsisNN).kernelPath, "arm_elementwise_mul_s8")
+        XCTAssertEqual(try Self.prepare("MUL", inputs: [a, row], output: o, variant: .cmsisNN).kernelPath, "reference")
+        XCTAssertEqual(try Self.prepare("MUL", inputs: [a, b], output: o, variant: .reference).kernelPath, "reference")
+        let a16 = Self.tensor(0, .int16, [2, 3], scale: 0.5), b16 = Self.tensor(1, .int16, [2, 3], scale: 0.5)
+        XCTAssertEqual(try Self.prepare("MUL", inputs: [a16, b16], output: Self.tensor(2, .int16, [2, 3], scale: 0.5),
+                                        variant: .cmsisNN).kernelPath, "arm_elementwise_mul_s16")
+        XCTAssertEqual(try Self.prepare("MAXIMUM", inputs: [a, row], output: o, variant: .cmsisNN).kernelPath, "arm_maximum_s8")
+        XCTAssertEqual(try Self.prepare("MINIMUM", inputs: [a, row], output: o, variant: .cmsisNN).kernelPath, "arm_minimum_s8")
+        XCTAssertEqual(try Self.prepare("SUB", inputs: [a, b], output: o, variant: .cmsisNN).kernelPath, "reference")
+        let f = Self.tensor(0, .float32, [2, 3]), g = Self.tensor(1, .float32, [2, 3]), fo = Self.tensor(2, .float32, [2, 3])
+        XCTAssertEqual(try Self.prepare("MUL", inputs: [f, g], output: fo, variant: .cmsisNN).kernelPath, "reference_float")
+    }
+
+    // MARK: Fixture plumbing
+
+    struct FixtureIndex {
+        /// Fixture name → its operators.
+        var fixtures: [String: [String]]
+        var refused: [String: [String]]
+    }
+
+    static func fixtureIndex() throws -> FixtureIndex {
+        let url = SharedReference.fixturesDirectory.appendingPathComponent("fixtures.json")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw XCTSkip("Tests/Fixtures/models/fixtures.json is missing; regenerate with Tests/Fixtures/make_fixtures.py")
+        }
+        let json = try SharedReference.json(url)
+        var index = FixtureIndex(fixtures: [:], refused: [:])
+        for (name, entry) in json["fixtures"] as? [String: [String: Any]] ?? [:] {
+            index.fixtures[name] = (entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String }
+        }
+        for entry in json["refused"] as? [[String: Any]] ?? [] {
+            if let name = entry["fixture"] as? String {
+                index.refused[name] = entry["ops"] as? [String] ?? []
+            }
+        }
+        return index
+    }
+
+    /// Runs the named fixtures that exist; skips (after checking those) naming the ones
+    /// not generated yet, and fails when a fixture's model uses an unregistered op of
+    /// this group.
+    func checkFixtures(_ names: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let index = try Self.fixtureIndex()
+        var missing: [String] = [], waiting: [String] = []
+        for name in names {
+            guard let ops = index.fixtures[name] else {
+                missing.append(name)
+                continue
+            }
+            let unregistered = ops.filter { !KernelRegistry.isRegistered($0) }
+            guard unregistered.isEmpty else {
+                waiting.append("\(name) (needs \(Set(unregistered).sorted().joined(separator: ", ")))")
+                continue
+            }
+            try assertFixtureBitExact(name, file: file, line: line)
+        }
+        if !missing.isEmpty || !waiting.isEmpty {
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("fixtures not generated yet in Tests/Fixtures/models: \(missing.joined(separator: ", "))") }
+            if !waiting.isEmpty { parts.append("kernels of other groups missing for: \(waiting.joined(separator: "; "))") }
+            throw XCTSkip(parts.joined(separator: "; "))
+        }
+    }
+
+    func assertFixtureBitExact(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let directory = SharedReference.fixturesDirectory
+        for variant in KernelVariant.allCases {
+            try GoldenHarness.assertBitExact(name, modelDirectory: directory, goldenDirectory: directory,
+                                             variant: variant, file: file, line: line)
+        }
+    }
+
+    static func unregisteredOps(_ model: Model) -> [String] {
+        let names = model.subgraphs.first?.operators.map { model.opName($0) } ?? []
+        return Set(names).filter { !KernelRegistry.isRegistered($0) }.sorted()
+    }
+
+    // MARK: Single-kernel harness
+
+    static func tensor(_ index: Int, _ type: TensorType, _ shape: [Int], scale: Float? = nil, zeroPoint: Int32 = 0) -> TensorInfo {
+        let count = shape.reduce(1, *)
+        return TensorInfo(index: index, name: "t\(index)", type: type, shape: shape, elementCount: count,
+                          byteCount: count * (type.byteSize ?? 1), isConstant: false, isVariable: false,
+                          scale: scale.map { [$0] } ?? [], zeroPoint: scale == nil ? [] : [zeroPoint],
+                          quantizedDimension: 0, constantData: nil)
+    }
+
+    static func makeContext(_ op: String, inputs: [TensorInfo], output: TensorInfo, options: BuiltinOptions,
+                            variant: KernelVariant) -> PrepareContext {
+        // Tensors are re-indexed in order: inputs, then the output.
+        var tensors: [TensorInfo] = []
+        for t in inputs + [output] {
+            tensors.append(TensorInfo(index: tensors.count, name: t.name, type: t.type, shape: t.shape, elementCount: t.elementCount,
+                                      byteCount: t.byteCount, isConstant: t.isConstant, isVariable: t.isVariable, scale: t.scale,
+                                      zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension, constantData: t.constantData))
+        }
+        return PrepareContext(operatorIndex: 0, op: op, opVersion: 1, options: options, variant: variant, customOptions: nil,
+                              inputs: Array(0..<inputs.count), outputs: [inputs.count], intermediates: [], tensors: tensors)
+    }
+
+    @discardableResult
+    static func prepare(_ op: String, inputs: [TensorInfo], output: TensorInfo, options: BuiltinOptions = .none,
+                        variant: KernelVariant = .reference) throws -> PrepareContext {
+        guard let kernel = KernelRegistry.makeKernel(op: op) else { throw XCTSkip("\(op) is not registered") }
+        let context = makeContext(op, inputs: inputs, output: output, options: options, variant: variant)
+        try kernel.prepare(context)
+        return context
+    }
+
+    /// Prepares and runs one kernel on the given input bytes; returns the output bytes.
+    static func run(_ op: String, inputs: [(TensorInfo, [UInt8])], output: TensorInfo, options: BuiltinOptions = .none,
+                    variant: KernelVariant = .reference) throws -> [UInt8] {
+        guard let kernel = KernelRegistry.makeKernel(op: op) else { throw XCTSkip("\(op) is not registered") }
+        let context = makeContext(op, inputs: inputs.map(\.0), output: output, options: options, variant: variant)
+        try kernel.prepare(context)
+        var buffers: [UnsafeMutableRawPointer] = []
+        defer { buffers.forEach { $0.deallocate() } }
+        for (tensor, bytes) in inputs {
+            precondition(bytes.count == tensor.byteCount, "test input size")
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+            bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+            buffers.append(buffer)
+        }
+        let out = UnsafeMutableRawPointer.allocate(byteCount: max(output.byteCount, 1), alignment: 16)
+        out.initializeMemory(as: UInt8.self, repeating: 0xAA, count: max(output.byteCount, 1))
+        buffers.append(out)
+        let scratch = context.scratchRequests.map { bytes -> UnsafeMutableRawPointer in
+            let p = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 16)
+            buffers.append(p)
+            return p
+        }
+        let eval = EvalContext(inputs: Array(buffers.prefix(inputs.count)), outputs: [out], scratch: scratch)
+        try kernel.eval(eval)
+        return [UInt8](UnsafeRawBufferPointer(start: out, count: output.byteCount))
+    }
+
+    static func bytes<T>(_ values: [T]) -> [UInt8] {
+        values.withUnsafeBytes { [UInt8]($0) }
+    }
+
+    static func values<T>(_ bytes: [UInt8], _: T.Type) -> [T] {
+        let n = bytes.count / MemoryLayout<T>.stride
+        return bytes.withUnsafeBytes { raw in (0..<n).map { raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.stride, as: T.self) } }
+    }
+}
