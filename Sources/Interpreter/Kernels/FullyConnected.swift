@@ -262,16 +262,39 @@ final class FullyConnectedKernel: Kernel {
         let bias: UnsafeMutablePointer<Float>? = hasBias ? context.optionalInput(2, as: Float.self) : nil
         let output = context.output(0, as: Float.self)
         let depth = accumDepth, outDepth = outputDepth, lo = floatMin, hi = floatMax
+        @inline(__always) func finish(_ total: Float, _ o: Int, _ b: Int) {
+            let value = total + (bias?[o] ?? 0)
+            let clampedLow = value < lo ? lo : value
+            output[o + outDepth * b] = hi < clampedLow ? hi : clampedLow
+        }
         for b in 0..<batches {
             let x = input + b * depth
-            for o in 0..<outDepth {
+            // Each output's sum runs over d in order, as TFLM's reference loop (no fused
+            // multiply-add); four outputs are summed side by side only so their
+            // independent additions overlap in the pipeline.
+            var o = 0
+            while o + 4 <= outDepth {
+                let w0 = filter + o * depth, w1 = w0 + depth, w2 = w1 + depth, w3 = w2 + depth
+                var t0: Float = 0, t1: Float = 0, t2: Float = 0, t3: Float = 0
+                for d in 0..<depth {
+                    let v = x[d]
+                    t0 += v * w0[d]
+                    t1 += v * w1[d]
+                    t2 += v * w2[d]
+                    t3 += v * w3[d]
+                }
+                finish(t0, o, b)
+                finish(t1, o + 1, b)
+                finish(t2, o + 2, b)
+                finish(t3, o + 3, b)
+                o += 4
+            }
+            while o < outDepth {
                 let w = filter + o * depth
-                // Summed in order, as TFLM's reference loop; no fused multiply-add.
                 var total: Float = 0
                 for d in 0..<depth { total += x[d] * w[d] }
-                let value = total + (bias?[o] ?? 0)
-                let clampedLow = value < lo ? lo : value
-                output[o + outDepth * b] = hi < clampedLow ? hi : clampedLow
+                finish(total, o, b)
+                o += 1
             }
         }
     }
