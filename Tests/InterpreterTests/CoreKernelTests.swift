@@ -67,17 +67,26 @@ final class CoreKernelTests: XCTestCase {
 
     private func assertBitExact(_ cases: [GoldenCase], label: String) throws {
         var exact = 0
+        var refused: [String] = []
         for c in cases {
             for variant in KernelVariant.allCases {
-                let outcome = try GoldenHarness.run(name: c.name, modelDirectory: c.modelDirectory, goldenDirectory: c.goldenDirectory,
+                let outcome: GoldenHarness.Outcome
+                do {
+                    outcome = try GoldenHarness.run(name: c.name, modelDirectory: c.modelDirectory, goldenDirectory: c.goldenDirectory,
                                                     variant: variant)
+                } catch let error as UnsupportedOperatorError where variant == .cmsisNN && error.reason.contains("CMSIS-NN") {
+                    // TFLM's CMSIS-NN build refuses what its reference build runs (e.g. per-channel int16 FC).
+                    refused.append("\(c.name): \(error.reason)")
+                    continue
+                }
                 for m in outcome.mismatches {
                     XCTFail("\(c.name) [\(variant.rawValue)]: output \(m.output) differs from TFLM in \(m.differingBytes) of \(m.total) bytes")
                 }
                 if outcome.bitExact { exact += 1 }
             }
         }
-        print("\(label): \(exact) of \(cases.count * 2) model runs bit-exact (\(cases.count) models x 2 variants)")
+        print("\(label): \(exact) of \(cases.count * 2) model runs bit-exact (\(cases.count) models x 2 variants)"
+              + (refused.isEmpty ? "" : "; refused by the CMSIS-NN build as TFLM's is: \(refused.joined(separator: "; "))"))
     }
 
     func testGoldenModelsAreBitExactInBothVariants() throws {
