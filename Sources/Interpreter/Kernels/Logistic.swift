@@ -2,10 +2,10 @@ import Foundation
 
 // LOGISTIC, as TFLM's logistic.cc / logistic_common.cc: float32, int8, int16.
 //
-// int8 runs gemmlowp's fixed-point logistic on a Q4.27 input (the input rescaled by
-// a multiplier and left shift computed in prepare), saturating outside a radius,
-// and writes a Q0.7-ish result with the fixed output zero point -128 (scale 1/256).
-// int16 uses TFLM's 256-entry sigmoid table with linear interpolation (no gemmlowp).
+// int8 runs gemmlowp's fixed-point logistic (FixedPoint.swift) on a Q4.27 input
+// (the input rescaled by a multiplier and left shift computed in prepare), saturating
+// outside a radius, and writes 8 fractional bits with the fixed output zero point -128
+// (scale 1/256). int16 uses TFLM's 256-entry sigmoid table with linear interpolation.
 
 final class LogisticKernel: Kernel {
     private var type: TensorType = .float32
@@ -29,9 +29,9 @@ final class LogisticKernel: Kernel {
             }
             let scale = try ElementwiseOperands.scale(input, "input", context)
             inputZeroPoint = input.scalarZeroPoint
-            (inputMultiplier, inputLeftShift, inputRangeRadius) = try FixedPointActivation.q4InputScaling(scale, context)
+            (inputMultiplier, inputLeftShift, inputRangeRadius) = try ActivationInputScaling.q4InputScaling(scale, context)
         case .int16:
-            (inputMultiplier, inputLeftShift) = try FixedPointActivation.int16InputScaling(
+            (inputMultiplier, inputLeftShift) = try ActivationInputScaling.int16InputScaling(
                 input: input, output: output, potShifts: [0], context)
         default:
             break
@@ -65,7 +65,7 @@ final class LogisticKernel: Kernel {
                     y[i] = Int8.max
                 } else {
                     let q4 = QuantizedMath.multiplyByQuantizedMultiplier(v, m, shift)
-                    let q0 = FixedPointActivation.logistic(q4, integerBits: 4)
+                    let q0 = FixedPoint.logistic(q4, integerBits: 4)
                     // To 8 fractional bits, then the fixed output zero point -128.
                     let out = QuantizedMath.roundingDivideByPOT(q0, 23) &- 128
                     y[i] = Int8(truncatingIfNeeded: min(max(out, -128), 127))
@@ -101,13 +101,8 @@ final class LogisticKernel: Kernel {
     }
 }
 
-/// gemmlowp's scalar int32 fixed-point logistic and tanh, with the input-scaling
-/// arithmetic TFLM's LOGISTIC and TANH prepare functions share. Raw values are int32
-/// fixed-point numbers with `integerBits` integer bits; every add and negate wraps as
-/// the C++ does on the targets.
-enum FixedPointActivation {
-    // MARK: Prepare-time scaling
-
+/// The input-scaling arithmetic TFLM's LOGISTIC and TANH prepare functions share.
+enum ActivationInputScaling {
     /// int8 LOGISTIC/TANH: the multiplier and left shift that bring an input difference
     /// (x - zero point) to Q4.27, and the radius beyond which the output saturates
     /// (CalculateInputRadius with 4 integer bits, floored in double).
@@ -160,121 +155,6 @@ enum FixedPointActivation {
             throw context.unsupported("int16 \(context.op) needs an output scale of 2^-15, got \(outputScale)")
         }
         return (multiplier, Int32(leftShift))
-    }
-
-    // MARK: gemmlowp building blocks
-
-    @inline(__always)
-    static func mul(_ a: Int32, _ b: Int32) -> Int32 { QuantizedMath.saturatingRoundingDoublingHighMul(a, b) }
-
-    /// SaturatingRoundingMultiplyByPOT with a positive exponent: a left shift that
-    /// saturates to the int32 range.
-    @inline(__always)
-    static func saturatingShiftLeft(_ x: Int32, _ exponent: Int32) -> Int32 {
-        let threshold = (Int32(1) << (31 - exponent)) &- 1
-        if x > threshold { return Int32.max }
-        if x < 0 &- threshold { return Int32.min }
-        return x << exponent
-    }
-
-    /// (a + b) / 2 rounded half away from zero, computed in 64 bits.
-    @inline(__always)
-    static func roundingHalfSum(_ a: Int32, _ b: Int32) -> Int32 {
-        let sum = Int64(a) + Int64(b)
-        return Int32(truncatingIfNeeded: (sum + (sum >= 0 ? 1 : -1)) / 2)
-    }
-
-    /// exp(a) for a in [-1/4, 0), a in Q0.31: a Taylor expansion around -1/8.
-    @inline(__always)
-    static func expOnIntervalBetweenNegativeOneQuarterAnd0Excl(_ a: Int32) -> Int32 {
-        let expMinusOneEighth: Int32 = 1_895_147_668
-        let oneThird: Int32 = 715_827_883
-        let x = a &+ (1 << 28)
-        let x2 = mul(x, x)
-        let x3 = mul(x2, x)
-        let x4 = mul(x2, x2)
-        let x4Over4 = QuantizedMath.roundingDivideByPOT(x4, 2)
-        let poly = QuantizedMath.roundingDivideByPOT(mul(x4Over4 &+ x3, oneThird) &+ x2, 1)
-        return expMinusOneEighth &+ mul(expMinusOneEighth, x &+ poly)
-    }
-
-    /// exp(a) for a <= 0 with `integerBits` integer bits, as Q0.31: the fraction modulo
-    /// 1/4 by polynomial, then one multiplication per set bit of the rest.
-    @inline(__always)
-    static func expOnNegativeValues(_ a: Int32, integerBits: Int32) -> Int32 {
-        let fractionalBits = 31 - integerBits
-        let oneQuarter = Int32(1) << (fractionalBits - 2)
-        let mask = oneQuarter &- 1
-        let aModQuarterMinusOneQuarter = (a & mask) &- oneQuarter
-        var result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(
-            saturatingShiftLeft(aModQuarterMinusOneQuarter, integerBits))
-        let remainder = aModQuarterMinusOneQuarter &- a
-        // Multiply by exp(-2^k) (Q0.31) for each set bit k = -2 ... 4 of the rest, while k < integerBits.
-        if integerBits > -2 { result = barrelStep(result, remainder, fractionalBits - 2, 1_672_461_947) }
-        if integerBits > -1 { result = barrelStep(result, remainder, fractionalBits - 1, 1_302_514_674) }
-        if integerBits > 0 { result = barrelStep(result, remainder, fractionalBits, 790_015_084) }
-        if integerBits > 1 { result = barrelStep(result, remainder, fractionalBits + 1, 290_630_308) }
-        if integerBits > 2 { result = barrelStep(result, remainder, fractionalBits + 2, 39_332_535) }
-        if integerBits > 3 { result = barrelStep(result, remainder, fractionalBits + 3, 720_401) }
-        if integerBits > 4 { result = barrelStep(result, remainder, fractionalBits + 4, 242) }
-        if integerBits > 5 {
-            // Below -32 the result is 0.
-            let clamp = 0 &- (Int32(1) << (36 - integerBits))
-            if a < clamp { result = 0 }
-        }
-        return a == 0 ? Int32.max : result
-    }
-
-    @inline(__always)
-    static func barrelStep(_ result: Int32, _ remainder: Int32, _ bit: Int32, _ multiplier: Int32) -> Int32 {
-        remainder & (Int32(1) << bit) != 0 ? mul(result, multiplier) : result
-    }
-
-    /// Newton-Raphson reciprocal of (1 + a) / 2 for a in (0, 1) (Q0.31 in), as Q2.29.
-    @inline(__always)
-    static func reciprocalOfHalfDenominator(_ a: Int32) -> Int32 {
-        let halfDenominator = roundingHalfSum(a, Int32.max)
-        let fortyEightSeventeenths: Int32 = 1_515_870_810
-        let minusThirtyTwoSeventeenths: Int32 = -1_010_580_540
-        let oneQ2: Int32 = 1 << 29
-        var x = fortyEightSeventeenths &+ mul(halfDenominator, minusThirtyTwoSeventeenths)
-        for _ in 0..<3 {
-            let oneMinusHalfDenominatorTimesX = oneQ2 &- mul(halfDenominator, x)
-            x = x &+ saturatingShiftLeft(mul(x, oneMinusHalfDenominatorTimesX), 2)
-        }
-        return x
-    }
-
-    /// 1 / (1 + a) for a in (0, 1), Q0.31.
-    @inline(__always)
-    static func oneOverOnePlusX(_ a: Int32) -> Int32 {
-        // x is 2 / (1 + a) in Q2.29; read as Q1.30 it is 1 / (1 + a).
-        saturatingShiftLeft(reciprocalOfHalfDenominator(a), 1)
-    }
-
-    /// (1 - a) / (1 + a) for a in (0, 1), Q0.31.
-    @inline(__always)
-    static func oneMinusXOverOnePlusX(_ a: Int32) -> Int32 {
-        saturatingShiftLeft(reciprocalOfHalfDenominator(a) &- (1 << 29), 2)
-    }
-
-    /// gemmlowp::logistic for a raw input with `integerBits` integer bits; Q0.31 result.
-    @inline(__always)
-    static func logistic(_ a: Int32, integerBits: Int32) -> Int32 {
-        let magnitude = a > 0 ? a : 0 &- a
-        let ifPositive = oneOverOnePlusX(expOnNegativeValues(0 &- magnitude, integerBits: integerBits))
-        if a == 0 { return 1 << 30 }
-        return a > 0 ? ifPositive : Int32.max &- ifPositive
-    }
-
-    /// gemmlowp::tanh for a raw input with `integerBits` integer bits; Q0.31 result.
-    @inline(__always)
-    static func tanh(_ a: Int32, integerBits: Int32) -> Int32 {
-        let nonPositive = a < 0 ? a : 0 &- a
-        // exp(2n): the same raw value read with one more integer bit.
-        let t = oneMinusXOverOnePlusX(expOnNegativeValues(nonPositive, integerBits: integerBits + 1))
-        if a == 0 { return 0 }
-        return a < 0 ? 0 &- t : t
     }
 }
 

@@ -2,10 +2,10 @@ import Foundation
 
 // TANH, as TFLM's tanh.cc: float32, int8, int16.
 //
-// int8 runs gemmlowp's fixed-point tanh on a Q4.27 input and writes the result with
-// 7 fractional bits and no zero point: TFLM assumes (and does not check) an output
-// scale of 1/128 and zero point 0. int16 uses the sigmoid table, as
-// tanh(x) = 2 sigmoid(2x) - 1.
+// int8 runs gemmlowp's fixed-point tanh (FixedPoint.swift) on a Q4.27 input and
+// writes the result with 7 fractional bits and no zero point: TFLM assumes (and does
+// not check) an output scale of 1/128 and zero point 0. int16 uses the sigmoid table,
+// as tanh(x) = 2 sigmoid(2x) - 1.
 
 final class TanhKernel: Kernel {
     private var type: TensorType = .float32
@@ -29,9 +29,9 @@ final class TanhKernel: Kernel {
         switch type {
         case .int8:
             let scale = try ElementwiseOperands.scale(input, "input", context)
-            (inputMultiplier, inputLeftShift, inputRangeRadius) = try FixedPointActivation.q4InputScaling(scale, context)
+            (inputMultiplier, inputLeftShift, inputRangeRadius) = try ActivationInputScaling.q4InputScaling(scale, context)
         case .int16:
-            (inputMultiplier, inputLeftShift) = try FixedPointActivation.int16InputScaling(
+            (inputMultiplier, inputLeftShift) = try ActivationInputScaling.int16InputScaling(
                 input: input, output: output, potShifts: [0, 1], context)
         default:
             break
@@ -54,7 +54,7 @@ final class TanhKernel: Kernel {
                     y[i] = Int8.max
                 } else {
                     let q4 = QuantizedMath.multiplyByQuantizedMultiplier(v, m, shift)
-                    let q0 = FixedPointActivation.tanh(q4, integerBits: 4)
+                    let q0 = FixedPoint.tanh(q4, integerBits: 4)
                     let out = QuantizedMath.roundingDivideByPOT(q0, 24)
                     y[i] = Int8(truncatingIfNeeded: min(max(out, -128), 127))
                 }
