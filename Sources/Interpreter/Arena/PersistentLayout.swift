@@ -226,6 +226,8 @@ public struct PersistentRequest: Sendable, Equatable {
         case bytes(Int)
         case perPointerSize(bytes32: Int, bytes64: Int)
         case structure(CStruct)
+        /// A struct that USE_TFLM_COMPRESSION grows (conv and FC operator data).
+        case compressible(plain: CStruct, compressed: CStruct)
     }
 
     public let what: String
@@ -238,11 +240,12 @@ public struct PersistentRequest: Sendable, Equatable {
         self.size = size
     }
 
-    public func bytes(on target: CTarget) -> Int {
+    public func bytes(on target: CTarget, compression: Bool = false) -> Int {
         switch size {
         case let .bytes(b): return b
         case let .perPointerSize(b32, b64): return target.pointerSize == 8 ? b64 : b32
         case let .structure(s): return s.size(on: target)
+        case let .compressible(plain, compressed): return (compression ? compressed : plain).size(on: target)
         }
     }
 
@@ -591,7 +594,7 @@ public struct PersistentLayout: Sendable, Equatable {
         }
     }
 
-    public func bytes(of request: PersistentRequest) -> Int { request.bytes(on: target) }
+    public func bytes(of request: PersistentRequest) -> Int { request.bytes(on: target, compression: compression) }
 
     /// Replays TFLM's persistent allocations for one subgraph, in its order:
     /// allocator objects; builtin-data allocator; SubgraphAllocations; the
@@ -635,7 +638,7 @@ public struct PersistentLayout: Sendable, Equatable {
         for phase in [PersistentRequest.Phase.initialization, .preparation] {
             for op in model.operators {
                 for request in op.persistent where request.phase == phase {
-                    replay.allocate(try checked(request.bytes(on: target), request.what), alignment: ArenaAlignment.buffer,
+                    replay.allocate(try checked(request.bytes(on: target, compression: compression), request.what), alignment: ArenaAlignment.buffer,
                                     as: .recorded(.persistentBuffers))
                 }
             }

@@ -1,85 +1,47 @@
-// The arena: what the planner placed (head) and what TFLM keeps for the whole run
-// (tail), with the figures the reports print.
-// INTERIM: linear placement until the greedy planner lands.
-
-/// The graph as the planner sees it: tensor sizes, lifetimes through operator
-/// inputs and outputs, scratch requests per operator.
-public struct ArenaGraph: Sendable {
-    public struct Tensor: Sendable {
-        public let bytes: Int
-        public let isConstant: Bool
-        public let isVariable: Bool
-    }
-
-    public struct Operator: Sendable {
-        public let inputs: [Int]
-        public let outputs: [Int]
-        public let scratchBytes: [Int]
-    }
-
-    public let tensors: [Tensor]
-    public let operators: [Operator]
-    public let inputs: [Int]
-    public let outputs: [Int]
-}
-
-/// Where each planned buffer sits in the head.
-public struct ArenaLayout: Sendable {
-    public let tensorOffsets: [Int?]
-    /// Per operator, the offsets of its scratch buffers.
-    public let scratchOffsets: [[Int]]
-    public let plannedBytes: Int
-
-    init(graph: ArenaGraph) {
-        var offsets = [Int?](repeating: nil, count: graph.tensors.count)
-        var cursor = 0
-        for (i, t) in graph.tensors.enumerated() where !t.isConstant && !t.isVariable {
-            offsets[i] = cursor
-            cursor += (t.bytes + 15) & ~15
-        }
-        var scratch: [[Int]] = []
-        for op in graph.operators {
-            scratch.append(op.scratchBytes.map { b in defer { cursor += (b + 15) & ~15 }; return cursor })
-        }
-        tensorOffsets = offsets
-        scratchOffsets = scratch
-        plannedBytes = cursor
-    }
-}
+// The arena, as TFLM lays it out: the head planned by the greedy memory planner
+// (activations and scratch buffers; see Arena/AllocationPlan.swift) and the tail of
+// persistent allocations replayed in TFLM's order for the target build (see
+// Arena/PersistentLayout.swift).
 
 public struct ArenaUsage: Sendable {
-    public let plannedBytes: Int
-    public let persistentBytes: Int
+    public let plan: AllocationPlan
+    /// The tail for the modelled build (32-bit Cortex-M unless asked otherwise).
+    public let persistent: PersistentBreakdown
+    public let pointerSize: Int
+
+    /// The head: what the planner placed (TFLM's arena_head_bytes).
+    public var plannedBytes: Int { plan.headBytes }
+    /// The tail: TFLM's arena_tail_bytes for this build.
+    public var persistentBytes: Int { persistent.tailBytes }
     public var totalBytes: Int { plannedBytes + persistentBytes }
-    /// Per operator, the extent of the head in use while it runs (highest end of a
-    /// live buffer).
+
+    /// Per operator, the extent of the head in use while it runs (the highest end of a
+    /// buffer live then): how full the arena is at that operator.
     public let liveExtent: [Int]
 
     public func liveBytes(atOperator i: Int) -> Int { i >= 0 && i < liveExtent.count ? liveExtent[i] : 0 }
 
-    init(graph: ArenaGraph, layout: ArenaLayout, tensors: [TensorInfo], interpreterInputs: [Int], interpreterOutputs: [Int],
-         kernels: [[PersistentAllocation]], pointerSize: Int) {
-        plannedBytes = layout.plannedBytes
-        var first = [Int](repeating: Int.max, count: graph.tensors.count)
-        var last = [Int](repeating: -1, count: graph.tensors.count)
-        for t in graph.inputs { first[t] = 0 }
-        for (i, op) in graph.operators.enumerated() {
-            for t in op.outputs where t >= 0 { first[t] = min(first[t], i) }
-            for t in op.inputs where t >= 0 { last[t] = max(last[t], i) }
+    /// The operator at which the head is fullest (first such), and what is live there.
+    public var peakOperator: Int? {
+        guard let peak = liveExtent.max(), peak > 0 else { return nil }
+        return liveExtent.firstIndex(of: peak)
+    }
+
+    public var liveAtPeak: [AllocationPlan.PlannedBuffer] {
+        peakOperator.map { plan.liveBuffers(atOperator: $0) } ?? []
+    }
+
+    init(graph: PlanningGraph, persistentModel: PersistentModel, pointerSize: Int) throws {
+        do {
+            plan = try AllocationPlan(graph: graph)
+            persistent = try PersistentLayout(pointerSize: pointerSize).tail(for: persistentModel)
+        } catch {
+            throw ModelError("the model's arena cannot be planned: \(error)", at: "arena")
         }
-        for t in graph.outputs { last[t] = graph.operators.count - 1 }
-        var extent = [Int](repeating: 0, count: graph.operators.count)
-        for i in extent.indices {
-            for (t, offset) in layout.tensorOffsets.enumerated() {
-                if let offset, first[t] <= i, i <= max(last[t], first[t]) {
-                    extent[i] = max(extent[i], offset + graph.tensors[t].bytes)
-                }
-            }
-            for (k, offset) in layout.scratchOffsets[i].enumerated() {
-                extent[i] = max(extent[i], offset + graph.operators[i].scratchBytes[k])
-            }
+        self.pointerSize = pointerSize
+        let plan = self.plan
+        liveExtent = graph.operators.indices.map { i in
+            plan.liveBuffers(atOperator: i).reduce(0) { max($0, $1.offset + $1.bytes) }
         }
-        liveExtent = extent
-        persistentBytes = kernels.joined().reduce(0) { $0 + $1.bytes(pointerSize: pointerSize) }
     }
 }

@@ -112,7 +112,15 @@ public final class PrepareContext {
     let tensors: [TensorInfo]
 
     // Declared by the kernel.
-    var persistent: [PersistentAllocation] = []
+    var persistentRequests: [PersistentRequest] = []
+
+    /// The declared allocations as plain sizes for a 32-bit and a 64-bit build
+    /// (without TFLM's compression support).
+    var persistent: [PersistentAllocation] {
+        persistentRequests.map {
+            PersistentAllocation($0.what, bytes32: $0.bytes(on: .cortexMGCC), bytes64: $0.bytes(on: .x86_64))
+        }
+    }
     var scratchRequests: [Int] = []
     /// Which implementation runs, e.g. `arm_convolve_1x1_s8_fast` or `reference`:
     /// a fact the cost model reads; set by the kernel in prepare.
@@ -165,8 +173,19 @@ public final class PrepareContext {
     }
 
     /// TFLM's AllocatePersistentBuffer: counted in the arena's persistent section.
-    public func allocatePersistent(_ allocation: PersistentAllocation) {
-        persistent.append(allocation)
+    /// TFLM kernels allocate their operator data in Init, which runs for every operator
+    /// before any Prepare, and everything else in Prepare; the order sets the tail's
+    /// alignment padding. Unless `phase` is given, a kernel's first allocation is taken
+    /// as its Init allocation and the rest as Prepare's.
+    public func allocatePersistent(_ allocation: PersistentAllocation, phase: PersistentRequest.Phase? = nil) {
+        let phase = phase ?? (persistentRequests.isEmpty ? .initialization : .preparation)
+        persistentRequests.append(PersistentRequest(allocation.what, phase: phase,
+                                            size: .perPointerSize(bytes32: allocation.bytes32, bytes64: allocation.bytes64)))
+    }
+
+    /// An allocation described by TFLM's own struct layout (see TFLMStructs).
+    public func allocatePersistent(_ request: PersistentRequest) {
+        persistentRequests.append(request)
     }
 
     /// TFLM's RequestScratchBufferInArena: planned with the activations, live during

@@ -77,13 +77,12 @@ public final class MicroInterpreter {
         }
         self.kernels = kernels
 
-        // Plan the head (activations + scratch) and size the tail (persistent).
+        // Plan the head (activations + scratch) and replay the tail (persistent).
         let graph = Self.planningGraph(subgraph: subgraph, tensors: tensors, prepared: prepared)
-        let plan = ArenaLayout(graph: graph)
-        let report = ArenaUsage(graph: graph, layout: plan, tensors: tensors, interpreterInputs: inputIndices,
-                                interpreterOutputs: outputIndices, kernels: prepared.map(\.persistent),
-                                pointerSize: options.pointerSize)
+        let persistentModel = Self.persistentModel(subgraph: subgraph, tensors: tensors, prepared: prepared)
+        let report = try ArenaUsage(graph: graph, persistentModel: persistentModel, pointerSize: options.pointerSize)
         arenaUsage = report
+        let plan = report.plan
 
         let needed = report.totalBytes
         if let available = options.arenaSize, available < needed {
@@ -92,14 +91,14 @@ public final class MicroInterpreter {
         // One allocation for the whole run. Head at the start; variables (persistent
         // tensors) in the tail after it, as TFLM keeps them.
         let variableBytes = tensors.filter(\.isVariable).reduce(0) { $0 + Self.align16($1.byteCount) }
-        let physical = max(plan.plannedBytes + variableBytes, 16)
+        let physical = max(plan.headBytes + variableBytes, 16)
         arena = UnsafeMutableRawBufferPointer.allocate(byteCount: physical, alignment: 16)
         arena.initializeMemory(as: UInt8.self, repeating: 0)
         let base = arena.baseAddress!
 
         var addresses = [UnsafeMutableRawPointer?](repeating: nil, count: tensors.count)
         var offsets = [Int?](repeating: nil, count: tensors.count)
-        var variableCursor = plan.plannedBytes
+        var variableCursor = plan.headBytes
         for tensor in tensors {
             if let offset = plan.tensorOffsets[tensor.index] {
                 addresses[tensor.index] = base + offset
@@ -215,15 +214,34 @@ public final class MicroInterpreter {
         return infos
     }
 
-    private static func planningGraph(subgraph: Subgraph, tensors: [TensorInfo], prepared: [PrepareContext]) -> ArenaGraph {
-        ArenaGraph(
-            tensors: tensors.map { ArenaGraph.Tensor(bytes: $0.byteCount, isConstant: $0.isConstant, isVariable: $0.isVariable) },
+    private static func planningGraph(subgraph: Subgraph, tensors: [TensorInfo], prepared: [PrepareContext]) -> PlanningGraph {
+        PlanningGraph(
+            tensors: tensors.map { PlanningGraph.Tensor(bytes: $0.byteCount, isConstant: $0.isConstant, isVariable: $0.isVariable) },
             operators: subgraph.operators.enumerated().map { i, op in
-                ArenaGraph.Operator(inputs: op.inputs.map(Int.init), outputs: op.outputs.map(Int.init),
+                PlanningGraph.Operator(inputs: op.inputs.map(Int.init), outputs: op.outputs.map(Int.init),
                                        scratchBytes: prepared[i].scratchRequests)
             },
             inputs: subgraph.inputs.map(Int.init),
             outputs: subgraph.outputs.map(Int.init))
+    }
+
+    /// What TFLM keeps in the tail for this model: per-tensor and per-node structs, each
+    /// operator's builtin data, the kernels' own allocations, scratch handles,
+    /// variables, and a full TfLiteTensor per interpreter input and output.
+    private static func persistentModel(subgraph: Subgraph, tensors: [TensorInfo], prepared: [PrepareContext]) -> PersistentModel {
+        func interface(_ t: Int32) -> PersistentModel.InterfaceTensor {
+            let scales = tensors[Int(t)].scale.count
+            return PersistentModel.InterfaceTensor(quantizationChannels: scales > 0 ? scales : nil)
+        }
+        return PersistentModel(
+            tensorCount: tensors.count,
+            operators: prepared.map {
+                PersistentModel.Operator(builtinData: TFLMStructs.builtinData(forOperator: $0.op), persistent: $0.persistentRequests,
+                                         scratchBufferCount: $0.scratchRequests.count)
+            },
+            variableTensorBytes: tensors.filter(\.isVariable).map(\.byteCount),
+            inputs: subgraph.inputs.map(interface),
+            outputs: subgraph.outputs.map(interface))
     }
 
     private static func workload(index: Int, op: Operator, context: PrepareContext, tensors: [TensorInfo],
