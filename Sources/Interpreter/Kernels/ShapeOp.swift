@@ -1,0 +1,35 @@
+import Foundation
+// (Named ShapeOp.swift: a second Shape.swift, beside Registrations/Shape.swift, would
+// give SwiftPM two object files of the same name.)
+
+// SHAPE, as TFLM's shape.cc: writes the input's dimensions. TFLM's eval handles an
+// int32 output only (out_type int64 fails there), so int64 is refused in prepare.
+
+final class ShapeKernel: Kernel {
+    private var dims = ShapeTable<Int32>([])
+
+    func prepare(_ context: PrepareContext) throws {
+        guard context.inputCount == 1, context.outputCount == 1 else {
+            throw context.invalid("SHAPE takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
+        }
+        let input = try context.requireInput(0)
+        let output = try context.requireOutput(0)
+        guard output.type == .int32 else {
+            throw context.unsupported("output type \(output.type.name) is not supported (TFLM's SHAPE writes int32 only)")
+        }
+        guard output.elementCount == input.rank else {
+            throw context.invalid("output has \(output.elementCount) elements, input rank is \(input.rank)")
+        }
+        guard input.shape.allSatisfy({ $0 <= Int(Int32.max) }) else {
+            throw context.invalid("input shape \(input.shape) does not fit int32")
+        }
+        dims = ShapeTable(input.shape.map { Int32($0) })
+        context.kernelPath = "reference"
+    }
+
+    func eval(_ context: EvalContext) throws {
+        let output = context.output(0, as: Int32.self)
+        let source = dims.pointer
+        for i in 0..<dims.count { output[i] = source[i] }
+    }
+}
