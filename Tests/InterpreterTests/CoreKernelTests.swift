@@ -184,6 +184,36 @@ final class CoreKernelTests: XCTestCase {
         XCTAssertEqual(softmax.persistent.map(\.bytes64), [88])
     }
 
+    /// cmsis_nn/fully_connected.cc runs an int8 FC with more than 2 output dimensions
+    /// and an accumulation depth divisible by 4 as a 1x1 convolution; per-tensor
+    /// weights then need a scratch of output_depth multipliers and shifts.
+    func testCMSISNNFullyConnectedAsConvolution() throws {
+        let none: [String: OptionValue] = ["fused_activation_function": .enumeration("NONE", 0)]
+        let input = KernelHarness.Tensor.int8([Int8](repeating: 1, count: 8), shape: [1, 2, 4], scale: 0.5, zeroPoint: 0)
+        let output = KernelHarness.Tensor.int8(shape: [1, 2, 3], scale: 1, zeroPoint: 0)
+        let perTensor = KernelHarness.Tensor.int8([Int8](repeating: 2, count: 12), shape: [3, 4], scale: 0.25, zeroPoint: 0, constant: true)
+        let perChannel = KernelHarness.Tensor.int8([Int8](repeating: 2, count: 12), shape: [3, 4], scales: [0.25, 0.5, 0.125], constant: true)
+
+        let a = try KernelHarness.run(FullyConnectedKernel(), options: none, variant: .cmsisNN, inputs: [input, perTensor], output: output)
+        XCTAssertEqual(a.context.kernelPath, "arm_convolve_1x1_s8_fast")
+        XCTAssertEqual(a.context.scratchRequests, [3 * 8])
+        XCTAssertEqual(a.context.parameters["batches"], 2)
+        // 4 * (2 * 1) = 8, times 0.5 * 0.25 / 1 = 1.
+        XCTAssertEqual(a.int8, [1, 1, 1, 1, 1, 1])
+        let b = try KernelHarness.run(FullyConnectedKernel(), options: none, variant: .cmsisNN, inputs: [input, perChannel], output: output)
+        XCTAssertEqual(b.context.kernelPath, "arm_convolve_1x1_s8_fast")
+        XCTAssertEqual(b.context.scratchRequests, [])
+        XCTAssertEqual(b.context.persistent.map(\.bytes32), [72, 12, 12])
+        XCTAssertEqual(b.int8, [1, 2, 1, 1, 2, 1])  // 8 * [0.125, 0.25, 0.0625]: 1, 2, 0.5 -> 1
+        // The reference build asks for nothing beyond its operator data and per-channel arrays.
+        let c = try KernelHarness.run(FullyConnectedKernel(), options: none, variant: .reference, inputs: [input, perChannel], output: output)
+        XCTAssertEqual(c.context.kernelPath, "reference")
+        XCTAssertEqual(c.context.scratchRequests, [])
+        XCTAssertEqual(c.context.persistent.map(\.bytes32), [48, 12, 12])
+        XCTAssertEqual(c.context.persistent.map(\.bytes64), [72, 12, 12])
+        XCTAssertEqual(c.int8, b.int8)
+    }
+
     // MARK: Hand-computed cases
 
     /// Requantization rounds twice (gemmlowp): 0.375 * 1 -> SaturatingRoundingDoublingHighMul
