@@ -184,11 +184,37 @@ struct RunReport {
         out += table.render() + "\n\n"
         out += "arena (32-bit Cortex-M build): planned \(arena.plannedBytes.grouped) B + persistent \(arena.persistentBytes.grouped) B"
         out += " = \(arena.totalBytes.grouped) B\n"
+        if let peak = arena.peakOperator {
+            out += "fullest at operator \(peak) (\(interpreter.workloads[peak].op)): \(describeLive(arena.liveAtPeak))\n"
+        }
+        out += "persistent: " + arena.persistent.rows.map { "\($0.what) \($0.used) B x\($0.count)" }.joined(separator: ", ")
+        let unrecorded = arena.persistent.unrecorded.reduce(0) { $0 + $1.used }
+        out += ", framework objects \(unrecorded) B\n"
         for i in 0..<interpreter.outputIndices.count {
             let t = interpreter.outputTensor(i)
             out += "output \(i): \(t.type.numpyName)\(t.shape) \(OutputSummary(type: t.type, bytes: interpreter.outputBytes(i)).text)\n"
         }
         return out
+    }
+
+    func describeLive(_ buffers: [AllocationPlan.PlannedBuffer]) -> String {
+        buffers.sorted { $0.offset < $1.offset }.map { b in
+            switch b.id {
+            case .tensor(let t): return "t\(t)@\(b.offset)+\(b.bytes)"
+            case .scratch(let op, let i): return "scratch(op \(op)#\(i))@\(b.offset)+\(b.bytes)"
+            }
+        }.joined(separator: " ")
+    }
+
+    func bufferJSON(_ b: AllocationPlan.PlannedBuffer) -> JSON {
+        var pairs: [(String, JSON)] = []
+        switch b.id {
+        case .tensor(let t): pairs = [("kind", .string("tensor")), ("tensor", .int(t))]
+        case .scratch(let op, let i): pairs = [("kind", .string("scratch")), ("operator", .int(op)), ("index", .int(i))]
+        }
+        pairs += [("offset", .int(b.offset)), ("bytes", .int(b.bytes)),
+                  ("first_operator", .int(b.lifetime.first - 1)), ("last_operator", .int(b.lifetime.last - 1))]
+        return .object(pairs)
     }
 
     func json() -> JSON {
@@ -200,6 +226,12 @@ struct RunReport {
                 "persistent_bytes": .int(arena.persistentBytes),
                 "total_bytes": .int(arena.totalBytes),
                 "pointer_size": .int(interpreter.options.pointerSize),
+                "peak_operator": arena.peakOperator.map { .int($0) } ?? .null,
+                "live_at_peak": .array(arena.liveAtPeak.map(bufferJSON)),
+                "persistent_breakdown": .array((arena.persistent.rows + arena.persistent.unrecorded).map {
+                    .obj(["what": .string($0.what), "used": .int($0.used), "requested": .int($0.requested), "count": .int($0.count)])
+                }),
+                "buffers": .array(arena.plan.buffers.map(bufferJSON)),
             ]),
             "operators": .array(interpreter.workloads.map { w in
                 .obj([
