@@ -458,6 +458,137 @@ final class ConvKernelTests: XCTestCase {
         XCTAssertEqual(value, 6, "4 * 2 + 0.5 = 8.5, clamped by RELU6")
     }
 
+    /// An input zero point outside int8 (only a hostile model has one) takes the
+    /// kernels' wide paths; TFLM's arithmetic still defines the result. 1x1 conv and
+    /// depthwise, weight 1, input zero point 200, scales 1 / 1 / 4 (effective 0.25):
+    /// (100 - 200) / 4 = -25, (-100 - 200) / 4 = -75.
+    func testInputZeroPointOutsideInt8() throws {
+        let weights: [Int8] = [1]
+        let input: [UInt8] = [100, -100].map { UInt8(bitPattern: Int8($0)) }
+        try weights.withUnsafeBytes { w in
+            let convTensors = [
+                Self.tensor(0, .int8, [1, 1, 2, 1], scale: [1], zeroPoint: [200]),
+                Self.tensor(1, .int8, [1, 1, 1, 1], scale: [1], zeroPoint: [0], constant: w.baseAddress),
+                Self.tensor(2, .int8, [1, 1, 2, 1], scale: [4], zeroPoint: [0]),
+            ]
+            for variant in KernelVariant.allCases {
+                let conv = try SingleOperator.run(Conv2DKernel(), op: "CONV_2D", options: Self.convOptions(padding: "VALID"),
+                                                  variant: variant, tensors: convTensors, inputs: [0, 1], outputs: [2],
+                                                  data: [0: input]).outputs[0]
+                XCTAssertEqual(conv.map { Int8(bitPattern: $0) }, [-25, -75])
+                let dw = try SingleOperator.run(DepthwiseConv2DKernel(), op: "DEPTHWISE_CONV_2D",
+                                                options: Self.convOptions(padding: "VALID", depthMultiplier: 1),
+                                                variant: variant, tensors: convTensors, inputs: [0, 1], outputs: [2],
+                                                data: [0: input]).outputs[0]
+                XCTAssertEqual(dw.map { Int8(bitPattern: $0) }, [-25, -75])
+            }
+        }
+    }
+
+    /// int16 activations: the bias type chooses TFLM's accumulation. Input scale 1,
+    /// filter scale 1, output scale 1.00001: the effective scale 0.99999 quantizes to
+    /// a multiplier above 0x7FFF0000, which the 64-bit requantization reduces to
+    /// 0x7FFF (32767 / 32768). A 1x1 conv of 32000 by weight 1:
+    /// - int64 bias: (32000 * 32767 + 2^14) >> 15 = 31999;
+    /// - int32 bias: 32000 * 0.99999 = 31999.68, rounded twice (gemmlowp) = 32000.
+    /// Without a bias the reference takes the int64 route (quantized_bias_type is not
+    /// INT32) and CMSIS-NN's arm_convolve_s16 the int32 one.
+    func testInt16BiasTypeSelectsTheAccumulation() throws {
+        let weights: [Int8] = [1]
+        let bias64: [Int64] = [0]
+        let bias32: [Int32] = [0]
+        let input = [Int16(32000)].withUnsafeBytes { [UInt8]($0) }
+        func run(_ variant: KernelVariant, bias: UnsafeRawPointer?, biasType: TensorType) throws -> Int16 {
+            try weights.withUnsafeBytes { w in
+                var tensors = [
+                    Self.tensor(0, .int16, [1, 1, 1, 1], scale: [1], zeroPoint: [0]),
+                    Self.tensor(1, .int8, [1, 1, 1, 1], scale: [1], zeroPoint: [0], constant: w.baseAddress),
+                    Self.tensor(2, .int16, [1, 1, 1, 1], scale: [1.00001], zeroPoint: [0]),
+                ]
+                var inputs = [0, 1]
+                if let bias {
+                    tensors.append(Self.tensor(3, biasType, [1], constant: bias))
+                    inputs.append(3)
+                }
+                let out = try SingleOperator.run(Conv2DKernel(), op: "CONV_2D", options: Self.convOptions(padding: "VALID"),
+                                                 variant: variant, tensors: tensors, inputs: inputs, outputs: [2],
+                                                 data: [0: input]).outputs[0]
+                return out.withUnsafeBytes { $0.load(as: Int16.self) }
+            }
+        }
+        try bias64.withUnsafeBytes { b64 in
+            try bias32.withUnsafeBytes { b32 in
+                for variant in KernelVariant.allCases {
+                    XCTAssertEqual(try run(variant, bias: b64.baseAddress, biasType: .int64), 31999, variant.rawValue)
+                    XCTAssertEqual(try run(variant, bias: b32.baseAddress, biasType: .int32), 32000, variant.rawValue)
+                }
+                XCTAssertEqual(try run(.reference, bias: nil, biasType: .int64), 31999)
+                XCTAssertEqual(try run(.cmsisNN, bias: nil, biasType: .int64), 32000)
+            }
+        }
+    }
+
+    /// int16 depthwise: 3x3 VALID over a 3x3 image of 1000s, weights 1, int64 bias 7,
+    /// effective scale 0.5 (multiplier 2^30, reduced to 2^14): (9007 * 2^14 + 2^14) >> 15
+    /// = 4504. An int32 bias is refused: both TFLM kernels would read it as int64.
+    func testInt16Depthwise() throws {
+        let weights = [Int8](repeating: 1, count: 9)
+        let bias: [Int64] = [7]
+        let bias32: [Int32] = [7]
+        let input = [Int16](repeating: 1000, count: 9).withUnsafeBytes { [UInt8]($0) }
+        try weights.withUnsafeBytes { w in
+            try bias.withUnsafeBytes { b in
+                try bias32.withUnsafeBytes { b32 in
+                    let tensors = [
+                        Self.tensor(0, .int16, [1, 3, 3, 1], scale: [1], zeroPoint: [0]),
+                        Self.tensor(1, .int8, [1, 3, 3, 1], scale: [1], zeroPoint: [0], quantizedDimension: 3, constant: w.baseAddress),
+                        Self.tensor(2, .int64, [1], constant: b.baseAddress),
+                        Self.tensor(3, .int16, [1, 1, 1, 1], scale: [2], zeroPoint: [0]),
+                        Self.tensor(4, .int32, [1], constant: b32.baseAddress),
+                    ]
+                    for variant in KernelVariant.allCases {
+                        let out = try SingleOperator.run(DepthwiseConv2DKernel(), op: "DEPTHWISE_CONV_2D",
+                                                         options: Self.convOptions(padding: "VALID", depthMultiplier: 1),
+                                                         variant: variant, tensors: tensors, inputs: [0, 1, 2], outputs: [3],
+                                                         data: [0: input])
+                        XCTAssertEqual(out.outputs[0].withUnsafeBytes { $0.load(as: Int16.self) }, 4504, variant.rawValue)
+                        XCTAssertEqual(out.context.kernelPath, variant == .cmsisNN ? "arm_depthwise_conv_s16" : "reference")
+                        XCTAssertThrowsError(try SingleOperator.run(DepthwiseConv2DKernel(), op: "DEPTHWISE_CONV_2D",
+                                                                    options: Self.convOptions(padding: "VALID", depthMultiplier: 1),
+                                                                    variant: variant, tensors: tensors, inputs: [0, 1, 4],
+                                                                    outputs: [3], data: [0: input])) { error in
+                            XCTAssertTrue(error is UnsupportedOperatorError, "\(error)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// CMSIS-NN's int16 kernels need zero points of 0 (TF_LITE_ENSURE_EQ in its
+    /// prepare); the reference kernels ignore them.
+    func testCmsisNNRefusesInt16WithZeroPoints() throws {
+        let weights: [Int8] = [1]
+        try weights.withUnsafeBytes { w in
+            let tensors = [
+                Self.tensor(0, .int16, [1, 1, 1, 1], scale: [1], zeroPoint: [3]),
+                Self.tensor(1, .int8, [1, 1, 1, 1], scale: [1], zeroPoint: [0], constant: w.baseAddress),
+                Self.tensor(2, .int16, [1, 1, 1, 1], scale: [1], zeroPoint: [0]),
+            ]
+            XCTAssertThrowsError(try SingleOperator.run(Conv2DKernel(), op: "CONV_2D", options: Self.convOptions(padding: "VALID"),
+                                                        variant: .cmsisNN, tensors: tensors, inputs: [0, 1], outputs: [2],
+                                                        data: [:])) { error in
+                XCTAssertTrue(error is UnsupportedOperatorError, "\(error)")
+            }
+            let input = [Int16(500)].withUnsafeBytes { [UInt8]($0) }
+            let out = try SingleOperator.run(Conv2DKernel(), op: "CONV_2D", options: Self.convOptions(padding: "VALID"),
+                                             variant: .reference, tensors: tensors, inputs: [0, 1], outputs: [2],
+                                             data: [0: input]).outputs[0]
+            // The zero point is ignored: 500 * 1, scale 1.
+            XCTAssertEqual(out.withUnsafeBytes { $0.load(as: Int16.self) }, 500)
+        }
+    }
+
     /// Malformed shapes are invalid models, not traps.
     func testMismatchedOutputShapeIsInvalid() throws {
         let weights = [Int8](repeating: 1, count: 9)

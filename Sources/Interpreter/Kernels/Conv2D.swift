@@ -10,10 +10,11 @@ import Foundation
 // refuses them, and so are packed int4 weights, which mcusim does not unpack.
 //
 // Arithmetic notes:
-// - int8: TFLM sums filter * (input - input_zp) over the taps inside the image. The
-//   sum is taken here as dot(filter, im2col) + (-input_zp) * sum(filter), with padding
-//   taps filled with input_zp (which contribute zero), like CMSIS-NN's im2col: the same
-//   int32 value modulo 2^32, so the same bits even where C's accumulator would wrap.
+// - int8: TFLM sums filter * (input - input_zp) over the taps inside the image in an
+//   int32. Here the receptive field is gathered (im2col) as int16 input - input_zp,
+//   with 0 for padding taps, and dotted with the weights widened to int16: the same
+//   int32 sum modulo 2^32 (integer addition in any order), so the same bits even
+//   where C's accumulator would wrap.
 // - float: additions happen per output channel in TFLM's order (filter row, column,
 //   input channel; padding taps skipped, then + bias, + 0 without one), so the sums
 //   round identically; the loop is vectorised across output channels instead.
@@ -63,13 +64,15 @@ final class Conv2DKernel: Kernel {
     private var bias32 = ConvBuffer<Int32>(count: 0, repeating: 0)
     private var bias64 = ConvBuffer<Int64>(count: 0, repeating: 0)
     private var biasFloat = ConvBuffer<Float>(count: 0, repeating: 0)
-    /// int8: sum of each output channel's weights, for the input-offset term.
-    private var filterSums = ConvBuffer<Int32>(count: 0, repeating: 0)
+    /// Quantized types: the int8 weights widened to int16, as stored ([oc][k]).
+    private var weights16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    private var requantizer = ConvRequantizer()
     /// float: the weights, transposed to [tap][input channel][output channel] when
     /// groups == 1, else copied as they are (aligned).
     private var floatWeights = ConvBuffer<Float>(count: 0, repeating: 0)
     private var floatAccumulators = ConvBuffer<Float>(count: 0, repeating: 0)
-    private var columnInt8 = ConvBuffer<Int8>(count: 0, repeating: 0)
+    /// The gathered receptive field of one output position: int8 input - zero point,
+    /// or the int16 input.
     private var columnInt16 = ConvBuffer<Int16>(count: 0, repeating: 0)
     /// int8 with an input zero point outside int8 (only a hostile model): input + offset.
     private var columnInt32 = ConvBuffer<Int32>(count: 0, repeating: 0)
@@ -182,17 +185,12 @@ final class Conv2DKernel: Kernel {
         inputZeroPoint = input.scalarZeroPoint
         outputZeroPoint = output.scalarZeroPoint
         zeroPointFitsInt8 = inputZeroPoint >= Int32(Int8.min) && inputZeroPoint <= Int32(Int8.max)
-        filterSums = ConvBuffer<Int32>(count: outC, repeating: 0)
         if zeroPointFitsInt8 {
-            columnInt8 = ConvBuffer<Int8>(count: filterVolume, repeating: 0)
+            columnInt16 = ConvBuffer<Int16>(count: filterVolume, repeating: 0)
         } else {
             columnInt32 = ConvBuffer<Int32>(count: filterVolume, repeating: 0)
         }
-        if let data = filter.constantData {
-            computeFilterSums(data.assumingMemoryBound(to: Int8.self))
-        } else {
-            weightsNeedEval = true
-        }
+        prepareWeights16(filter)
 
         let g = geometry
         if context.variant == .cmsisNN {
@@ -264,6 +262,7 @@ final class Conv2DKernel: Kernel {
         }
         biasIsInt64 = bias?.type == .int64
         columnInt16 = ConvBuffer<Int16>(count: filterVolume, repeating: 0)
+        prepareWeights16(filter)
     }
 
     private func prepareQuantization(_ context: PrepareContext, input: TensorInfo, filter: TensorInfo,
@@ -272,6 +271,7 @@ final class Conv2DKernel: Kernel {
                                      activation: options.activation, channels: filter.shape[0])
         multipliers = ConvBuffer(q.multipliers, padding: 0)
         shifts = ConvBuffer(q.shifts, padding: 0)
+        requantizer = ConvRequantizer(multipliers: q.multipliers, shifts: q.shifts)
         activationMin = q.activationMin
         activationMax = q.activationMax
     }
@@ -286,14 +286,18 @@ final class Conv2DKernel: Kernel {
 
     // MARK: Weight preparation (prepare for constant weights, eval otherwise)
 
-    private func computeFilterSums(_ filter: UnsafePointer<Int8>) {
-        let sums = filterSums.base
-        for oc in 0..<geometry.outputDepth {
-            var s: Int32 = 0
-            let w = filter + oc * filterVolume
-            for k in 0..<filterVolume { s &+= Int32(w[k]) }
-            sums[oc] = s
+    private func prepareWeights16(_ filter: TensorInfo) {
+        weights16 = ConvBuffer<Int16>(count: geometry.outputDepth * filterVolume, repeating: 0)
+        if let data = filter.constantData {
+            widenWeights(data.assumingMemoryBound(to: Int8.self))
+        } else {
+            weightsNeedEval = true
         }
+    }
+
+    private func widenWeights(_ filter: UnsafePointer<Int8>) {
+        let dst = weights16.base
+        for i in 0..<weights16.count { dst[i] = Int16(filter[i]) }
     }
 
     private func prepareFloatWeights(_ filter: UnsafeRawPointer) {
@@ -339,9 +343,10 @@ final class Conv2DKernel: Kernel {
             if weightsNeedEval { prepareFloatWeights(UnsafeRawPointer(context.input(1, as: Float.self))) }
             evalFloat(context)
         case .int8:
-            if weightsNeedEval { computeFilterSums(context.input(1, as: Int8.self)) }
+            if weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
             if zeroPointFitsInt8 { evalInt8(context) } else { evalInt8WideColumn(context) }
         case .int16Wide, .int16Narrow, .int16NarrowSumWideBias:
+            if weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
             evalInt16(context)
         }
     }
@@ -382,32 +387,27 @@ final class Conv2DKernel: Kernel {
         }
     }
 
-    @inline(__always)
-    private static func dot(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, _ n: Int) -> Int32 {
-        var s: Int32 = 0
-        var i = 0
-        while i < n { s &+= Int32(a[i]) &* Int32(b[i]); i &+= 1 }
-        return s
-    }
-
     private func evalInt8(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Int8.self))
-        let filter = UnsafePointer(context.input(1, as: Int8.self))
         let output = context.output(0, as: Int8.self)
         let g = geometry
         let rows = windowRows.base, cols = windowColumns.base
-        let column = columnInt8.base
-        let sums = filterSums.base, bias = bias32.base, mult = multipliers.base, shift = shifts.base
-        let inputOffset = 0 &- inputZeroPoint
+        let column = columnInt16.base
+        let weights = UnsafePointer(weights16.base)
+        let bias = bias32.base, requantize = requantizer.table
+        let offset = Int16(truncatingIfNeeded: 0 &- inputZeroPoint)
         let outputOffset = outputZeroPoint
         let actMin = activationMin, actMax = activationMax
         let volume = filterVolume, depth = filterDepth, groups = self.groups, perGroup = filtersPerGroup
-        let fill = Int8(truncatingIfNeeded: inputZeroPoint)
-        // A 1x1 filter never pads (TFLM's padding is 0 for it) and needs no gathering.
-        let pointwise = g.filterHeight == 1 && g.filterWidth == 1 && g.padHeight == 0 && g.padWidth == 0
         let contiguous = groups == 1 && g.dilationWidth == 1
         let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
         var out = output
+        @inline(__always) func store(_ sum: Int32, _ oc: Int) {
+            var v = requantize.apply(sum &+ bias[oc], channel: oc) &+ outputOffset
+            v = max(v, actMin)
+            v = min(v, actMax)
+            out[oc] = Int8(truncatingIfNeeded: v)
+        }
         for b in 0..<g.batches {
             let image = input + b * imageSize
             for oy in 0..<g.outputHeight {
@@ -417,23 +417,23 @@ final class Conv2DKernel: Kernel {
                     let inX = ox * g.strideWidth - g.padWidth
                     let colStart = cols[2 * ox], colEnd = cols[2 * ox + 1]
                     for group in 0..<groups {
-                        let source: UnsafePointer<Int8>
-                        if pointwise {
-                            source = image + (inY * g.inputWidth + inX) * g.inputDepth + group * depth
-                        } else {
-                            Self.im2col(image, column, g: g, depth: depth, channelOffset: group * depth,
-                                        contiguousRows: contiguous, inY: inY, inX: inX, rowStart: rowStart,
-                                        rowEnd: rowEnd, colStart: colStart, colEnd: colEnd, fill: fill, convert: { $0 })
-                            source = UnsafePointer(column)
+                        Self.im2col(image, column, g: g, depth: depth, channelOffset: group * depth,
+                                    contiguousRows: contiguous, inY: inY, inX: inX, rowStart: rowStart,
+                                    rowEnd: rowEnd, colStart: colStart, colEnd: colEnd, fill: 0,
+                                    convert: { Int16($0) &+ offset })
+                        var oc = group * perGroup
+                        let end = oc + perGroup
+                        while oc + 4 <= end {
+                            let sums = ConvDot.int16x4(weights + oc * volume, stride: volume, column, volume)
+                            store(sums[0], oc)
+                            store(sums[1], oc + 1)
+                            store(sums[2], oc + 2)
+                            store(sums[3], oc + 3)
+                            oc += 4
                         }
-                        let firstChannel = group * perGroup
-                        for oc in firstChannel..<(firstChannel + perGroup) {
-                            var acc = Self.dot(filter + oc * volume, source, volume)
-                            acc = acc &+ sums[oc] &* inputOffset &+ bias[oc]
-                            var v = QuantizedMath.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc]) &+ outputOffset
-                            v = max(v, actMin)
-                            v = min(v, actMax)
-                            out[oc] = Int8(truncatingIfNeeded: v)
+                        while oc < end {
+                            store(ConvDot.int16(weights + oc * volume, column, volume), oc)
+                            oc += 1
                         }
                     }
                     out += g.outputDepth
@@ -486,12 +486,13 @@ final class Conv2DKernel: Kernel {
 
     private func evalInt16(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Int16.self))
-        let filter = UnsafePointer(context.input(1, as: Int8.self))
         let output = context.output(0, as: Int16.self)
         let g = geometry
         let rows = windowRows.base, cols = windowColumns.base
         let column = columnInt16.base
+        let weights = UnsafePointer(weights16.base)
         let b32 = bias32.base, b64 = bias64.base, mult = multipliers.base, shift = shifts.base
+        let requantize = requantizer.table
         let actMin = activationMin, actMax = activationMax
         let volume = filterVolume, depth = filterDepth, perGroup = filtersPerGroup
         let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
@@ -510,26 +511,18 @@ final class Conv2DKernel: Kernel {
                                     rowStart: rows[2 * oy], rowEnd: rows[2 * oy + 1],
                                     colStart: cols[2 * ox], colEnd: cols[2 * ox + 1], fill: 0, convert: { $0 })
                         for oc in (group * perGroup)..<((group + 1) * perGroup) {
-                            let w = filter + oc * volume
+                            let w = weights + oc * volume
                             var v: Int32
                             switch arithmetic {
                             case .int16Wide:
-                                var acc: Int64 = 0
-                                var k = 0
-                                while k < volume { acc &+= Int64(Int32(w[k]) &* Int32(column[k])); k &+= 1 }
-                                acc &+= b64[oc]
+                                let acc = ConvDot.int16Wide(w, column, volume) &+ b64[oc]
                                 v = QuantizedMath.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc])
                             case .int16NarrowSumWideBias:
-                                var sum: Int32 = 0
-                                var k = 0
-                                while k < volume { sum &+= Int32(w[k]) &* Int32(column[k]); k &+= 1 }
+                                let sum = ConvDot.int16(w, column, volume)
                                 v = Self.cmsisRequantize64(Int64(sum) &+ b64[oc], mult[oc], shift[oc])
                             default:
-                                var sum: Int32 = 0
-                                var k = 0
-                                while k < volume { sum &+= Int32(w[k]) &* Int32(column[k]); k &+= 1 }
-                                sum &+= b32[oc]
-                                v = QuantizedMath.multiplyByQuantizedMultiplier(sum, mult[oc], shift[oc])
+                                let sum = ConvDot.int16(w, column, volume) &+ b32[oc]
+                                v = requantize.apply(sum, channel: oc)
                             }
                             v = max(v, actMin)
                             v = min(v, actMax)

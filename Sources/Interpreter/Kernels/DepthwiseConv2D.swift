@@ -44,6 +44,14 @@ final class DepthwiseConv2DKernel: Kernel {
     private var floatWeights = ConvBuffer<Float>(count: 0, repeating: 0)
     private var floatAccumulators = ConvBuffer<Float>(count: 0, repeating: 0)
     private var accumulators32 = ConvBuffer<Int32>(count: 0, repeating: 0)
+    /// Quantized types: the int8 weights widened to int16 ([tap][channel], as stored).
+    private var weights16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    /// int8: one batch of the input as int16 input - zero point, widened once per eval
+    /// rather than once per tap (a 3x3 filter reads each pixel nine times). With a depth
+    /// multiplier above 1 each input channel is repeated for its output channels, so
+    /// every output channel reads its own lane.
+    private var image16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    private var requantizer = ConvRequantizer()
     private var accumulators64 = ConvBuffer<Int64>(count: 0, repeating: 0)
 
     func prepare(_ context: PrepareContext) throws {
@@ -134,6 +142,8 @@ final class DepthwiseConv2DKernel: Kernel {
             outputZeroPoint = output.scalarZeroPoint
             bias32 = ConvBuffer<Int32>(count: channels, repeating: 0)
             accumulators32 = ConvBuffer<Int32>(count: channels, repeating: 0)
+            image16 = ConvBuffer<Int16>(count: g.inputHeight * g.inputWidth * g.outputDepth, repeating: 0)
+            prepareWeights16(filter, channels: channels)
             if let bias {
                 if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int32.self, into: bias32.base) } else { biasNeedsEval = true }
             }
@@ -175,6 +185,7 @@ final class DepthwiseConv2DKernel: Kernel {
             try prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: channels)
             bias64 = ConvBuffer<Int64>(count: channels, repeating: 0)
             accumulators64 = ConvBuffer<Int64>(count: channels, repeating: 0)
+            prepareWeights16(filter, channels: channels)
             if let bias {
                 if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int64.self, into: bias64.base) } else { biasNeedsEval = true }
             }
@@ -187,8 +198,23 @@ final class DepthwiseConv2DKernel: Kernel {
                                      activation: options.activation, channels: channels)
         multipliers = ConvBuffer(q.multipliers, padding: 0)
         shifts = ConvBuffer(q.shifts, padding: 0)
+        requantizer = ConvRequantizer(multipliers: q.multipliers, shifts: q.shifts)
         activationMin = q.activationMin
         activationMax = q.activationMax
+    }
+
+    private func prepareWeights16(_ filter: TensorInfo, channels: Int) {
+        weights16 = ConvBuffer<Int16>(count: geometry.filterHeight * geometry.filterWidth * channels, repeating: 0)
+        if let data = filter.constantData {
+            widenWeights(data.assumingMemoryBound(to: Int8.self))
+        } else {
+            weightsNeedEval = true
+        }
+    }
+
+    private func widenWeights(_ filter: UnsafePointer<Int8>) {
+        let dst = weights16.base
+        for i in 0..<weights16.count { dst[i] = Int16(filter[i]) }
     }
 
     func eval(_ context: EvalContext) throws {
@@ -207,59 +233,100 @@ final class DepthwiseConv2DKernel: Kernel {
                                 as: Float.self, into: floatWeights.base)
             }
             evalFloat(context)
-        case .int8: evalInt8(context)
-        case .int16: evalInt16(context)
+        case .int8:
+            if weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
+            evalInt8(context)
+        case .int16:
+            if weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
+            evalInt16(context)
         }
     }
 
     private func evalInt8(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Int8.self))
-        let filter = UnsafePointer(context.input(1, as: Int8.self))
         let output = context.output(0, as: Int8.self)
         let g = geometry
         let rows = windowRows.base, cols = windowColumns.base
         let acc = accumulators32.base
-        let bias = bias32.base, mult = multipliers.base, shift = shifts.base
+        let weights = UnsafePointer(weights16.base)
+        let image = UnsafeMutablePointer(image16.base)
+        let bias = bias32.base, requantize = requantizer.table
         let inputOffset = 0 &- inputZeroPoint
         let outputOffset = outputZeroPoint
         let actMin = activationMin, actMax = activationMax
         let inC = g.inputDepth, outC = g.outputDepth, dm = depthMultiplier
         let imageSize = g.inputHeight * g.inputWidth * inC
+        // A zero point outside int8 (hostile models only) would not fit the int16 image.
+        let narrowOffset = inputOffset >= -255 && inputOffset <= 255
+        let offset16 = Int16(truncatingIfNeeded: inputOffset)
+        let pixels = g.inputHeight * g.inputWidth
+        // Channels in blocks of eight, accumulated in registers over the window.
+        let vectorChannels = narrowOffset ? outC / 8 * 8 : 0
         var out = output
+        @inline(__always) func store(_ sum: Int32, _ oc: Int) {
+            var v = requantize.apply(sum, channel: oc) &+ outputOffset
+            v = max(v, actMin)
+            v = min(v, actMax)
+            out[oc] = Int8(truncatingIfNeeded: v)
+        }
         for b in 0..<g.batches {
-            let image = input + b * imageSize
+            let batch = input + b * imageSize
+            if narrowOffset {
+                if dm == 1 {
+                    var i = 0
+                    while i < imageSize { image[i] = Int16(batch[i]) &+ offset16; i &+= 1 }
+                } else {
+                    for p in 0..<pixels {
+                        for ic in 0..<inC {
+                            let x = Int16(batch[p * inC + ic]) &+ offset16
+                            (image + p * outC + ic * dm).update(repeating: x, count: dm)
+                        }
+                    }
+                }
+            }
             for oy in 0..<g.outputHeight {
                 let inY = oy * g.strideHeight - g.padHeight
                 let rowStart = rows[2 * oy], rowEnd = rows[2 * oy + 1]
                 for ox in 0..<g.outputWidth {
                     let inX = ox * g.strideWidth - g.padWidth
                     let colStart = cols[2 * ox], colEnd = cols[2 * ox + 1]
-                    acc.update(from: bias, count: outC)
-                    for fy in rowStart..<rowEnd {
-                        let iy = inY + fy * g.dilationHeight
-                        for fx in colStart..<colEnd {
-                            let pixel = image + (iy * g.inputWidth + inX + fx * g.dilationWidth) * inC
-                            let tap = filter + (fy * g.filterWidth + fx) * outC
-                            if dm == 1 {
-                                var c = 0
-                                while c < outC {
-                                    acc[c] &+= Int32(tap[c]) &* (Int32(pixel[c]) &+ inputOffset)
-                                    c &+= 1
-                                }
-                            } else {
-                                for ic in 0..<inC {
-                                    let x = Int32(pixel[ic]) &+ inputOffset
-                                    let base = ic * dm
-                                    for m in 0..<dm { acc[base + m] &+= Int32(tap[base + m]) &* x }
+                    var c = 0
+                    while c < vectorChannels {
+                        var sum = UnsafeRawPointer(bias + c).loadUnaligned(as: SIMD8<Int32>.self)
+                        for fy in rowStart..<rowEnd {
+                            let iy = inY + fy * g.dilationHeight
+                            for fx in colStart..<colEnd {
+                                let pixel = image + (iy * g.inputWidth + inX + fx * g.dilationWidth) * outC + c
+                                let tap = weights + (fy * g.filterWidth + fx) * outC + c
+                                let x = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pixel).loadUnaligned(as: SIMD8<Int16>.self))
+                                let w = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(tap).loadUnaligned(as: SIMD8<Int16>.self))
+                                sum &+= x &* w
+                            }
+                        }
+                        for j in 0..<8 { store(sum[j], c &+ j) }
+                        c &+= 8
+                    }
+                    if c < outC {
+                        // The remaining channels; all of them for a hostile zero point.
+                        for oc in c..<outC { acc[oc] = bias[oc] }
+                        for fy in rowStart..<rowEnd {
+                            let iy = inY + fy * g.dilationHeight
+                            for fx in colStart..<colEnd {
+                                let pixelIndex = iy * g.inputWidth + inX + fx * g.dilationWidth
+                                let tap = weights + (fy * g.filterWidth + fx) * outC
+                                if narrowOffset {
+                                    let pixel = image + pixelIndex * outC
+                                    for oc in c..<outC { acc[oc] &+= Int32(tap[oc]) &* Int32(pixel[oc]) }
+                                } else {
+                                    let pixel = batch + pixelIndex * inC
+                                    for ic in 0..<inC {
+                                        let x = Int32(pixel[ic]) &+ inputOffset
+                                        for m in 0..<dm { acc[ic * dm + m] &+= Int32(tap[ic * dm + m]) &* x }
+                                    }
                                 }
                             }
                         }
-                    }
-                    for oc in 0..<outC {
-                        var v = QuantizedMath.multiplyByQuantizedMultiplier(acc[oc], mult[oc], shift[oc]) &+ outputOffset
-                        v = max(v, actMin)
-                        v = min(v, actMax)
-                        out[oc] = Int8(truncatingIfNeeded: v)
+                        for oc in c..<outC { store(acc[oc], oc) }
                     }
                     out += outC
                 }
@@ -269,7 +336,7 @@ final class DepthwiseConv2DKernel: Kernel {
 
     private func evalInt16(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Int16.self))
-        let filter = UnsafePointer(context.input(1, as: Int8.self))
+        let filter = UnsafePointer(weights16.base)
         let output = context.output(0, as: Int16.self)
         let g = geometry
         let rows = windowRows.base, cols = windowColumns.base
