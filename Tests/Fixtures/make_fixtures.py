@@ -35,7 +35,6 @@ import hashlib  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import re  # noqa: E402
-import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -311,11 +310,15 @@ class Spec:
     check    -- optional extra predicate(model description) -> None or a reason string
     io       -- per type, override of (inference_input_type, inference_output_type)
     per_tensor_dense -- use the converter's per-tensor FULLY_CONNECTED weight switch
+    names    -- per type, a fixture name other than base + "_" + type
+    rep_shapes -- representative-data shapes where `shapes` has unknown (None) dimensions
+    not_attempted -- reason why no model is built at all (recorded under not_emitted)
     """
 
     def __init__(self, base, phase, covers, shapes, build, types=("int8", "f32"), ranges=None,
                  input_ranges=None, expect=None, expect_types=None, check=None, io=None,
-                 per_tensor_dense=False, not_emitted_note=None):
+                 per_tensor_dense=False, names=None, rep_shapes=None,
+                 not_attempted=None):
         self.base, self.phase, self.covers = base, phase, covers
         self.shapes, self.build, self.types = shapes, build, types
         self.ranges = ranges or [(-1.0, 1.0)] * len(shapes)
@@ -323,7 +326,12 @@ class Spec:
         self.expect, self.expect_types, self.check = expect, expect_types or {}, check
         self.io = io or {}
         self.per_tensor_dense = per_tensor_dense
-        self.not_emitted_note = not_emitted_note
+        self.names = names or {}
+        self.rep_shapes = rep_shapes or shapes
+        self.not_attempted = not_attempted
+
+    def name(self, kind):
+        return self.names.get(kind, f"{self.base}_{kind}")
 
 
 TYPE_DTYPE = {"int8": "int8", "f32": "float32", "int16": "int16"}
@@ -385,15 +393,19 @@ def convert(tf, model, kind, representative, io=None, per_tensor_dense=False):
 
 
 def build_keras(tf, spec):
+    # Fresh Keras state, so auto-generated layer names (which end up as tensor names in the
+    # .tflite) do not depend on which models were built earlier in this run.
+    tf.keras.backend.clear_session()
     seed = seed_for(spec.base)
     tf.keras.utils.set_random_seed(seed)
     L = tf.keras.layers
     inputs = [L.Input(shape=s, batch_size=1, name=f"in{i}") for i, s in enumerate(spec.shapes)]
     outputs = spec.build(inputs, Seeds(tf, seed))
-    model = tf.keras.Model(inputs if len(inputs) > 1 else inputs[0], outputs, name=spec.base)
+    # A one-letter model name: it prefixes every fused tensor name in the .tflite.
+    model = tf.keras.Model(inputs if len(inputs) > 1 else inputs[0], outputs, name="m")
     rng = np.random.default_rng(seed)
     representative = [[rng.uniform(lo, hi, size=(1,) + tuple(s)).astype(np.float32)
-                       for s, (lo, hi) in zip(spec.shapes, spec.ranges)]
+                       for s, (lo, hi) in zip(spec.rep_shapes, spec.ranges)]
                       for _ in range(REPRESENTATIVE_SAMPLES)]
     return model, representative
 
@@ -406,8 +418,10 @@ def not_emitted_reason(spec, kind, model):
                         f"{'/'.join(o['output_dtypes'][:1])})" for o in model["ops"])
     if not found:
         return f"converter emitted [{emitted or 'no ops'}] instead of {spec.expect}"
+    # Some ops lead with a non-activation operand (TRANSPOSE_CONV's output shape), so any
+    # input of the wanted type counts.
     want_in, want_out = spec.expect_types.get(kind, (TYPE_DTYPE[kind], TYPE_DTYPE[kind]))
-    if not any((want_in is None or o["input_dtypes"][0] == want_in) and
+    if not any((want_in is None or want_in in o["input_dtypes"]) and
                (want_out is None or o["output_dtypes"][0] == want_out) for o in found):
         return (f"converter emitted {spec.expect} only as [{emitted}], not {want_in}->{want_out}")
     if spec.check is not None:
@@ -458,9 +472,15 @@ def generate(specs, out_dir, log):
 
     fixtures, not_emitted, refused = {}, [], []
     for spec in specs:
+        if spec.not_attempted is not None:
+            for kind in spec.types:
+                not_emitted.append({"fixture": spec.name(kind), "phase": spec.phase,
+                                    "reason": "not attempted: " + spec.not_attempted})
+                log(f"{spec.name(kind):46s} NOT ATTEMPTED")
+            continue
         model, representative = build_keras(tf, spec)
         for kind in spec.types:
-            name = f"{spec.base}_{kind}"
+            name = spec.name(kind)
             io = spec.io.get(kind)
             try:
                 tfl = convert(tf, model, kind, representative, io, spec.per_tensor_dense)
@@ -482,8 +502,6 @@ def generate(specs, out_dir, log):
             if described is not None:
                 reason = not_emitted_reason(spec, kind, described)
                 if reason is not None:
-                    if spec.not_emitted_note:
-                        reason += f" ({spec.not_emitted_note})"
                     not_emitted.append({"fixture": name, "phase": spec.phase, "reason": reason})
                     for f_ in [path] + [os.path.join(out_dir, x) for x in
                                         result.get("input_files", []) + result.get("output_files", [])]:
@@ -687,7 +705,163 @@ def specs_phase1(tf):
 
 
 def specs_phase2(tf):
-    return []
+    L = tf.keras.layers
+    S = []
+    small = (2, 3, 4)      # elementwise ops: 24 values
+    image = (3, 3, 2)      # spatial ops
+
+    def op(name, covers, shapes, build, types=("int8", "f32"), expect=None, **kw):
+        S.append(Spec("op_" + name, 2, covers, shapes, build, types=types,
+                      expect=expect or name.upper(), **kw))
+
+    def unary(name, covers, fn, types=("int8", "f32"), shape=small, rng=(-1.0, 1.0),
+              inputs_in_range=True, **kw):
+        op(name, covers, [shape], lambda x, w: fn(x[0]), types=types, ranges=[rng],
+           input_ranges=[rng] if inputs_in_range else None, **kw)
+
+    def binary(name, covers, fn, types=("int8", "f32"), ranges=((-1.0, 1.0), (-2.0, 1.5)),
+               input_ranges=None, **kw):
+        op(name, covers, [small, small], lambda x, w: fn(x[0], x[1]), types=types,
+           ranges=list(ranges), input_ranges=input_ranges, **kw)
+
+    # --- int16x8 versions of the phase-1 kernels
+    op("conv_2d", "CONV_2D 3x3 SAME, fused RELU, int16 activations (int64 bias)", [(4, 4, 2)],
+       lambda x, w: L.Conv2D(3, 3, padding="same", activation="relu", kernel_initializer=w.kernel(),
+                             bias_initializer=w.bias())(x[0]), types=("int16",))
+    op("depthwise_conv_2d", "DEPTHWISE_CONV_2D 3x3 SAME multiplier 1, int16 activations",
+       [(4, 4, 3)], lambda x, w: L.DepthwiseConv2D(
+           3, padding="same", depthwise_initializer=w.kernel(), bias_initializer=w.bias())(x[0]),
+       types=("int16",))
+    op("fully_connected", "FULLY_CONNECTED 12->6, int16 activations", [(12,)],
+       lambda x, w: L.Dense(6, kernel_initializer=w.kernel(), bias_initializer=w.bias())(x[0]),
+       types=("int16",))
+    binary("add", "ADD of two [1,2,3,4] tensors, int16 activations",
+           lambda a, b: L.Add()([a, b]), types=("int16",))
+    unary("softmax", "SOFTMAX over [1,8], int16 activations", lambda x: L.Softmax()(x),
+          types=("int16",), shape=(8,), rng=(-4.0, 4.0))
+
+    # --- QUANTIZE / DEQUANTIZE: a RESHAPE gives the converter an op to quantize around.
+    reshape = lambda x, w: L.Reshape((6, 4))(x[0])  # noqa: E731
+    op("quantize", "QUANTIZE float32 -> int8 (model input stays float32), then RESHAPE",
+       [small], reshape, types=("int8",), io={"int8": ("float32", "int8")},
+       expect_types={"int8": ("float32", "int8")}, names={"int8": "op_quantize_int8"})
+    op("quantize", "QUANTIZE float32 -> int16 (model input stays float32), then RESHAPE",
+       [small], reshape, types=("int16",), io={"int16": ("float32", "int16")},
+       expect_types={"int16": ("float32", "int16")}, names={"int16": "op_quantize_int16"})
+    op("quantize_requant", "QUANTIZE int8 -> int8 (requantize): LOGISTIC and TANH have fixed "
+       "output scales, so the converter requantizes both before CONCATENATION", [small],
+       lambda x, w: tf.concat([tf.sigmoid(x[0]), tf.tanh(x[0])], axis=-1), types=("int8",),
+       ranges=[(-3.0, 3.0)], expect="QUANTIZE")
+    op("quantize_int8_to_int16", "QUANTIZE int8 -> int16", [small], reshape, types=("int16",),
+       io={"int16": ("int8", "int16")}, expect="QUANTIZE",
+       expect_types={"int16": ("int8", "int16")}, names={"int16": "op_quantize_int8_to_int16"})
+    op("quantize_int16_to_int8", "QUANTIZE int16 -> int8", [small], reshape, types=("int16",),
+       io={"int16": ("int16", "int8")}, expect="QUANTIZE",
+       expect_types={"int16": ("int16", "int8")}, names={"int16": "op_quantize_int16_to_int8"})
+    op("dequantize", "RESHAPE then DEQUANTIZE int8 -> float32 (model output float32)",
+       [small], reshape, types=("int8",), io={"int8": ("int8", "float32")},
+       expect_types={"int8": ("int8", "float32")}, names={"int8": "op_dequantize_int8"})
+    op("dequantize", "RESHAPE then DEQUANTIZE int16 -> float32 (model output float32)",
+       [small], reshape, types=("int16",), io={"int16": ("int16", "float32")},
+       expect_types={"int16": ("int16", "float32")}, names={"int16": "op_dequantize_int16"})
+
+    # --- activations
+    unary("hard_swish", "HARD_SWISH (pattern x * relu6(x + 3) / 6)",
+          lambda x: x * tf.nn.relu6(x + 3.0) * (1.0 / 6.0), rng=(-5.0, 5.0))
+    unary("leaky_relu", "LEAKY_RELU alpha 0.2", lambda x: L.LeakyReLU(alpha=0.2)(x),
+          types=("int8", "f32", "int16"), rng=(-2.0, 2.0))
+    unary("logistic", "LOGISTIC", tf.sigmoid, types=("int8", "f32", "int16"), rng=(-6.0, 6.0))
+    unary("tanh", "TANH", tf.tanh, types=("int8", "f32", "int16"), rng=(-3.0, 3.0))
+    unary("relu", "standalone RELU", lambda x: L.ReLU()(x), rng=(-2.0, 2.0))
+    unary("relu6", "standalone RELU6 (TFLM int8 clamps in the input's domain)", tf.nn.relu6,
+          rng=(-3.0, 9.0))
+    op("prelu", "PRELU with per-channel alpha in [-0.4, 0.6] (shared over H and W)",
+       [(3, 3, 4)], lambda x, w: L.PReLU(alpha_initializer=w.uniform(-0.4, 0.6),
+                                         shared_axes=[1, 2])(x[0]))
+
+    # --- reductions
+    unary("mean", "MEAN over axes [1, 2], keep_dims", lambda x: tf.reduce_mean(
+        x, axis=[1, 2], keepdims=True), shape=(3, 3, 4), rng=(-2.0, 1.0))
+    unary("sum", "SUM over the last axis", lambda x: tf.reduce_sum(x, axis=-1))
+
+    # --- binary arithmetic
+    binary("mul", "MUL of two [1,2,3,4] tensors", tf.multiply, types=("int8", "f32", "int16"))
+    binary("sub", "SUB of two [1,2,3,4] tensors", tf.subtract, types=("int8", "f32", "int16"))
+    binary("maximum", "MAXIMUM of two [1,2,3,4] tensors", tf.maximum)
+    binary("minimum", "MINIMUM of two [1,2,3,4] tensors", tf.minimum)
+    binary("squared_difference", "SQUARED_DIFFERENCE of two [1,2,3,4] tensors",
+           tf.math.squared_difference)
+    binary("div", "DIV; the divisor input is drawn from [0.5, 2]", tf.divide,
+           ranges=((-1.0, 1.0), (0.5, 2.0)), input_ranges=[None, (0.5, 2.0)])
+
+    # --- elementwise math (positive inputs where the function needs them)
+    unary("exp", "EXP on [-2, 1]", tf.exp, rng=(-2.0, 1.0))
+    unary("log", "LOG on positive inputs [0.05, 4]", tf.math.log, rng=(0.05, 4.0))
+    unary("sqrt", "SQRT on non-negative inputs [0, 4]", tf.sqrt, rng=(0.0, 4.0))
+    unary("rsqrt", "RSQRT on positive inputs [0.05, 4]", tf.math.rsqrt, rng=(0.05, 4.0))
+
+    # --- padding, slicing, shape manipulation
+    unary("pad", "PAD (zeros) top 1, right 2 on [1,3,3,2]",
+          lambda x: L.ZeroPadding2D(((1, 0), (0, 2)))(x), types=("int8", "f32", "int16"),
+          shape=image, inputs_in_range=False)
+    unary("padv2", "PADV2 with constant 0.5", lambda x: tf.pad(
+        x, [[0, 0], [1, 1], [0, 1], [0, 0]], constant_values=0.5), shape=image,
+          inputs_in_range=False)
+    unary("strided_slice", "STRIDED_SLICE x[:, 1:4:2, ::2, :] of [1,4,5,2]",
+          lambda x: x[:, 1:4:2, ::2, :], types=("int8", "f32", "int16"), shape=(4, 5, 2),
+          inputs_in_range=False)
+    unary("squeeze", "SQUEEZE axis 1 of [1,1,3,4]", lambda x: tf.squeeze(x, axis=1),
+          shape=(1, 3, 4), inputs_in_range=False)
+    unary("expand_dims", "EXPAND_DIMS axis 2 of [1,3,4]", lambda x: tf.expand_dims(x, 2),
+          shape=(3, 4), inputs_in_range=False)
+    unary("transpose", "TRANSPOSE perm [0, 2, 1, 3] of [1,2,3,4]",
+          lambda x: tf.transpose(x, [0, 2, 1, 3]), inputs_in_range=False)
+    unary("gather", "GATHER constant indices [2, 0, 1, 1] on axis 1 of [1,3,4]",
+          lambda x: tf.gather(x, [2, 0, 1, 1], axis=1), shape=(3, 4), inputs_in_range=False)
+    op("shape", "SHAPE of an input declared [1, None, 4] (TFLM sees [1, 1, 4]); int32 output",
+       [(None, 4)], lambda x, w: tf.shape(x[0]), rep_shapes=[(1, 4)],
+       expect_types={"int8": ("int8", "int32"), "f32": ("float32", "int32")})
+    unary("cast", "CAST to int32 (truncates toward zero) of inputs in [-10, 10]",
+          lambda x: tf.cast(x, tf.int32), rng=(-10.0, 10.0),
+          expect_types={"int8": ("int8", "int32"), "f32": ("float32", "int32")})
+    op("concatenation", "CONCATENATION of [1,2,3,2] and [1,2,3,3] on the last axis",
+       [(2, 3, 2), (2, 3, 3)], lambda x, w: L.Concatenate(axis=-1)([x[0], x[1]]),
+       ranges=[(-1.0, 1.0), (-2.0, 2.0)])
+    op("pack", "PACK two [1,3,4] tensors on axis 1", [(3, 4), (3, 4)],
+       lambda x, w: tf.stack([x[0], x[1]], axis=1))
+    unary("unpack", "UNPACK [1,3,4] on axis 1 into three outputs",
+          lambda x: tf.unstack(x, axis=1), shape=(3, 4), inputs_in_range=False)
+    unary("split", "SPLIT [1,3,4] into two on the last axis",
+          lambda x: tf.split(x, 2, axis=-1), shape=(3, 4), inputs_in_range=False)
+    unary("split_v", "SPLIT_V [1,3,4] into sizes [1, 3] on the last axis",
+          lambda x: tf.split(x, [1, 3], axis=-1), shape=(3, 4), inputs_in_range=False)
+
+    # --- resizing
+    unary("resize_nearest_neighbor", "RESIZE_NEAREST_NEIGHBOR x2 (UpSampling2D nearest)",
+          lambda x: L.UpSampling2D(2, interpolation="nearest")(x), shape=(2, 3, 2),
+          inputs_in_range=False)
+    unary("resize_bilinear", "RESIZE_BILINEAR [3,3] -> [5,5] (tf.image.resize, half-pixel "
+          "centres)", lambda x: tf.image.resize(x, (5, 5), method="bilinear"), shape=image,
+          inputs_in_range=False)
+
+    # --- weighted ops
+    op("transpose_conv", "TRANSPOSE_CONV 3x3 stride 2 SAME, 2 filters, with bias", [image],
+       lambda x, w: L.Conv2DTranspose(2, 3, strides=2, padding="same",
+                                      kernel_initializer=w.kernel(),
+                                      bias_initializer=w.bias())(x[0]),
+       types=("int8", "f32", "int16"))
+    op("batch_matmul", "BATCH_MATMUL [1,3,4] x [1,4,5], both operands are inputs",
+       [(3, 4), (4, 5)], lambda x, w: tf.matmul(x[0], x[1]))
+    op("unidirectional_sequence_lstm", "UNIDIRECTIONAL_SEQUENCE_LSTM: Keras LSTM, 3 steps, "
+       "4 features, 4 units, all steps returned", [(3, 4)],
+       lambda x, w: L.LSTM(4, return_sequences=True, kernel_initializer=w.kernel(),
+                           recurrent_initializer=w.kernel(), bias_initializer=w.bias())(x[0]))
+    S.append(Spec("op_svdf", 2, "SVDF", [], None, expect="SVDF", not_attempted=(
+        "we know of no TensorFlow/Keras op that the TF 2.21 MLIR converter lowers to SVDF; the "
+        "legacy TOCO path fuses SVDF only from a TF1 GraphDef whose node names follow an "
+        "'SVDF_weights_feature' / 'SVDF_weights_time' cluster pattern, which Keras does not "
+        "produce, and a hand-built flatbuffer would not be converter output")))
+    return S
 
 
 def all_specs(tf):
@@ -749,7 +923,7 @@ def main():
     specs = [s for s in all_specs(tf) if args.phase is None or s.phase == args.phase]
     if args.list:
         for s in specs:
-            print("\n".join(f"{s.base}_{k}" for k in s.types))
+            print("\n".join(s.name(k) for k in s.types))
         return
 
     # A full run starts from an empty folder so no stale fixture survives a rename; a
@@ -770,7 +944,7 @@ def main():
                 or (entry == "fixtures.json" and args.phase is None):
             os.remove(os.path.join(args.out, entry))
     fixtures, not_emitted, refused = generate(specs, args.out, lambda s: print(s, flush=True))
-    order = {f"{s.base}_{k}": i for i, s in enumerate(all_specs(tf)) for k in s.types}
+    order = {s.name(k): i for i, s in enumerate(all_specs(tf)) for k in s.types}
     fixtures = dict(sorted({**kept["fixtures"], **fixtures}.items(),
                            key=lambda kv: order.get(kv[0], len(order))))
     not_emitted = sorted(kept["not_emitted"] + not_emitted,
