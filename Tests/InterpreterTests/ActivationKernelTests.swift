@@ -114,6 +114,16 @@ final class ActivationKernelTests: XCTestCase {
         XCTAssertEqual(try run.invoke().int8(0), [4, -1, -3, -3, 0])
     }
 
+    /// A negative alpha gives a negative multiplier (-0.5 here): negative inputs come
+    /// out positive. (Regression: Foundation's frexp drops the fraction's sign.)
+    func testLeakyReluInt8NegativeAlpha() throws {
+        let run = try SingleOp("LEAKY_RELU", options: [("alpha", .float(-0.5))],
+                               inputs: [.int8([-4, -6, 2, 0, -128], scale: 0.5, zeroPoint: 0)],
+                               outputs: [.output(.int8, [5], scale: 0.5, zeroPoint: 0)])
+        XCTAssertEqual(try run.invoke().int8(0), [2, 3, 2, 0, 64])
+        XCTAssertEqual(QuantizedMath.quantizeMultiplier(-0.75).multiplier, -1_610_612_736)
+    }
+
     /// int8 LOGISTIC: 0 maps to 1/2 (0 at zero point -128, scale 1/256); beyond the
     /// radius floor(15 * 2^27 / 2^24) = 120 the output saturates.
     func testLogisticInt8CentreAndSaturation() throws {

@@ -12,7 +12,11 @@ public enum QuantizedMath {
     /// 2^31, flush shifts below -31 to zero.
     public static func quantizeMultiplier(_ real: Double) -> (multiplier: Int32, shift: Int32) {
         if real == 0 || !real.isFinite { return (0, 0) }
-        let (fraction, exponent) = frexp(real)
+        // C's frexp keeps the sign in the fraction; Foundation's frexp on Linux returns
+        // the magnitude's, so take it of |real| and put the sign back (LEAKY_RELU and
+        // PRELU have negative multipliers).
+        let (magnitude, exponent) = frexp(abs(real))
+        let fraction = real < 0 ? -magnitude : magnitude
         var shift = exponent
         var fixed = Int64((fraction * Double(Int64(1) << 31)).rounded(.toNearestOrAwayFromZero))
         if fixed == Int64(1) << 31 {
