@@ -85,7 +85,9 @@ final class DivKernel: Kernel {
                 let headroom = divLeadingSignBits(dividend)
                 let unscaled = QuantizedMath.multiplyByQuantizedMultiplierGreaterThanOne(dividend, reciprocal, headroom)
                 let totalShift = shift &- reciprocalShift &- headroom
-                let value = outOffset &+ QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(unscaled, multiplier, totalShift)
+                // MultiplyByQuantizedMultiplierSmallerThanOneExp, with the host's shifts (below).
+                let value = outOffset &+ divRoundingDivideByPOT(
+                    QuantizedMath.saturatingRoundingDoublingHighMul(unscaled, multiplier), 0 &- totalShift)
                 return Int8(truncatingIfNeeded: min(max(value, lo), hi))
             }
         case .int32:
@@ -122,4 +124,17 @@ final class DivKernel: Kernel {
 @inline(__always)
 private func divLeadingSignBits(_ x: Int32) -> Int32 {
     Int32((x >= 0 ? x : ~x).leadingZeroBitCount - 1)
+}
+
+/// gemmlowp's RoundingDivideByPOT as TFLM's DIV actually runs it. For a dividend of 0 or
+/// ±1 (headroom 31) the exponent reaches 32 or more, undefined in C++; the x86-64 host
+/// that produced TFLM's goldens masks shift counts (to 6 bits for the 64-bit mask, 5 bits
+/// for the 32-bit shift), which Swift's masking shifts reproduce. (A Cortex-M's
+/// register shifts saturate instead, so on a device these few elements can differ.)
+@inline(__always)
+private func divRoundingDivideByPOT(_ x: Int32, _ exponent: Int32) -> Int32 {
+    let mask = Int32(truncatingIfNeeded: (Int64(1) &<< Int64(exponent)) &- 1)
+    let remainder = x & mask
+    let threshold = (mask >> 1) &+ (x < 0 ? 1 : 0)
+    return (x &>> exponent) &+ (remainder > threshold ? 1 : 0)
 }
