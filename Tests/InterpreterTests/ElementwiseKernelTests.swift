@@ -175,6 +175,19 @@ final class ElementwiseKernelTests: XCTestCase {
         XCTAssertEqual(Self.values(byMinusTwo, Int8.self), [-3, 4, 0, -50, 64])
     }
 
+    /// A dividend of 0 or ±1 has 31 bits of headroom, so TFLM's final rounding shift
+    /// reaches 32 bits or more: undefined in C++, and on the x86-64 host behind the
+    /// goldens the count is masked. TFLM's reference code run there gives, with all
+    /// scales 1: 0 / 4 → 1, 1 / 100 → a huge value (clamped to 127), -1 / 100 → -128,
+    /// while 0 / 3 (shift 31) → 0.
+    func testDivInt8HostShiftMasking() throws {
+        let a = Self.tensor(0, .int8, [4], scale: 1), b = Self.tensor(1, .int8, [4], scale: 1)
+        let out = Self.tensor(2, .int8, [4], scale: 1)
+        let result = try Self.run("DIV", inputs: [(a, Self.bytes([0, 1, -1, 0] as [Int8])),
+                                                  (b, Self.bytes([4, 100, 100, 3] as [Int8]))], output: out)
+        XCTAssertEqual(Self.values(result, Int8.self), [1, 127, -128, 0])
+    }
+
     func testDivInt32TruncatesAndRefusesZeroDivisor() throws {
         let a = Self.tensor(0, .int32, [4]), b = Self.tensor(1, .int32, [4]), out = Self.tensor(2, .int32, [4])
         let result = try Self.run("DIV", inputs: [(a, Self.bytes([7, -7, 7, Int32.min] as [Int32])),
@@ -291,7 +304,9 @@ final class ElementwiseKernelTests: XCTestCase {
                        [-16384, 16383.5])
     }
 
-    /// static_cast semantics: float → int truncates toward zero; narrowing wraps.
+    /// static_cast semantics: float → int truncates toward zero; narrowing wraps. Out of
+    /// range float → int is undefined in C++: 300 → 44 and -129 → 127 (int8), and the
+    /// uint32 values, are what TFLM's copyCast gives compiled with GCC -O2 on x86-64.
     func testCast() throws {
         let x = Self.tensor(0, .float32, [4])
         let asInt32 = try Self.run("CAST", inputs: [(x, Self.bytes([-2.7, 2.7, -0.5, 100.9] as [Float]))], output: Self.tensor(1, .int32, [4]))
@@ -301,6 +316,8 @@ final class ElementwiseKernelTests: XCTestCase {
         let i32 = Self.tensor(0, .int32, [2])
         let narrowed = try Self.run("CAST", inputs: [(i32, Self.bytes([70000, -1] as [Int32]))], output: Self.tensor(1, .int16, [2]))
         XCTAssertEqual(Self.values(narrowed, Int16.self), [4464, -1])
+        let big = try Self.run("CAST", inputs: [(x, Self.bytes([-2.5, 3e9, 1e10, -1e10] as [Float]))], output: Self.tensor(1, .uint32, [4]))
+        XCTAssertEqual(Self.values(big, UInt32.self), [4_294_967_294, 3_000_000_000, 0, 2_147_483_648])
         let flag = Self.tensor(0, .bool, [2])
         let fromBool = try Self.run("CAST", inputs: [(flag, [1, 0])], output: Self.tensor(1, .float32, [2]))
         XCTAssertEqual(Self.values(fromBool, Float.self), [1, 0])

@@ -2,9 +2,10 @@
 //
 // Inputs int8, int16, int32, uint32, float32, bool; outputs int8, int16, int32, uint32,
 // float32. Integer narrowing wraps; integer to float rounds to nearest. Float to integer
-// truncates toward zero; out of range (undefined in C++) we follow the x86-64 host the
-// goldens came from: cvttss2si yields 0x80000000 (int32 and narrower) or 2^63 (uint32
-// goes through a 64-bit conversion), then the low bits are kept.
+// truncates toward zero. Out of range (undefined in C++) we follow what an optimised
+// x86-64 build, like the one behind the goldens, computes: cvttss2si gives 0x80000000
+// for NaN and out-of-range values, narrower types keep its low bits, and uint32 converts
+// x - 2^31 and flips the top bit when x >= 2^31.
 
 final class CastKernel: Kernel {
     private var inputType: TensorType = .float32
@@ -60,7 +61,7 @@ final class CastKernel: Kernel {
         case .int8: convert(input, context.output(0, as: Int8.self)) { Int8(truncatingIfNeeded: castTruncate32($0)) }
         case .int16: convert(input, context.output(0, as: Int16.self)) { Int16(truncatingIfNeeded: castTruncate32($0)) }
         case .int32: convert(input, context.output(0, as: Int32.self)) { castTruncate32($0) }
-        case .uint32: convert(input, context.output(0, as: UInt32.self)) { UInt32(truncatingIfNeeded: castTruncate64($0)) }
+        case .uint32: convert(input, context.output(0, as: UInt32.self)) { castTruncateUnsigned($0) }
         default: convert(input, context.output(0, as: Float.self)) { $0 }
         }
     }
@@ -82,9 +83,11 @@ private func castTruncate32(_ x: Float) -> Int32 {
     return Int32(x)
 }
 
-/// cvttss2si to 64 bits.
+/// float → uint32 as GCC -O2 emits it for x86-64.
 @inline(__always)
-private func castTruncate64(_ x: Float) -> Int64 {
-    guard x.isFinite, x >= -9_223_372_036_854_775_808, x < 9_223_372_036_854_775_808 else { return Int64.min }
-    return Int64(x)
+private func castTruncateUnsigned(_ x: Float) -> UInt32 {
+    if x >= 2_147_483_648 {
+        return UInt32(bitPattern: castTruncate32(x - 2_147_483_648)) ^ 0x8000_0000
+    }
+    return UInt32(bitPattern: castTruncate32(x))
 }
