@@ -116,6 +116,43 @@ final class ConvKernelTests: XCTestCase {
         if !skipped.isEmpty { print("Conv networks not yet runnable (unregistered operators): \(skipped.joined(separator: ", "))") }
     }
 
+    /// The project's own fixtures (Tests/Fixtures/models, TFLM goldens) with a
+    /// convolution: outputs bit-exact in both variants, and for single-operator
+    /// fixtures the persistent buffers TFLM's 64-bit host build requested.
+    func testProjectFixturesWithConvolutions() throws {
+        let directory = SharedReference.fixturesDirectory
+        let index = directory.appendingPathComponent("fixtures.json")
+        guard FileManager.default.fileExists(atPath: index.path) else {
+            throw XCTSkip("Tests/Fixtures/models/fixtures.json is absent")
+        }
+        let fixtures = try XCTUnwrap(try SharedReference.json(index)["fixtures"] as? [String: [String: Any]])
+        var checked: [String] = []
+        for name in fixtures.keys.sorted() {
+            let entry = fixtures[name]!
+            let ops = (entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String }
+            guard ops.contains(where: Self.convOps.contains), ops.allSatisfy(KernelRegistry.isRegistered) else { continue }
+            for variant in KernelVariant.allCases {
+                try GoldenHarness.assertBitExact(name, modelDirectory: directory, goldenDirectory: directory, variant: variant)
+            }
+            checked.append(name)
+            guard ops.count == 1,
+                  let persistent = ((entry["tflm"] as? [String: Any])?["persistent"] as? [String: [Int]])?["Persistent buffer data"],
+                  persistent.count == 3 else { continue }
+            let model = try Model(contentsOf: directory.appendingPathComponent("\(name).tflite"))
+            let subgraph = model.subgraphs[0]
+            let context = try prepare(model, operator: 0, variant: .reference)
+            let interpreterOwn = 8 * (subgraph.inputs.count + subgraph.outputs.count)
+            XCTAssertEqual(Self.hostBytes(context) + interpreterOwn, persistent[1], "\(name) persistent bytes requested")
+            XCTAssertEqual(context.persistentRequests.count + 2, persistent[2], "\(name) persistent buffer count")
+        }
+        print("Conv fixtures bit-exact in both variants: \(checked.count): \(checked.joined(separator: ", "))")
+        // Phase 1 and 2 cover conv and depthwise in int8, float32 and int16x8.
+        for required in ["conv_2d_3x3_dil2_valid_relu_int8", "depthwise_conv_2d_m2_3x3_valid_s2_f32",
+                         "op_conv_2d_int16", "op_depthwise_conv_2d_int16"] where fixtures[required] != nil {
+            XCTAssertTrue(checked.contains(required), "\(required) should run with the Conv kernels")
+        }
+    }
+
     // MARK: Every convolution layer against TFLM's intermediates
 
     /// Feeds each convolution its input as TFLM computed it and compares the output
@@ -187,12 +224,14 @@ final class ConvKernelTests: XCTestCase {
             let op = subgraph.operators[0]
             let opName = model.opName(op)
             let context = try prepare(model, operator: 0, variant: .reference)
-            let declared = context.persistent.reduce(0) { $0 + $1.bytes64 }
             let interpreterOwn = 8 * (subgraph.inputs.count + subgraph.outputs.count)
-            XCTAssertEqual(declared + interpreterOwn, requested, "\(name) (\(opName)) persistent bytes")
-            XCTAssertEqual(context.persistent.count + 2, count, "\(name) persistent buffer count")
-            XCTAssertEqual(context.persistent.first?.bytes64, 80, "OpDataConv on the host build")
-            XCTAssertEqual(context.persistent.first?.bytes32, 56, "OpDataConv on a 32-bit build")
+            XCTAssertEqual(Self.hostBytes(context) + interpreterOwn, requested, "\(name) (\(opName)) persistent bytes")
+            XCTAssertEqual(context.persistentRequests.count + 2, count, "\(name) persistent buffer count")
+            let opData = try XCTUnwrap(context.persistentRequests.first)
+            XCTAssertEqual(opData.phase, .initialization)
+            XCTAssertEqual(PersistentLayout.hostGoldens.bytes(of: opData), 80, "OpDataConv on the host build (compression on)")
+            XCTAssertEqual(PersistentLayout.cortexM.bytes(of: opData), 56, "OpDataConv on a Cortex-M GCC build")
+            XCTAssertEqual(opData.bytes(on: .x86_64), 72, "OpDataConv on x86-64 without compression")
             XCTAssertTrue(context.scratchRequests.isEmpty, "the reference kernels request no scratch for int8 weights")
         }
     }
@@ -223,10 +262,12 @@ final class ConvKernelTests: XCTestCase {
             XCTAssertEqual(context.kernelPath, path, name)
             XCTAssertEqual(context.scratchRequests, scratch, name)
             // CMSIS-NN's OpData wraps OpDataConv and adds buffer_idx.
-            XCTAssertEqual(context.persistent.first?.bytes32, 60, name)
-            XCTAssertEqual(context.persistent.first?.bytes64, 88, name)
+            let opData = try XCTUnwrap(context.persistentRequests.first)
+            XCTAssertEqual(PersistentLayout.cortexM.bytes(of: opData), 60, name)
+            XCTAssertEqual(PersistentLayout.hostGoldens.bytes(of: opData), 88, name)
             let channels = model.subgraphs[0].tensors[Int(model.subgraphs[0].operators[0].outputs[0])].shape.last.map(Int.init) ?? 0
-            XCTAssertEqual(context.persistent.dropFirst().map(\.bytes32), [channels * 4, channels * 4], name)
+            XCTAssertEqual(context.persistentRequests.dropFirst().map { PersistentLayout.cortexM.bytes(of: $0) },
+                           [channels * 4, channels * 4], name)
 
             let reference = try prepare(model, operator: 0, variant: .reference)
             XCTAssertEqual(reference.kernelPath, "reference", name)
@@ -259,11 +300,16 @@ final class ConvKernelTests: XCTestCase {
         try SharedReference.require()
         let model = try Model(contentsOf: SharedReference.zooDirectory.appendingPathComponent("float_cnn_f32.tflite"))
         let conv = try prepare(model, operator: 0, variant: .cmsisNN)
-        XCTAssertEqual(conv.persistent.count, 1)
+        XCTAssertEqual(conv.persistentRequests.count, 1)
         XCTAssertTrue(conv.scratchRequests.isEmpty)
         XCTAssertEqual(conv.kernelPath, "reference_float")
         let reference = try prepare(model, operator: 0, variant: .reference)
-        XCTAssertEqual(reference.persistent.count, 3)
+        XCTAssertEqual(reference.persistentRequests.count, 3)
+    }
+
+    /// The kernel's persistent requests on the build the goldens came from.
+    private static func hostBytes(_ context: PrepareContext) -> Int {
+        context.persistentRequests.reduce(0) { $0 + PersistentLayout.hostGoldens.bytes(of: $1) }
     }
 
     private func prepare(_ model: Model, operator index: Int, variant: KernelVariant) throws -> PrepareContext {

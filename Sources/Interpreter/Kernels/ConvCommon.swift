@@ -268,29 +268,28 @@ struct ConvQuantization {
     init() {}
 }
 
-/// Sizes of the operator data both convolutions allocate (AllocatePersistentBuffer in
-/// Init), from the C struct layouts.
+/// The operator data both convolutions allocate (AllocatePersistentBuffer), laid out
+/// from the C structs (TFLMStructs):
+/// - reference conv.cc / depthwise_conv.cc, Init: OpDataConv = TfLitePaddingValues
+///   (4 ints), 3 zero points, output_multiplier, output_shift, two int32_t* (per-channel
+///   multiplier and shift), activation min and max, filter_buffer_index; 56 bytes on a
+///   32-bit build, 72 on x86-64, and with USE_TFLM_COMPRESSION (the Python wheel that
+///   made the goldens) two more scratch indices: 64 / 80.
+/// - cmsis_nn/conv.cc and depthwise_conv.cc, Init: OpData { OpDataConv; int buffer_idx }:
+///   60 / 80 bytes, 68 / 88 with compression.
+/// - Prepare: the per-channel multiplier and shift arrays, channels * sizeof(int32_t)
+///   each (the reference allocates them for every type, CMSIS-NN for int8 and int16).
 enum ConvOperatorData {
-    // OpDataConv (micro/kernels/conv.h): TfLitePaddingValues (4 x int, 16 bytes),
-    // input/filter/output zero points, output_multiplier, output_shift (5 x 4 = 20,
-    // ending at 36), two int32_t* (per-channel multiplier and shift), activation
-    // min/max (2 x 4), filter_buffer_index (4).
-    //   32-bit Cortex-M build, TFLM's default flags: 36 + 2*4 + 8 + 4 = 56.
-    //   64-bit host: pointers aligned to 8 from 40: 40 + 16 + 8 + 4 = 68, plus the two
-    //   scratch indices USE_TFLM_COMPRESSION adds (the tflite-micro Python wheel that
-    //   made the goldens is built with it: its "Persistent buffer data" shows 80) = 76,
-    //   rounded up to the struct's 8-byte alignment = 80.
-    static let reference = PersistentAllocation("OpDataConv", bytes32: 56, bytes64: 80)
-    // cmsis_nn/conv.cc and depthwise_conv.cc: struct OpData { OpDataConv; int buffer_idx; }.
-    //   32-bit: 56 + 4 = 60. 64-bit (same flags as above): buffer_idx at 80, 84 rounded
-    //   to the 8-byte alignment = 88.
-    static let cmsisNN = PersistentAllocation("OpData (CMSIS-NN)", bytes32: 60, bytes64: 88)
+    static let reference = PersistentRequest("OpDataConv", phase: .initialization,
+                                             size: .compressible(plain: TFLMStructs.opDataConv(compression: false),
+                                                                 compressed: TFLMStructs.opDataConv(compression: true)))
+    static let cmsisNN = PersistentRequest("OpData (CMSIS-NN conv)", phase: .initialization,
+                                           size: .compressible(plain: TFLMStructs.cmsisConvOpData(compression: false),
+                                                               compressed: TFLMStructs.cmsisConvOpData(compression: true)))
 
-    /// The two per-channel arrays (multiplier and shift), one AllocatePersistentBuffer
-    /// call each of channels * sizeof(int32_t).
-    static func perChannel(_ channels: Int) -> [PersistentAllocation] {
-        [PersistentAllocation("per-channel output multiplier", bytes: channels * 4),
-         PersistentAllocation("per-channel output shift", bytes: channels * 4)]
+    static func perChannel(_ channels: Int) -> [PersistentRequest] {
+        [.int32Array("per-channel output multiplier", count: channels),
+         .int32Array("per-channel output shift", count: channels)]
     }
 }
 
