@@ -189,6 +189,17 @@ final class ActivationKernelTests: XCTestCase {
         XCTAssertEqual(try sum.invoke().float(0), [5, 7, 9])
     }
 
+    /// TFLM reads MEAN's axis at eval time, so a non-constant axis tensor works; an
+    /// out-of-range value is an error then, not a crash.
+    func testMeanWithAxisComputedAtRunTime() throws {
+        let mean = try SingleOp("MEAN", inputs: [.float([1, 2, 3, 4, 5, 6], shape: [2, 3]), .int32([-2])],
+                                outputs: [.output(.float32, [3])])
+        XCTAssertEqual(try mean.invoke().float(0), [2.5, 3.5, 4.5])
+        let bad = try SingleOp("MEAN", inputs: [.float([1, 2, 3, 4, 5, 6], shape: [2, 3]), .int32([5])],
+                               outputs: [.output(.float32, [3])])
+        XCTAssertThrowsError(try bad.invoke()) { XCTAssertTrue($0 is InvalidOperatorError, "\($0)") }
+    }
+
     func testDataMovement() throws {
         let a: [Int8] = [0, 1, 2, 3, 4, 5], b: [Int8] = [10, 11, 12, 13, 14, 15]
         let pack = try SingleOp("PACK", options: [("values_count", .int(2)), ("axis", .int(1))],
