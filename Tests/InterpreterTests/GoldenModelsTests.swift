@@ -23,13 +23,23 @@ final class GoldenModelsTests: XCTestCase {
         return zoo + real
     }
 
+    /// The project's own fixtures: converter-made (fixtures.json) and hand-built
+    /// flatbuffers for what the converter cannot emit (handmade_fixtures.json,
+    /// sequence_fixtures.json), all with TFLM goldens.
     private func fixtureCases() throws -> [Case] {
-        let url = SharedReference.fixturesDirectory.appendingPathComponent("fixtures.json")
-        let json = try SharedReference.json(url)
-        let fixtures = json["fixtures"] as? [String: [String: Any]] ?? [:]
-        return fixtures.keys.sorted().map {
-            Case(name: $0, entry: fixtures[$0]!, modelDirectory: SharedReference.fixturesDirectory, goldenDirectory: SharedReference.fixturesDirectory)
+        var cases: [Case] = []
+        for index in ["fixtures.json", "handmade_fixtures.json", "sequence_fixtures.json"] {
+            let url = SharedReference.fixturesDirectory.appendingPathComponent(index)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                XCTAssertNotEqual(index, "fixtures.json", "the main fixture index is missing")
+                continue
+            }
+            let fixtures = try SharedReference.json(url)["fixtures"] as? [String: [String: Any]] ?? [:]
+            cases += fixtures.keys.sorted().map {
+                Case(name: $0, entry: fixtures[$0]!, modelDirectory: SharedReference.fixturesDirectory, goldenDirectory: SharedReference.fixturesDirectory)
+            }
         }
+        return cases
     }
 
     private func unregisteredOps(_ c: Case) throws -> [String] {

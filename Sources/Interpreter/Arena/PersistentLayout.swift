@@ -181,9 +181,25 @@ public enum TFLMStructs {
         "SOFTMAX": softmaxParams, "RESHAPE": reshapeParams, "SQUEEZE": squeezeParams,
         "CONCATENATION": concatenationParams, "LEAKY_RELU": leakyReluParams, "MEAN": reducerParams,
         "STRIDED_SLICE": stridedSliceParams, "TRANSPOSE_CONV": transposeConvParams,
+        "SUM": reducerParams, "REDUCE_MAX": reducerParams, "REDUCE_MIN": reducerParams, "REDUCE_PROD": reducerParams,
+        "DIV": CStruct("TfLiteDivParams", [.smallEnum]),
+        "BATCH_MATMUL": CStruct("TfLiteBatchMatMulParams", [.bool, .bool, .bool]),
+        "CAST": CStruct("TfLiteCastParams", [.smallEnum, .smallEnum]),
+        "GATHER": CStruct("TfLiteGatherParams", ints(2)),
+        "PACK": CStruct("TfLitePackParams", ints(2)),
+        "UNPACK": CStruct("TfLiteUnpackParams", ints(2)),
+        "SPLIT": CStruct("TfLiteSplitParams", ints(1)),
+        "SPLIT_V": CStruct("TfLiteSplitVParams", ints(1)),
+        "SHAPE": CStruct("TfLiteShapeParams", [.smallEnum]),
+        "RESIZE_BILINEAR": CStruct("TfLiteResizeBilinearParams", [.bool, .bool]),
+        "RESIZE_NEAREST_NEIGHBOR": CStruct("TfLiteResizeNearestNeighborParams", [.bool, .bool]),
+        "SVDF": CStruct("TfLiteSVDFParams", [.int32, .smallEnum, .bool]),
+        "UNIDIRECTIONAL_SEQUENCE_LSTM": CStruct("TfLiteUnidirectionalSequenceLSTMParams",
+                                                [.smallEnum, .float32, .float32, .bool, .bool, .bool]),
         // Parse functions that allocate nothing.
-        "RELU": nil, "RELU6": nil, "LOGISTIC": nil, "TANH": nil, "HARD_SWISH": nil, "PAD": nil,
-        "QUANTIZE": nil, "DEQUANTIZE": nil,
+        "RELU": nil, "RELU6": nil, "LOGISTIC": nil, "TANH": nil, "HARD_SWISH": nil, "PAD": nil, "PADV2": nil,
+        "QUANTIZE": nil, "DEQUANTIZE": nil, "MAXIMUM": nil, "MINIMUM": nil, "PRELU": nil, "SQUARED_DIFFERENCE": nil,
+        "EXP": nil, "LOG": nil, "SQRT": nil, "RSQRT": nil, "TRANSPOSE": nil, "EXPAND_DIMS": nil,
     ]
 
     // Kernel operator data (tensorflow/lite/micro/kernels/*.h and cmsis_nn/*.cc).
