@@ -25,7 +25,8 @@ final class ShapeKernelTests: XCTestCase {
     }
 
     /// Every project fixture that uses a Shape-group operator and only registered
-    /// operators, in both variants.
+    /// operators, in both variants; for the one-operator fixtures, the kernel's
+    /// persistent requests against TFLM's record too.
     func testProjectFixturesAreBitExactInBothVariants() throws {
         let directory = SharedReference.fixturesDirectory
         let index = directory.appendingPathComponent("fixtures.json")
@@ -52,6 +53,12 @@ final class ShapeKernelTests: XCTestCase {
                 if outcome.bitExact { exact.append("\(name)[\(variant.rawValue)]") }
             }
             for op in ops where Self.shapeOps.contains(op) { covered.insert("\(op) \(entry["type"] as? String ?? "?")") }
+            if ops.count == 1, let record = ((entry["tflm"] as? [String: Any])?["persistent"] as? [String: Any])?["Persistent buffer data"] as? [Int],
+               record.count == 3 {
+                let ioCount = (entry["inputs"] as? [Any] ?? []).count + (entry["outputs"] as? [Any] ?? []).count
+                try Self.assertKernelPersistent(name, model: directory.appendingPathComponent("\(name).tflite"),
+                                                requested: record[1], count: record[2], ioTensors: ioCount)
+            }
         }
         print("Shape fixtures bit-exact: \(exact.count): \(exact.joined(separator: ", "))")
         print("Shape fixtures covered (op type): \(covered.sorted().joined(separator: "; "))")
@@ -61,30 +68,33 @@ final class ShapeKernelTests: XCTestCase {
         }
     }
 
+    /// TFLM's "Persistent buffer data" record (64-bit host) holds the kernels' requests
+    /// plus one pointer array for the subgraph's inputs and one for its outputs.
+    static func assertKernelPersistent(_ name: String, model: URL, requested: Int, count: Int, ioTensors: Int,
+                                       file: StaticString = #filePath, line: UInt = #line) throws {
+        let persistent = try declarations(model: model, variant: .reference).flatMap(\.persistent)
+        // TFLM's Python package: x86-64, built with USE_TFLM_COMPRESSION.
+        XCTAssertEqual(persistent.reduce(0) { $0 + $1.bytes(on: .x86_64, compression: true) }, requested - 8 * ioTensors,
+                       "\(name): kernel persistent bytes (64-bit)", file: file, line: line)
+        XCTAssertEqual(persistent.count, count - 2, "\(name): kernel persistent allocation count", file: file, line: line)
+    }
+
     // MARK: Declared arena use against TFLM's records
 
-    /// Each kernel's persistent requests, as TFLM's RecordingMicroAllocator counts
-    /// them ("Persistent buffer data", requested bytes and count, 64-bit host), minus
-    /// what TFLM allocates for any model (measured on op_squeeze, whose kernel
-    /// allocates nothing).
+    /// Each kernel's persistent requests against TFLM's RecordingMicroAllocator record
+    /// ("Persistent buffer data": requested bytes and count, 64-bit host).
     func testPersistentRequestsMatchTFLMRecords() throws {
         try SharedReference.require()
         let zoo = SharedReference.zooDirectory
         let golden = try SharedReference.json(zoo.appendingPathComponent("golden.json"))["models"] as? [String: [String: Any]] ?? [:]
-        func record(_ name: String) throws -> (bytes: Int, count: Int) {
-            let breakdown = (golden[name]?["tflm"] as? [String: Any])?["arena_breakdown"] as? [[String: Any]] ?? []
-            let entry = try XCTUnwrap(breakdown.first { $0["what"] as? String == "Persistent buffer data" }, name)
-            return (try XCTUnwrap(entry["requested"] as? Int), try XCTUnwrap(entry["count"] as? Int))
-        }
-        let base = try record("op_squeeze")
         for name in ["op_pad", "op_strided_slice", "op_transpose_conv", "op_squeeze"] {
-            let tflm = try record(name)
-            let declared = try Self.declarations(model: zoo.appendingPathComponent("\(name).tflite"), variant: .reference)
-            let persistent = declared.flatMap(\.persistent)
-            // TFLM's Python package: x86-64, built with USE_TFLM_COMPRESSION.
-            XCTAssertEqual(persistent.reduce(0) { $0 + $1.bytes(on: .x86_64, compression: true) }, tflm.bytes - base.bytes,
-                           "\(name): persistent bytes (64-bit)")
-            XCTAssertEqual(persistent.count, tflm.count - base.count, "\(name): persistent allocation count")
+            let entry = try XCTUnwrap(golden[name], name)
+            let breakdown = (entry["tflm"] as? [String: Any])?["arena_breakdown"] as? [[String: Any]] ?? []
+            let record = try XCTUnwrap(breakdown.first { $0["what"] as? String == "Persistent buffer data" }, name)
+            let io = (entry["inputs"] as? [Any] ?? []).count + (entry["outputs"] as? [Any] ?? []).count
+            try Self.assertKernelPersistent(name, model: zoo.appendingPathComponent("\(name).tflite"),
+                                            requested: try XCTUnwrap(record["requested"] as? Int),
+                                            count: try XCTUnwrap(record["count"] as? Int), ioTensors: io)
         }
         // Hand-computed 32-bit sizes and the scratch requests.
         let pad = try Self.declarations(model: zoo.appendingPathComponent("op_pad.tflite"), variant: .cmsisNN)[0]
