@@ -51,6 +51,7 @@ final class DepthwiseConv2DKernel: Kernel {
     /// multiplier above 1 each input channel is repeated for its output channels, so
     /// every output channel reads its own lane.
     private var image16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    private var useWidenedImage = true
     private var requantizer = ConvRequantizer()
     private var accumulators64 = ConvBuffer<Int64>(count: 0, repeating: 0)
 
@@ -142,7 +143,13 @@ final class DepthwiseConv2DKernel: Kernel {
             outputZeroPoint = output.scalarZeroPoint
             bias32 = ConvBuffer<Int32>(count: channels, repeating: 0)
             accumulators32 = ConvBuffer<Int32>(count: channels, repeating: 0)
-            image16 = ConvBuffer<Int16>(count: g.inputHeight * g.inputWidth * g.outputDepth, repeating: 0)
+            // The widened image repeats each input channel depth_multiplier times; a hostile
+            // stride and multiplier could make that far larger than any tensor, so past
+            // 16M elements the kernel reads the int8 input directly instead.
+            let widened = g.inputHeight * g.inputWidth * g.outputDepth
+            let zeroPointFits = input.scalarZeroPoint >= Int32(Int8.min) && input.scalarZeroPoint <= Int32(Int8.max)
+            useWidenedImage = zeroPointFits && (depthMultiplier == 1 || widened <= 1 << 24)
+            image16 = ConvBuffer<Int16>(count: useWidenedImage ? widened : 0, repeating: 0)
             prepareWeights16(filter, channels: channels)
             if let bias {
                 if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int32.self, into: bias32.base) } else { biasNeedsEval = true }
@@ -256,12 +263,13 @@ final class DepthwiseConv2DKernel: Kernel {
         let actMin = activationMin, actMax = activationMax
         let inC = g.inputDepth, outC = g.outputDepth, dm = depthMultiplier
         let imageSize = g.inputHeight * g.inputWidth * inC
-        // A zero point outside int8 (hostile models only) would not fit the int16 image.
-        let narrowOffset = inputOffset >= -255 && inputOffset <= 255
+        // Without the widened image (a zero point outside int8, or a huge expansion: hostile
+        // models only), every channel takes the scalar path on the int8 input.
+        let useImage = useWidenedImage
         let offset16 = Int16(truncatingIfNeeded: inputOffset)
         let pixels = g.inputHeight * g.inputWidth
         // Channels in blocks of eight, accumulated in registers over the window.
-        let vectorChannels = narrowOffset ? outC / 8 * 8 : 0
+        let vectorChannels = useImage ? outC / 8 * 8 : 0
         var out = output
         @inline(__always) func store(_ sum: Int32, _ oc: Int) {
             var v = requantize.apply(sum, channel: oc) &+ outputOffset
@@ -271,7 +279,7 @@ final class DepthwiseConv2DKernel: Kernel {
         }
         for b in 0..<g.batches {
             let batch = input + b * imageSize
-            if narrowOffset {
+            if useImage {
                 if dm == 1 {
                     var i = 0
                     while i < imageSize { image[i] = Int16(batch[i]) &+ offset16; i &+= 1 }
@@ -314,7 +322,7 @@ final class DepthwiseConv2DKernel: Kernel {
                             for fx in colStart..<colEnd {
                                 let pixelIndex = iy * g.inputWidth + inX + fx * g.dilationWidth
                                 let tap = weights + (fy * g.filterWidth + fx) * outC
-                                if narrowOffset {
+                                if useImage {
                                     let pixel = image + pixelIndex * outC
                                     for oc in c..<outC { acc[oc] &+= Int32(tap[oc]) &* Int32(pixel[oc]) }
                                 } else {
