@@ -68,6 +68,30 @@ final class ShapeKernelTests: XCTestCase {
         }
     }
 
+    /// Which of the group's operators have a TFLM golden at all (zoo or project
+    /// fixtures); the others are checked by the hand-computed cases only.
+    func testEveryOperatorHasATFLMGolden() throws {
+        var covered: Set<String> = []
+        let zooIndex = SharedReference.zooDirectory.appendingPathComponent("golden.json")
+        if FileManager.default.fileExists(atPath: zooIndex.path) {
+            for (_, entry) in try SharedReference.json(zooIndex)["models"] as? [String: [String: Any]] ?? [:] {
+                covered.formUnion((entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String })
+            }
+        }
+        let fixtureIndex = SharedReference.fixturesDirectory.appendingPathComponent("fixtures.json")
+        if FileManager.default.fileExists(atPath: fixtureIndex.path) {
+            for (_, entry) in try SharedReference.json(fixtureIndex)["fixtures"] as? [String: [String: Any]] ?? [:] {
+                covered.formUnion((entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String })
+            }
+        }
+        let missing = Self.shapeOps.subtracting(covered).sorted()
+        if !missing.isEmpty {
+            throw XCTSkip("no TFLM golden (zoo or fixture) uses \(missing.joined(separator: ", ")); "
+                          + "only the hand-computed cases check \(missing.count == 1 ? "it" : "them") "
+                          + "(the TF 2.21 converter lowers tf.expand_dims and tf.squeeze to RESHAPE)")
+        }
+    }
+
     /// TFLM's "Persistent buffer data" record (64-bit host) holds the kernels' requests
     /// plus one pointer array for the subgraph's inputs and one for its outputs.
     static func assertKernelPersistent(_ name: String, model: URL, requested: Int, count: Int, ioTensors: Int,

@@ -75,6 +75,13 @@ final class ResizeBilinearKernel: Kernel {
         }
 
         var low: [[Int]] = [[], []], high: [[Int]] = [[], []]
+        if output.elementCount == 0 {
+            // Nothing to compute or read.
+            outputHeight = 0
+            outputWidth = 0
+            context.kernelPath = isFloat ? "reference_float" : "reference"
+            return
+        }
         if isFloat {
             var positions: [[Float]] = [[], []]
             for (axis, (inSize, outSize)) in [(inputHeight, outH), (inputWidth, outW)].enumerated() {

@@ -47,8 +47,14 @@ final class ResizeNearestNeighborKernel: Kernel {
         depth = input.shape[3]
         elementSize = input.type.byteSize ?? 1
 
-        let rows = (0..<outHeight).map { Self.nearest($0, inputHeight, outHeight, alignCorners, halfPixel) }
-        let columns = (0..<outWidth).map { Self.nearest($0, inputWidth, outWidth, alignCorners, halfPixel) }
+        // The per-row and per-column tables are sized by the output; nothing is read
+        // for an empty output.
+        guard outHeight < 1 << 20, outWidth < 1 << 20 else {
+            throw context.unsupported("output size \(outHeight)x\(outWidth) is beyond mcusim's limit of 2^20 per dimension")
+        }
+        let empty = output.elementCount == 0
+        let rows = empty ? [] : (0..<outHeight).map { Self.nearest($0, inputHeight, outHeight, alignCorners, halfPixel) }
+        let columns = empty ? [] : (0..<outWidth).map { Self.nearest($0, inputWidth, outWidth, alignCorners, halfPixel) }
         guard output.elementCount == 0 || (rows.allSatisfy { $0 >= 0 && $0 < inputHeight } && columns.allSatisfy { $0 >= 0 && $0 < inputWidth }) else {
             throw context.invalid("an output pixel maps outside the \(inputHeight)x\(inputWidth) input")
         }

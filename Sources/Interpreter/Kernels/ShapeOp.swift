@@ -1,9 +1,9 @@
 import Foundation
-// (Named ShapeOp.swift: a second Shape.swift, beside Registrations/Shape.swift, would
-// give SwiftPM two object files of the same name.)
 
 // SHAPE, as TFLM's shape.cc: writes the input's dimensions. TFLM's eval handles an
 // int32 output only (out_type int64 fails there), so int64 is refused in prepare.
+// (The file is ShapeOp.swift because a second Shape.swift, beside
+// Registrations/Shape.swift, would give SwiftPM two object files of one name.)
 
 final class ShapeKernel: Kernel {
     private var dims = ShapeTable<Int32>([])
