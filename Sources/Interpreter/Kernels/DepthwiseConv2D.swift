@@ -79,6 +79,9 @@ final class DepthwiseConv2DKernel: Kernel {
             break
         case (.int8, .int4):
             throw context.unsupported("packed int4 weights are not supported by mcusim")
+        case (.int16, .int16):
+            // Passes TFLM's prepare (same types), then its eval refuses the filter type.
+            throw context.unsupported("filter type INT16 is not supported with INT16 input (int8 weights expected)")
         case (.float32, _), (.int8, _), (.int16, _):
             throw context.unsupported("input \(input.type.name) with filter \(filter.type.name): Hybrid models are not supported on TFLite Micro.")
         default:
@@ -179,6 +182,9 @@ final class DepthwiseConv2DKernel: Kernel {
                 throw context.unsupported("bias type \(bias.type.name) is not supported with int16 input (TFLM reads an int64 bias)")
             }
             if context.variant == .cmsisNN {
+                guard filter.scale.count == filter.zeroPoint.count else {
+                    throw context.invalid("filter has \(filter.scale.count) scales but \(filter.zeroPoint.count) zero points")
+                }
                 guard input.scalarZeroPoint == 0, output.scalarZeroPoint == 0 else {
                     throw context.unsupported("CMSIS-NN int16 depthwise convolution needs zero points of 0 (input \(input.scalarZeroPoint), output \(output.scalarZeroPoint))")
                 }
