@@ -38,7 +38,7 @@ import make_fixtures as mf  # noqa: E402  (shared helpers; imports no TensorFlow
 DEFAULT_OUT = os.path.join(HERE, "models")
 INDEX_NAME = "handmade_fixtures.json"
 PREFIX = "hand_"  # every file this script owns starts with it
-SEQUENCE_STEPS = 5
+INVOCATIONS = 5  # for stateful ops: enough to cycle SVDF's memory of 3 or 4 steps
 
 DEFAULT_RULES = dict(mf.DEFAULT_RULES, **{
     "int32": "rng.integers(-2147483648, 2147483648)",
@@ -296,13 +296,13 @@ class Fixture:
 
     rules: per subgraph input, None (dtype default) or a real [lo, hi] range.
     refusal: None, or the TFLM stage ("prepare"/"invoke") expected to refuse the model.
-    sequence: also run SEQUENCE_STEPS invocations on one interpreter (stateful ops).
+    stateful: invoke INVOCATIONS times on one interpreter, keeping every invocation.
     """
 
-    def __init__(self, name, covers, build, rules=None, refusal=None, sequence=False):
+    def __init__(self, name, covers, build, rules=None, refusal=None, stateful=False):
         assert name.startswith(PREFIX)
         self.name, self.covers, self.build = name, covers, build
-        self.rules, self.refusal, self.sequence = rules or [], refusal, sequence
+        self.rules, self.refusal, self.stateful = rules or [], refusal, stateful
 
 
 def op_of(name, inputs, outputs):
@@ -470,16 +470,16 @@ def fixtures():
     # --- SVDF: no TensorFlow op lowers to it.
     F.append(Fixture("hand_svdf_f32", "SVDF float32: batch 2, input 5, 3 units, rank 2 (6 "
                      "filters), memory 4, fused RELU",
-                     svdf(2, 5, 3, 2, 4, "f32", activation="RELU"), sequence=True))
+                     svdf(2, 5, 3, 2, 4, "f32", activation="RELU"), stateful=True))
     F.append(Fixture("hand_svdf_int8", "SVDF full-integer: int8 input/weights_feature/output, "
                      "int16 weights_time and activation state (zp 0), int32 bias; batch 2, input "
                      "5, 3 units, rank 2, memory 4; fused RELU (LiteRT requires it for integer "
                      "SVDF), which TFLM's integer path ignores",
-                     svdf(2, 5, 3, 2, 4, "int16_state", activation="RELU"), sequence=True))
+                     svdf(2, 5, 3, 2, 4, "int16_state", activation="RELU"), stateful=True))
     F.append(Fixture("hand_svdf_int8_state8", "SVDF full-integer with int8 weights_time and int8 "
                      "activation state (zp -3, so TFLM resets the state to -3); batch 1, input 5, "
                      "4 units, rank 1, memory 3; fused RELU, which TFLM's integer path ignores",
-                     svdf(1, 5, 4, 1, 3, "int8_state", activation="RELU"), sequence=True))
+                     svdf(1, 5, 4, 1, 3, "int8_state", activation="RELU"), stateful=True))
     F.append(Fixture("hand_svdf_bias_scale_int8", "SVDF full-integer whose bias scale is not "
                      "state scale x time scale (TFLM refuses in Prepare)",
                      svdf(2, 5, 3, 2, 4, "int16_state", bias_scale=0.5), refusal="prepare"))
@@ -537,61 +537,44 @@ def tflm_worker(args):
         print(json.dumps(result))
         return
     interpreter = box["interpreter"]
-    arrays = _draw_inputs(interpreter, n_in, np.random.default_rng(args.seed), rules)
-    for i, a in enumerate(arrays):
-        interpreter.set_input(a, i)
-    error = _tflm_call(interpreter.invoke)
-    if error is not None:
-        result["refused"], result["refused_in"] = error, "invoke"
-        print(json.dumps(result))
-        return
-    outputs = [np.ascontiguousarray(interpreter.get_output(i)) for i in range(n_out)]
-    with mf.captured_stderr_fd() as log:
-        interpreter.print_allocations()
-    result["arena"] = mf.parse_allocations(log["text"])
-
-    result["input_files"], result["output_files"], result["output_sha256"] = [], [], []
-    for i, a in enumerate(arrays):
-        name = f"{args.prefix}.input{i if i else ''}.npy"
-        np.save(name, a)
-        result["input_files"].append(os.path.basename(name))
-    for i, a in enumerate(outputs):
-        name = f"{args.prefix}.output{i if i else ''}.npy"
-        np.save(name, a)
-        result["output_files"].append(os.path.basename(name))
-        result["output_sha256"].append(mf.sha256_hex(a.tobytes()))
-
-    if args.steps:
-        # A fresh interpreter, so the state starts from TFLM's reset values, then
-        # invocations back to back: the variable tensors carry over.
-        seq = new_interpreter()
-        rng = np.random.default_rng(args.step_seed)
-        steps_in = [_draw_inputs(seq, n_in, rng, rules) for _ in range(args.steps)]
-        steps_out = []
-        for step in steps_in:
-            for i, a in enumerate(step):
-                seq.set_input(a, i)
-            seq.invoke()
-            steps_out.append([np.ascontiguousarray(seq.get_output(i)) for i in range(n_out)])
-        sequence = {"input_files": [], "output_files": [], "output_sha256": []}
-        for i in range(n_in):
-            name = f"{args.prefix}.sequence.input{i if i else ''}.npy"
-            np.save(name, np.stack([s[i] for s in steps_in]))
-            sequence["input_files"].append(os.path.basename(name))
-        for i in range(n_out):
-            stacked = np.ascontiguousarray(np.stack([s[i] for s in steps_out]))
-            name = f"{args.prefix}.sequence.output{i if i else ''}.npy"
-            np.save(name, stacked)
-            sequence["output_files"].append(os.path.basename(name))
-            sequence["output_sha256"].append(mf.sha256_hex(stacked.tobytes()))
-        result["sequence"] = sequence
+    rng = np.random.default_rng(args.seed)
+    invocations = []
+    # Invocation 0 is the ordinary fixture; stateful ops go on without a reset, so
+    # variable tensors carry over. Inputs keep coming from the same generator.
+    for k in range(max(1, args.invocations)):
+        arrays = _draw_inputs(interpreter, n_in, rng, rules)
+        for i, a in enumerate(arrays):
+            interpreter.set_input(a, i)
+        error = _tflm_call(interpreter.invoke)
+        if error is not None:
+            result["refused"], result["refused_in"] = error, "invoke"
+            print(json.dumps(result))
+            return
+        outputs = [np.ascontiguousarray(interpreter.get_output(i)) for i in range(n_out)]
+        stem = args.prefix if k == 0 else f"{args.prefix}.invoke{k}"
+        record = {"inputs": [], "outputs": [], "sha256": []}
+        for i, a in enumerate(arrays):
+            path = f"{stem}.input{i if i else ''}.npy"
+            np.save(path, a)
+            record["inputs"].append(os.path.basename(path))
+        for i, a in enumerate(outputs):
+            path = f"{stem}.output{i if i else ''}.npy"
+            np.save(path, a)
+            record["outputs"].append(os.path.basename(path))
+            record["sha256"].append(mf.sha256_hex(a.tobytes()))
+        invocations.append(record)
+        if k == 0:
+            with mf.captured_stderr_fd() as log:
+                interpreter.print_allocations()
+            result["arena"] = mf.parse_allocations(log["text"])
+    result["invocations"] = invocations
     print(json.dumps(result))
 
 
-def run_tflm(model_path, prefix, seed, rules, steps=0, step_seed=0):
+def run_tflm(model_path, prefix, seed, rules, invocations=1):
     cmd = [sys.executable, os.path.abspath(__file__), "--tflm-worker", "--model", model_path,
            "--prefix", prefix, "--seed", str(seed), "--rules", json.dumps(rules),
-           "--steps", str(steps), "--step-seed", str(step_seed)]
+           "--invocations", str(invocations)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = mf._one_line(proc.stderr)[-600:]
@@ -622,9 +605,8 @@ def generate(out_dir, log):
         with open(path, "wb") as f:
             f.write(model)
         seed = mf.seed_for(fx.name)
-        step_seed = mf.seed_for(fx.name + "/sequence")
         result = run_tflm(path, os.path.join(out_dir, fx.name), seed, fx.rules,
-                          SEQUENCE_STEPS if fx.sequence else 0, step_seed)
+                          INVOCATIONS if fx.stateful else 1)
         described = result.get("model")
         if "refused" in result:
             refused.append({"fixture": fx.name, "file": fx.name + ".tflite",
@@ -652,7 +634,7 @@ def generate(out_dir, log):
             "inputs": [mf.io_entry(tensors_d[t], {}) for t in described["inputs"]],
             "input_rule": input_rule,
             "input_seed": seed,
-            "outputs": [mf.io_entry(tensors_d[t], {"sha256": result["output_sha256"][i]})
+            "outputs": [mf.io_entry(tensors_d[t], {"sha256": result["invocations"][0]["sha256"][i]})
                         for i, t in enumerate(described["outputs"])],
             "tflm": {"arena_used_bytes": arena["arena_used_bytes"],
                      "arena_head_bytes": arena["arena_head_bytes"],
@@ -661,17 +643,10 @@ def generate(out_dir, log):
                                     for a in arena["persistent"]}},
         }
         variables = describe_variables(model)
-        if fx.sequence:
-            seq = result["sequence"]
-            entry["sequence"] = {
-                "invocations": SEQUENCE_STEPS,
-                "input_seed": step_seed,
-                "inputs": seq["input_files"],
-                "outputs": [{"file": f, "sha256": h}
-                            for f, h in zip(seq["output_files"], seq["output_sha256"])],
-            }
         if variables:
             entry["variables"] = variables
+        if fx.stateful:
+            entry["invocations"] = result["invocations"]
         entries[fx.name] = entry
         log(f"{fx.name:40s} ok  {len(model):5d} B  arena {arena['arena_used_bytes']:5d} "
             f"(head {arena['arena_head_bytes']})  {entry['ops'][0]['dtypes']}")
@@ -699,41 +674,31 @@ def verify(folder):
     for name, fx in document["fixtures"].items():
         with open(os.path.join(folder, fx["file"]), "rb") as f:
             model_bytes = f.read()
-
-        def fresh():
-            return runtime.Interpreter.from_bytes(
-                model_bytes, arena_size=document["arena"]["arena_bytes"],
-                intrepreter_config=runtime.InterpreterConfig.kAllocationRecording)
-        interpreter = fresh()
-        for i in range(len(fx["inputs"])):
-            interpreter.set_input(np.load(os.path.join(folder, f"{name}.input{i if i else ''}.npy")), i)
-        interpreter.invoke()
+        interpreter = runtime.Interpreter.from_bytes(
+            model_bytes, arena_size=document["arena"]["arena_bytes"],
+            intrepreter_config=runtime.InterpreterConfig.kAllocationRecording)
+        invocations = fx.get("invocations") or [{
+            "inputs": [f"{name}.input{i if i else ''}.npy" for i in range(len(fx["inputs"]))],
+            "outputs": [f"{name}.output{i if i else ''}.npy" for i in range(len(fx["outputs"]))],
+            "sha256": [o["sha256"] for o in fx["outputs"]]}]
         problems = []
-        for i, expected in enumerate(fx["outputs"]):
-            out = np.ascontiguousarray(interpreter.get_output(i))
-            stored = np.load(os.path.join(folder, f"{name}.output{i if i else ''}.npy"))
-            if mf.sha256_hex(out.tobytes()) != expected["sha256"] or out.dtype != stored.dtype \
-                    or not np.array_equal(out, stored):
-                problems.append(f"output {i} differs")
-        with mf.captured_stderr_fd() as log:
-            interpreter.print_allocations()
-        arena = mf.parse_allocations(log["text"])
-        for key in ("arena_used_bytes", "arena_head_bytes", "arena_tail_bytes"):
-            if arena[key] != fx["tflm"][key]:
-                problems.append(f"{key} {arena[key]} != {fx['tflm'][key]}")
-        if "sequence" in fx:
-            seq = fresh()
-            steps_in = [np.load(os.path.join(folder, f)) for f in fx["sequence"]["inputs"]]
-            outs = [[] for _ in fx["sequence"]["outputs"]]
-            for k in range(fx["sequence"]["invocations"]):
-                for i, stacked in enumerate(steps_in):
-                    seq.set_input(stacked[k], i)
-                seq.invoke()
-                for i in range(len(outs)):
-                    outs[i].append(np.ascontiguousarray(seq.get_output(i)))
-            for i, expected in enumerate(fx["sequence"]["outputs"]):
-                if mf.sha256_hex(np.ascontiguousarray(np.stack(outs[i])).tobytes()) != expected["sha256"]:
-                    problems.append(f"sequence output {i} differs")
+        for k, record in enumerate(invocations):
+            for i, file in enumerate(record["inputs"]):
+                interpreter.set_input(np.load(os.path.join(folder, file)), i)
+            interpreter.invoke()
+            for i, (file, digest) in enumerate(zip(record["outputs"], record["sha256"])):
+                out = np.ascontiguousarray(interpreter.get_output(i))
+                stored = np.load(os.path.join(folder, file))
+                if mf.sha256_hex(out.tobytes()) != digest or out.dtype != stored.dtype \
+                        or not np.array_equal(out, stored):
+                    problems.append(f"invocation {k} output {i} differs")
+            if k == 0:
+                with mf.captured_stderr_fd() as log:
+                    interpreter.print_allocations()
+                arena = mf.parse_allocations(log["text"])
+                for key in ("arena_used_bytes", "arena_head_bytes", "arena_tail_bytes"):
+                    if arena[key] != fx["tflm"][key]:
+                        problems.append(f"{key} {arena[key]} != {fx['tflm'][key]}")
         failures += bool(problems)
         print(f"{name:40s} {'ok' if not problems else 'FAIL ' + '; '.join(problems)}", flush=True)
     print(f"{len(document['fixtures']) - failures} passed, {failures} failed")
@@ -751,8 +716,7 @@ def main():
     p.add_argument("--prefix", help=argparse.SUPPRESS)
     p.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     p.add_argument("--rules", default="[]", help=argparse.SUPPRESS)
-    p.add_argument("--steps", type=int, default=0, help=argparse.SUPPRESS)
-    p.add_argument("--step-seed", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument("--invocations", type=int, default=1, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.tflm_worker:
         tflm_worker(args)
@@ -776,20 +740,14 @@ def main():
                  "kernels, x86-64 host). Entries have the shape of fixtures.json's; see README.md.",
         "versions": versions(),
         "files": "NAME.tflite; inputs NAME.input.npy, NAME.input1.npy ...; outputs "
-                 "NAME.output.npy, NAME.output1.npy ... (index order of the subgraph); for "
-                 "stateful ops also NAME.sequence.input.npy and NAME.sequence.output.npy",
+                 "NAME.output.npy, NAME.output1.npy ... (index order of the subgraph); a stateful "
+                 "fixture's invocation k >= 1 uses NAME.invoke<k>.input.npy -> "
+                 "NAME.invoke<k>.output.npy (no reset in between), listed under 'invocations'",
         "input_rule": {"generator": "numpy.random.default_rng(input_seed), one array per "
-                                    "model input in subgraph-input order; a fixture's input_rule "
+                                    "model input in subgraph-input order (per invocation, in "
+                                    "order, for stateful fixtures); a fixture's input_rule "
                                     "has one entry per input: \"default\" or [lo, hi]",
                        "default": DEFAULT_RULES, "[lo, hi]": mf.RANGE_RULE_TEXT},
-        "sequence": {"note": "stateful fixtures (SVDF) also run `invocations` times back to back "
-                             "on one freshly allocated interpreter, so variable tensors carry over "
-                             "from step to step. Each sequence file stacks the steps on a new "
-                             "leading axis: step k feeds input[k] and yields output[k]. The step "
-                             "inputs come from default_rng(sequence.input_seed), drawn step by "
-                             "step, each step's inputs in subgraph order, with the fixture's "
-                             "input_rule. The single-invocation files start from the reset state "
-                             "too, with their own input_seed."},
         "arena": {"arena_bytes": mf.ARENA_BYTES,
                   "note": "RecordingMicroAllocator numbers on a 64-bit host: used = head + tail; "
                           "head = non-persistent section (planned activations + scratch); "
