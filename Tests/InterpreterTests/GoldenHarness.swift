@@ -16,21 +16,36 @@ enum GoldenHarness {
         directory.appendingPathComponent(i == 0 ? "\(name).\(kind).npy" : "\(name).\(kind)\(i).npy")
     }
 
+    /// One invoke on NAME.input*.npy against NAME.output*.npy; or, for stateful models
+    /// (variables such as SVDF's state), every invocation listed in `invocations`
+    /// (each an object with "inputs" and "outputs" file lists) on one interpreter, in order.
     static func run(name: String, modelDirectory: URL, goldenDirectory: URL,
-                    variant: KernelVariant = .reference) throws -> Outcome {
+                    variant: KernelVariant = .reference, invocations: [[String: Any]]? = nil) throws -> Outcome {
         let model = try Model(contentsOf: modelDirectory.appendingPathComponent("\(name).tflite"))
         let interpreter = try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant))
-        for i in 0..<interpreter.inputIndices.count {
-            let array = try Npy.read(contentsOf: numbered(goldenDirectory, name, "input", i))
-            try interpreter.setInput(i, bytes: array.bytes)
+        let steps: [(inputs: [URL], outputs: [URL])]
+        if let invocations, !invocations.isEmpty {
+            steps = invocations.map { step in
+                ((step["inputs"] as? [String] ?? []).map { goldenDirectory.appendingPathComponent($0) },
+                 (step["outputs"] as? [String] ?? []).map { goldenDirectory.appendingPathComponent($0) })
+            }
+        } else {
+            steps = [((0..<interpreter.inputIndices.count).map { numbered(goldenDirectory, name, "input", $0) },
+                      (0..<interpreter.outputIndices.count).map { numbered(goldenDirectory, name, "output", $0) })]
         }
-        try interpreter.invoke()
         var mismatches: [(Int, Int, Int)] = []
-        for i in 0..<interpreter.outputIndices.count {
-            let golden = try Npy.read(contentsOf: numbered(goldenDirectory, name, "output", i))
-            let ours = interpreter.outputBytes(i)
-            let differing = zip(ours, golden.bytes).filter { $0 != $1 }.count + abs(ours.count - golden.bytes.count)
-            if differing > 0 { mismatches.append((i, differing, golden.bytes.count)) }
+        for (k, step) in steps.enumerated() {
+            for (i, url) in step.inputs.enumerated() {
+                try interpreter.setInput(i, bytes: try Npy.read(contentsOf: url).bytes)
+            }
+            try interpreter.invoke()
+            for (i, url) in step.outputs.enumerated() {
+                let golden = try Npy.read(contentsOf: url)
+                let ours = interpreter.outputBytes(i)
+                let differing = zip(ours, golden.bytes).filter { $0 != $1 }.count + abs(ours.count - golden.bytes.count)
+                // Outputs of later invocations are numbered after the first's.
+                if differing > 0 { mismatches.append((k * step.outputs.count + i, differing, golden.bytes.count)) }
+            }
         }
         return Outcome(interpreter: interpreter, mismatches: mismatches)
     }

@@ -58,7 +58,8 @@ final class GoldenModelsTests: XCTestCase {
             for variant in KernelVariant.allCases {
                 let outcome: GoldenHarness.Outcome
                 do {
-                    outcome = try GoldenHarness.run(name: c.name, modelDirectory: c.modelDirectory, goldenDirectory: c.goldenDirectory, variant: variant)
+                    outcome = try GoldenHarness.run(name: c.name, modelDirectory: c.modelDirectory, goldenDirectory: c.goldenDirectory,
+                                                    variant: variant, invocations: c.entry["invocations"] as? [[String: Any]])
                 } catch let refusal as UnsupportedOperatorError where variant == .cmsisNN {
                     // The goldens come from TFLM's reference kernels; a few variants exist
                     // there but not in TFLM's CMSIS-NN kernels, which refuse them (so do we).
