@@ -36,16 +36,20 @@ final class SequenceKernelTests: XCTestCase {
                 if f.ops.contains(where: sequenceOps.contains) { result.append(f) }
             }
         }
-        let own = directory.appendingPathComponent("sequence_fixtures.json")
-        if FileManager.default.fileExists(atPath: own.path) {
-            let entries = try SharedReference.json(own)["fixtures"] as? [String: [String: Any]] ?? [:]
+        // Hand-written models (this group's, and make_handmade_fixtures.py's SVDFs), with
+        // every invoke listed under "invocations".
+        for index in ["sequence_fixtures.json", "handmade_fixtures.json"] {
+            let url = directory.appendingPathComponent(index)
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            let entries = try SharedReference.json(url)["fixtures"] as? [String: [String: Any]] ?? [:]
             for name in entries.keys.sorted() {
                 let entry = entries[name]!
                 let invocations = (entry["invocations"] as? [[String: Any]] ?? []).map { record in
                     ((record["inputs"] as? [String] ?? []).map { directory.appendingPathComponent($0) },
                      (record["outputs"] as? [String] ?? []).map { directory.appendingPathComponent($0) })
                 }
-                result.append(Fixture(name: name, entry: entry, invocations: invocations))
+                let f = Fixture(name: name, entry: entry, invocations: invocations)
+                if f.ops.contains(where: sequenceOps.contains) { result.append(f) }
             }
         }
         return result
@@ -66,10 +70,10 @@ final class SequenceKernelTests: XCTestCase {
         variant == .cmsisNN && f.ops.contains("UNIDIRECTIONAL_SEQUENCE_LSTM") && f.type != "float32"
     }
 
-    /// CMSIS-NN's arm_svdf_s8 ignores the state's zero point; the int8-state fixture
-    /// has one of 4, so its goldens (reference kernels) do not apply.
+    /// CMSIS-NN's arm_svdf_s8 ignores the state's zero point; the int8-state fixtures
+    /// have one (4 and -3), so their goldens (reference kernels) do not apply.
     static func differsFromReference(_ f: Fixture, _ variant: KernelVariant) -> Bool {
-        variant == .cmsisNN && f.name == "seq_svdf_state8_int8"
+        variant == .cmsisNN && ["seq_svdf_state8_int8", "hand_svdf_int8_state8"].contains(f.name)
     }
 
     // MARK: Goldens, operator by operator with TFLM's variable reset
@@ -259,6 +263,17 @@ final class SequenceKernelTests: XCTestCase {
                 XCTAssertThrowsError(try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant)), name) { error in
                     guard let e = error as? UnsupportedOperatorError else { return XCTFail("\(name): \(error) is not an UnsupportedOperatorError") }
                     XCTAssertTrue(e.reason.contains(expected[name] ?? "?"), "\(name): \(e.reason)")
+                }
+            }
+        }
+        // make_handmade_fixtures.py's SVDF whose bias scale is not state scale x
+        // weights_time scale: TFLM's Prepare check fails; a malformed model here.
+        let badBias = SharedReference.fixturesDirectory.appendingPathComponent("hand_svdf_bias_scale_int8.tflite")
+        if FileManager.default.fileExists(atPath: badBias.path) {
+            let model = try Model(contentsOf: badBias)
+            for variant in KernelVariant.allCases {
+                XCTAssertThrowsError(try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant))) { error in
+                    XCTAssertTrue((error as? InvalidOperatorError)?.reason.contains("bias scale") == true, "\(error)")
                 }
             }
         }
