@@ -15,6 +15,7 @@ enum RunCommand: Command {
             OptionSpec(name: "kernels", value: "VARIANT", help: "cmsis-nn (default, as TFLM on Arm) or reference: changes the arena, not the outputs."),
             OptionSpec(name: "arena-size", value: "BYTES", help: "Fixed arena size (e.g. 65536, 96KB); fails like AllocateTensors when too small."),
             OptionSpec(name: "dump-tensors", value: "DIR", help: "Write every operator's outputs as DIR/op<index>_<op>_t<tensor>.npy."),
+            OptionSpec(name: "repeat", value: "N", help: "Invoke N times on the same inputs (state carries over); report the last."),
             OptionSpec(name: "json", value: nil, help: "Write JSON to stdout instead of tables."),
         ],
         details: """
@@ -50,7 +51,10 @@ enum RunCommand: Command {
         try setInputs(interpreter, files: inputs, seed: try args.int("random") ?? 1, modelPath: path)
 
         let dumper = try args.value("dump-tensors").map { try TensorDumper(directory: $0) }
+        let repeats = try args.int("repeat") ?? 1
+        guard repeats >= 1 else { throw UsageError(message: "--repeat must be at least 1") }
         do {
+            for _ in 1..<repeats { try interpreter.invoke() }
             try interpreter.invoke(observer: dumper)
         } catch {
             throw MCUSimCLI.fileError(error, file: path)

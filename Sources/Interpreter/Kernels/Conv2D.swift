@@ -402,7 +402,8 @@ final class Conv2DKernel: Kernel {
         let contiguous = groups == 1 && g.dilationWidth == 1
         let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
         var out = output
-        @inline(__always) func store(_ sum: Int32, _ oc: Int) {
+        // `out` is passed, not captured: a captured var is boxed on the heap in debug builds.
+        @inline(__always) func store(_ sum: Int32, _ oc: Int, _ out: UnsafeMutablePointer<Int8>) {
             var v = requantize.apply(sum &+ bias[oc], channel: oc) &+ outputOffset
             v = max(v, actMin)
             v = min(v, actMax)
@@ -425,14 +426,14 @@ final class Conv2DKernel: Kernel {
                         let end = oc + perGroup
                         while oc + 4 <= end {
                             let sums = ConvDot.int16x4(weights + oc * volume, stride: volume, column, volume)
-                            store(sums[0], oc)
-                            store(sums[1], oc + 1)
-                            store(sums[2], oc + 2)
-                            store(sums[3], oc + 3)
+                            store(sums[0], oc, out)
+                            store(sums[1], oc + 1, out)
+                            store(sums[2], oc + 2, out)
+                            store(sums[3], oc + 3, out)
                             oc += 4
                         }
                         while oc < end {
-                            store(ConvDot.int16(weights + oc * volume, column, volume), oc)
+                            store(ConvDot.int16(weights + oc * volume, column, volume), oc, out)
                             oc += 1
                         }
                     }

@@ -277,7 +277,8 @@ final class DepthwiseConv2DKernel: Kernel {
         // Channels in blocks of eight, accumulated in registers over the window.
         let vectorChannels = useImage ? outC / 8 * 8 : 0
         var out = output
-        @inline(__always) func store(_ sum: Int32, _ oc: Int) {
+        // `out` is passed, not captured: a captured var is boxed on the heap in debug builds.
+        @inline(__always) func store(_ sum: Int32, _ oc: Int, _ out: UnsafeMutablePointer<Int8>) {
             var v = requantize.apply(sum, channel: oc) &+ outputOffset
             v = max(v, actMin)
             v = min(v, actMax)
@@ -317,7 +318,7 @@ final class DepthwiseConv2DKernel: Kernel {
                                 sum &+= x &* w
                             }
                         }
-                        for j in 0..<8 { store(sum[j], c &+ j) }
+                        for j in 0..<8 { store(sum[j], c &+ j, out) }
                         c &+= 8
                     }
                     if c < outC {
@@ -340,7 +341,7 @@ final class DepthwiseConv2DKernel: Kernel {
                                 }
                             }
                         }
-                        for oc in c..<outC { store(acc[oc], oc) }
+                        for oc in c..<outC { store(acc[oc], oc, out) }
                     }
                     out += outC
                 }

@@ -80,11 +80,17 @@ public final class MicroInterpreter {
         // Plan the head (activations + scratch) and replay the tail (persistent).
         let graph = Self.planningGraph(subgraph: subgraph, tensors: tensors, prepared: prepared)
         let persistentModel = Self.persistentModel(subgraph: subgraph, tensors: tensors, prepared: prepared)
-        let report = try ArenaUsage(graph: graph, persistentModel: persistentModel, pointerSize: options.pointerSize)
+        let prepareSteps = prepared.map {
+            PrepareTempRule.steps(op: $0.op, variant: $0.variant, inputs: $0.inputIndices.map { $0 >= 0 && $0 < tensors.count ? tensors[$0] : nil },
+                                  outputs: $0.outputIndices.map { $0 >= 0 && $0 < tensors.count ? tensors[$0] : nil })
+        }
+        let report = try ArenaUsage(graph: graph, persistentModel: persistentModel, prepareSteps: prepareSteps,
+                                    pointerSize: options.pointerSize)
         arenaUsage = report
         let plan = report.plan
 
-        let needed = report.totalBytes
+        // AllocateTensors also needs room for temporary allocations.
+        let needed = report.workingMinimumBytes
         if let available = options.arenaSize, available < needed {
             throw ArenaTooSmallError(neededBytes: needed, availableBytes: available)
         }
@@ -105,6 +111,9 @@ public final class MicroInterpreter {
                 offsets[tensor.index] = offset
             } else if tensor.isVariable {
                 addresses[tensor.index] = base + variableCursor
+                // TFLM's ResetVariableTensors: memset to the zero point for int8, else 0.
+                let fill = tensor.type == .int8 ? Int(UInt8(truncatingIfNeeded: tensor.scalarZeroPoint)) : 0
+                (base + variableCursor).initializeMemory(as: UInt8.self, repeating: UInt8(fill), count: tensor.byteCount)
                 variableCursor += Self.align16(tensor.byteCount)
             } else if let constant = tensor.constantData {
                 addresses[tensor.index] = UnsafeMutableRawPointer(mutating: constant)

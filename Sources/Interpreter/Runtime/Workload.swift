@@ -21,6 +21,17 @@ public struct TensorWorkload: Sendable {
     public let arenaOffset: Int?
     /// Per-channel quantized (more than one scale).
     public let perChannel: Bool
+
+    public init(tensorIndex: Int, type: TensorType, shape: [Int], bytes: Int, location: Location,
+                arenaOffset: Int?, perChannel: Bool) {
+        self.tensorIndex = tensorIndex
+        self.type = type
+        self.shape = shape
+        self.bytes = bytes
+        self.location = location
+        self.arenaOffset = arenaOffset
+        self.perChannel = perChannel
+    }
 }
 
 public struct OperatorWorkload: Sendable {
@@ -42,6 +53,19 @@ public struct OperatorWorkload: Sendable {
     public let macs: Int
     /// Scratch bytes requested in the arena.
     public let scratchBytes: Int
+
+    public init(index: Int, op: String, variant: KernelVariant, kernelPath: String, inputs: [TensorWorkload?],
+                outputs: [TensorWorkload], parameters: [String: Int], macs: Int, scratchBytes: Int) {
+        self.index = index
+        self.op = op
+        self.variant = variant
+        self.kernelPath = kernelPath
+        self.inputs = inputs
+        self.outputs = outputs
+        self.parameters = parameters
+        self.macs = macs
+        self.scratchBytes = scratchBytes
+    }
 
     /// Bytes of constant data (weights, biases) this operator reads from flash.
     public var weightBytes: Int { inputs.compactMap { $0 }.filter { $0.location == .flash }.reduce(0) { $0 + $1.bytes } }
@@ -90,6 +114,19 @@ public enum OperatorAnalysis {
             guard inputShapes.count > 1, let a = inputShapes[0], a.count >= 2 else { return 0 }
             let k = options.bool("adj_x") ? a[a.count - 2] : a[a.count - 1]
             return outCount &* k
+        case "SVDF":
+            // Feature matmul (filters x input) then the time filter (filters x memory), per batch.
+            guard inputShapes.count > 2, let input = inputShapes[0], let feature = inputShapes[1], let time = inputShapes[2],
+                  input.count == 2, feature.count == 2, time.count == 2 else { return 0 }
+            return input[0] &* feature[0] &* (feature[1] &+ time[1])
+        case "UNIDIRECTIONAL_SEQUENCE_LSTM":
+            // Four gates, each an input matmul (cell x input) and a recurrent one (cell x output),
+            // for every time step of every batch.
+            guard inputShapes.count > 6, let input = inputShapes[0], let inputWeights = inputShapes[2],
+                  let recurrentWeights = inputShapes[6], inputWeights.count == 2, recurrentWeights.count == 2,
+                  let inputDepth = input.last, inputDepth > 0 else { return 0 }
+            let steps = count(input) / inputDepth
+            return 4 &* steps &* inputWeights[0] &* (inputWeights[1] &+ recurrentWeights[1])
         case "ADD", "SUB", "MUL", "DIV", "SQUARED_DIFFERENCE", "MAXIMUM", "MINIMUM", "PRELU",
              "LOGISTIC", "TANH", "RELU", "RELU6", "RELU_N1_TO_1", "LEAKY_RELU", "HARD_SWISH",
              "EXP", "LOG", "SQRT", "RSQRT", "QUANTIZE", "DEQUANTIZE":
