@@ -14,6 +14,10 @@ public struct ArenaUsage: Sendable {
     /// The tail: TFLM's arena_tail_bytes for this build.
     public var persistentBytes: Int { persistent.tailBytes }
     public var totalBytes: Int { plannedBytes + persistentBytes }
+    /// The smallest arena AllocateTensors and Invoke succeed with: head + tail or, when
+    /// larger, the transient peak while AllocateTensors runs (Arena/WorkingMinimum.swift).
+    public let workingMinimum: WorkingMinimum
+    public var workingMinimumBytes: Int { workingMinimum.bytes }
 
     /// Per operator, the extent of the head in use while it runs (the highest end of a
     /// buffer live then): how full the arena is at that operator.
@@ -31,10 +35,12 @@ public struct ArenaUsage: Sendable {
         peakOperator.map { plan.liveBuffers(atOperator: $0) } ?? []
     }
 
-    init(graph: PlanningGraph, persistentModel: PersistentModel, pointerSize: Int) throws {
+    init(graph: PlanningGraph, persistentModel: PersistentModel, prepareSteps: [[PrepareStep]?], pointerSize: Int) throws {
         do {
             plan = try AllocationPlan(graph: graph)
-            persistent = try PersistentLayout(pointerSize: pointerSize).tail(for: persistentModel)
+            let layout = PersistentLayout(pointerSize: pointerSize)
+            persistent = try layout.tail(for: persistentModel)
+            workingMinimum = try WorkingMinimum(plan: plan, persistentModel: persistentModel, prepareSteps: prepareSteps, layout: layout)
         } catch {
             throw ModelError("the model's arena cannot be planned: \(error)", at: "arena")
         }
