@@ -1,0 +1,123 @@
+import Foundation
+import Interpreter
+
+// The cycle estimate: per operator, the measured instruction mixes of the kernel's loops times
+// their trip counts (KernelCosts), turned into cycles by the core's timing (CortexM4/CortexM7),
+// plus memory stalls (MemorySystem) and TFLM's per-operator dispatch. README.md explains every term.
+
+public enum CostModel {
+    /// TFLM work per operator outside the kernel's loops, not measured: MicroGraph's invoke loop
+    /// (registration lookup, indirect call), the kernel's Eval fetching 3-4 eval tensors through
+    /// the context (each an indirect call), building RuntimeShape/cmsis_nn_dims from them, filling
+    /// the parameter structs, and the CMSIS-NN wrapper's dispatch: about 250 instructions, counted
+    /// from the call structure of tensorflow/lite/micro/kernels/cmsis_nn/conv.cc. Assumption.
+    static let operatorDispatch = InstructionMix.parse(
+        "ld=80 ru=50 st=35 alu=95 sh=5 br=30 tk=20 ldm=4 ldmr=24 stm=4 stmr=24") ?? .zero
+    /// MicroInterpreter::Invoke around the operator loop (state checks, subgraph set-up, return):
+    /// about 100 instructions. Assumption.
+    static let invokeOverhead = InstructionMix.parse("ld=30 ru=20 st=10 alu=40 br=12 tk=8 ldm=1 ldmr=6 stm=1 stmr=6") ?? .zero
+
+    public static func estimate(workloads: [OperatorWorkload], device: DeviceProfile, options: CostOptions) -> ModelCost {
+        let optimization = options.optimization ?? OptimizationLevel(flag: device.toolchain.opt) ?? .o2
+        let operators = workloads.map { estimate($0, device: device, optimization: optimization, variant: options.variant) }
+        let framework = cycles(invokeOverhead, core: device.core)
+        return ModelCost(device: device.id, clockHz: device.clockHz, optimization: optimization, operators: operators,
+                         frameworkCycles: framework, powerWatts: powerWatts(device))
+    }
+
+    /// Run current x supply voltage, only when the profile's run current is a verified datasheet
+    /// figure (its `sources` citation says `verified: true`); otherwise energy is not reported.
+    static func powerWatts(_ device: DeviceProfile) -> Double? {
+        guard let milliamps = device.power.runCurrentMilliamps,
+              device.sources["power.run_current_ma"]?.isVerified == true else { return nil }
+        return milliamps / 1000 * device.power.supplyVolts
+    }
+
+    static func cycles(_ mix: InstructionMix, core: DeviceProfile.Core) -> Double {
+        core == .cortexM4 ? CortexM4Timing.cycles(mix) : CortexM7Timing.cycles(mix)
+    }
+
+    static func estimate(_ w: OperatorWorkload, device: DeviceProfile, optimization: OptimizationLevel,
+                         variant: KernelVariant) -> OperatorCost {
+        var workload = w
+        // Asking for the reference variant of a model prepared with CMSIS-NN: the reference
+        // kernel of the same operator runs instead (the reverse needs CMSIS-NN's dispatch rules,
+        // which only the interpreter applies).
+        if variant == .reference && w.kernelPath.hasPrefix("arm_") {
+            let float = w.outputs.first?.type == .float32
+            workload = w.replacingKernelPath(float ? "reference_float" : "reference")
+        }
+        let work = KernelCosts.work(for: workload)
+        let core = device.core
+        let coreName = core == .cortexM4 ? "Cortex-M4" : "Cortex-M7"
+        var terms: [CostTerm] = []
+        let prefix = work.isGeneric ? "generic estimate: " : ""
+
+        let groups: [(TermGroup, String, String)] = [
+            (.mac, "inner loops", "multiply-accumulate/data loops"),
+            (.requant, "per-output requantization", "requantization (arm_nn_requantize / MultiplyByQuantizedMultiplier: 64-bit multiply, rounding shift), offset, clamp and store per output, and the loop exits around them"),
+            (.im2col, "im2col and padding", "input rearrangement: im2col copies, int8 to int16 widening, padding fills"),
+            (.overhead, "loop and call overhead", "loop set-up, calls, loop-entry corrections"),
+        ]
+        for (group, name, what) in groups {
+            let units = work.units.filter { $0.group == group }
+            guard !units.isEmpty else { continue }
+            var total = 0.0
+            var aggregated = InstructionMix.zero
+            var instructions = 0.0
+            var details: [(String, Double, Double)] = []
+            for u in units {
+                let mix = u.mix(core, optimization)
+                instructions += mix.instructions * u.trips
+                if core == .cortexM7, let simulated = mix.m7Cycles {
+                    // Measured by the trace-driven dual-issue simulation (stalls and mispredicts included).
+                    total += simulated * u.trips
+                    if !u.isCorrection { details.append((u.name, u.trips, simulated)) }
+                } else if core == .cortexM4 || u.isIteration {
+                    let perUnit = cycles(mix, core: core)
+                    total += perUnit * u.trips
+                    if !u.isCorrection { details.append((u.name, u.trips, perUnit)) }
+                } else {
+                    aggregated += mix * u.trips
+                    if !u.isCorrection { details.append((u.name, u.trips, cycles(mix, core: core))) }
+                }
+            }
+            if core == .cortexM7 { total += cycles(aggregated, core: core) }
+            total = max(0, total)
+            guard total > 0 else { continue }
+            let top = details.sorted { $0.1 * $0.2 > $1.1 * $1.2 }.prefix(4)
+                .map { "\($0.0) x\(MemorySystem.fmt($0.1)) at \(MemorySystem.fmt(($0.2 * 10).rounded() / 10)) cycles" }
+                .joined(separator: ", ")
+            let why = "\(work.label), \(what): \(MemorySystem.fmt(instructions.rounded())) instructions measured for gcc \(optimization.rawValue) on \(coreName) "
+                + "(\(coreName == "Cortex-M4" ? "single issue: LDR 2, back-to-back loads N+1, SMLAD 1, taken branch 3" : "in-order dual issue as simulated on the measured instruction trace")); \(top)"
+            terms.append(CostTerm(prefix + name, total, why))
+        }
+
+        if core == .cortexM7 {
+            // One mispredict per exit of an inner loop (or call/return) per execution of every
+            // non-innermost unit; innermost iterations predict their back branch.
+            // Simulated units already include their mispredicts.
+            let exits = work.units.filter { !$0.isIteration && !$0.isCorrection && $0.mix(core, optimization).m7Cycles == nil }
+                .reduce(0.0) { $0 + $1.trips }
+            if exits > 0 {
+                terms.append(CostTerm("branch mispredicts at loop exits", exits * CortexM7Timing.mispredict,
+                                      "Cortex-M7 predicts loop back branches; each of \(MemorySystem.fmt(exits)) loop exits, calls and returns outside the innermost loops is charged one \(MemorySystem.fmt(CortexM7Timing.mispredict))-cycle mispredict"))
+            }
+        }
+
+        for stall in MemorySystem.stalls(workload, work: work, device: device) {
+            terms.append(CostTerm(stall.name, stall.cycles, stall.why))
+        }
+
+        terms.append(CostTerm("TFLM operator dispatch", cycles(operatorDispatch, core: core),
+                              "MicroGraph invoke loop, kernel Eval fetching eval tensors and shapes, parameter structs, CMSIS-NN wrapper dispatch: about \(MemorySystem.fmt(operatorDispatch.instructions)) instructions (assumption, not measured)"))
+        return OperatorCost(index: w.index, op: w.op, kernelPath: workload.kernelPath, macs: w.macs, terms: terms)
+    }
+}
+
+extension OperatorWorkload {
+    func replacingKernelPath(_ path: String) -> OperatorWorkload {
+        OperatorWorkload(index: index, op: op, variant: .reference, kernelPath: path, inputs: inputs, outputs: outputs,
+                         parameters: parameters, macs: macs, scratchBytes: scratchBytes)
+    }
+}
