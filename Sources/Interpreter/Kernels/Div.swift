@@ -10,6 +10,7 @@ final class DivKernel: Kernel {
     private var type: TensorType = .float32
     private var layout = ElementwiseBinaryLayout()
     private var operatorIndex = 0
+    private var divisorCount = 0
     private var input1Offset: Int32 = 0, input2Offset: Int32 = 0, outputOffset: Int32 = 0
     private var outputMultiplier: Int32 = 0, outputShift: Int32 = 0
     private var activationMin: Int32 = 0, activationMax: Int32 = 0
@@ -30,6 +31,7 @@ final class DivKernel: Kernel {
         }
         type = output.type
         layout = try ElementwiseBinaryLayout(context, input1, input2, output)
+        divisorCount = input2.elementCount
         let activationCode = context.options.int("fused_activation_function")
         let activation = FusedActivation(rawValue: activationCode) ?? .none
 
@@ -91,22 +93,25 @@ final class DivKernel: Kernel {
                 return Int8(truncatingIfNeeded: min(max(value, lo), hi))
             }
         case .int32:
-            let lo = activationMin, hi = activationMax
-            var dividedByZero = false
-            layout.forEach(context.input(0, as: Int32.self), context.input(1, as: Int32.self),
-                           context.output(0, as: Int32.self)) { x, y in
-                if y == 0 {
-                    dividedByZero = true
-                    return 0
+            let divisors = context.input(1, as: Int32.self)
+            // Every divisor is used when there is any output; a zero one is undefined in
+            // TFLM (a crash on the host), so refuse before dividing.
+            if layout.count > 0 {
+                var i = 0
+                while i < divisorCount {
+                    if divisors[i] == 0 {
+                        throw InvalidOperatorError(operatorIndex: operatorIndex, op: "DIV",
+                                                   reason: "int32 division by zero (undefined in TFLM's reference kernel)")
+                    }
+                    i &+= 1
                 }
+            }
+            let lo = activationMin, hi = activationMax
+            layout.forEach(context.input(0, as: Int32.self), divisors, context.output(0, as: Int32.self)) { x, y in
                 // Int32.min / -1 wraps to Int32.min, as a Cortex-M SDIV gives.
                 let quotient = x.dividedReportingOverflow(by: y).partialValue
                 let low = quotient < lo ? lo : quotient
                 return hi < low ? hi : low
-            }
-            if dividedByZero {
-                throw InvalidOperatorError(operatorIndex: operatorIndex, op: "DIV",
-                                           reason: "int32 division by zero (undefined in TFLM's reference kernel)")
             }
         default:
             let lo = floatMin, hi = floatMax
