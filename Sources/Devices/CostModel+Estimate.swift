@@ -25,11 +25,11 @@ public enum CostModel {
                          frameworkCycles: framework, powerWatts: powerWatts(device))
     }
 
-    /// Run current x supply voltage, only when the profile's run current is a verified datasheet
-    /// figure (its `sources` citation says `verified: true`); otherwise energy is not reported.
+    /// Run current x supply voltage, when the profile has a run current; none, no energy.
+    /// Whether that current was checked against the datasheet is the profile's
+    /// `sources["power.run_current_ma"].verified`, which reports show beside the energy.
     static func powerWatts(_ device: DeviceProfile) -> Double? {
-        guard let milliamps = device.power.runCurrentMilliamps,
-              device.sources["power.run_current_ma"]?.isVerified == true else { return nil }
+        guard let milliamps = device.power.runCurrentMilliamps else { return nil }
         return milliamps / 1000 * device.power.supplyVolts
     }
 

@@ -29,7 +29,7 @@ enum MCUSimCLI {
     static let version = "0.1.0"
 
     static let commands: [Command.Type] = [
-        InspectCommand.self, RunCommand.self, DevicesCommand.self, BenchCommand.self,
+        InspectCommand.self, RunCommand.self, FitCommand.self, CheckCommand.self, ReportCommand.self, DevicesCommand.self, BenchCommand.self,
     ]
 
     static func main(_ args: [String]) -> Int32 {

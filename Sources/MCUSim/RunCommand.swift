@@ -16,6 +16,10 @@ enum RunCommand: Command {
             OptionSpec(name: "arena-size", value: "BYTES", help: "Fixed arena size (e.g. 65536, 96KB); fails like AllocateTensors when too small."),
             OptionSpec(name: "dump-tensors", value: "DIR", help: "Write every operator's outputs as DIR/op<index>_<op>_t<tensor>.npy."),
             OptionSpec(name: "repeat", value: "N", help: "Invoke N times on the same inputs (state carries over); report the last."),
+            OptionSpec(name: "device", value: "ID", help: "Add per-operator cycles, ms and share, and latency, flash, RAM and energy on this device."),
+            OptionSpec(name: "opt", value: "LEVEL", help: "With --device: firmware optimisation level -Os, -O2 or -O3 (default: the profile's)."),
+            OptionSpec(name: "reserve", value: "SPEC", help: "With --device: override the software reserve, e.g. flash=64KB,ram=16KB."),
+            OptionSpec(name: "profiles", value: "DIR", help: "Also load device profiles from DIR.", repeatable: true),
             OptionSpec(name: "json", value: nil, help: "Write JSON to stdout instead of tables."),
         ],
         details: """
@@ -73,7 +77,16 @@ enum RunCommand: Command {
                 throw MCUSimCLI.fileError(error, file: file)
             }
         }
-        let report = RunReport(path: path, interpreter: interpreter)
+        var simulation: Simulation?
+        if let id = args.value("device") {
+            let catalog = try DevicesCommand.loadCatalog(args)
+            let device = try Simulation.devices([id], catalog: catalog)[0]
+            simulation = Simulation(modelPath: path, model: model, interpreter: interpreter, device: device,
+                                    settings: try Simulation.Settings.from(args))
+        } else if args.value("opt") != nil || args.value("reserve") != nil {
+            throw UsageError(message: "--opt and --reserve need --device")
+        }
+        let report = RunReport(path: path, interpreter: interpreter, simulation: simulation)
         if args.flag("json") {
             console.write(report.json().rendered())
         } else {
@@ -174,26 +187,48 @@ final class TensorDumper: InvokeObserver {
 struct RunReport {
     let path: String
     let interpreter: MicroInterpreter
+    let simulation: Simulation?
 
     var arena: ArenaUsage { interpreter.arenaUsage }
 
     func text() -> String {
         var out = "\(path): \(interpreter.workloads.count) operators, kernels \(interpreter.options.variant.rawValue)\n\n"
-        var table = TextTable(headers: ["#", "op", "kernel", "output", "MACs", "live arena B"], rightAligned: [0, 4, 5])
+        var headers = ["#", "op", "kernel", "output", "MACs", "live arena B"]
+        if simulation != nil { headers += ["cycles", "ms", "share"] }
+        var table = TextTable(headers: headers, rightAligned: [0, 4, 5, 6, 7, 8])
         for w in interpreter.workloads {
-            table.rows.append([String(w.index), w.op, w.kernelPath,
-                               w.outputs.map { "\($0.type.numpyName)\($0.shape)" }.joined(separator: " "),
-                               w.macs.grouped, arena.liveBytes(atOperator: w.index).grouped])
+            var row = [String(w.index), w.op, w.kernelPath,
+                       w.outputs.map { "\($0.type.numpyName)\($0.shape)" }.joined(separator: " "),
+                       w.macs.grouped, arena.liveBytes(atOperator: w.index).grouped]
+            if let sim = simulation, w.index < sim.cost.operators.count {
+                let c = sim.cost.operators[w.index]
+                row += [Int(c.cycles.rounded()).grouped, String(format: "%.3f", sim.cost.milliseconds(c)),
+                        String(format: "%.1f%%", 100 * c.cycles / max(sim.cost.totalCycles, 1))]
+            }
+            table.rows.append(row)
         }
         out += table.render() + "\n\n"
         out += "arena (32-bit Cortex-M build): planned \(arena.plannedBytes.grouped) B + persistent \(arena.persistentBytes.grouped) B"
-        out += " = \(arena.totalBytes.grouped) B\n"
+        out += " = \(arena.totalBytes.grouped) B; working minimum \(arena.workingMinimumBytes.grouped) B"
+        out += arena.workingMinimumBytes > arena.totalBytes ? " (Prepare needs temporary memory beyond what stays in use)\n" : "\n"
         if let peak = arena.peakOperator {
             out += "fullest at operator \(peak) (\(interpreter.workloads[peak].op)): \(describeLive(arena.liveAtPeak))\n"
         }
         out += "persistent: " + arena.persistent.rows.map { "\($0.what) \($0.used) B x\($0.count)" }.joined(separator: ", ")
         let unrecorded = arena.persistent.unrecorded.reduce(0) { $0 + $1.used }
         out += ", framework objects \(unrecorded) B\n"
+        if let sim = simulation {
+            let f = sim.footprint
+            out += "\non \(sim.device.id) (\(sim.device.core.rawValue) @ \(sim.device.clockHz / 1_000_000) MHz, \(sim.optimization.rawValue)): "
+            out += String(format: "latency %.3f ms", sim.cost.milliseconds) + " (\(Int(sim.cost.totalCycles.rounded()).grouped) cycles"
+            out += ", framework \(Int(sim.cost.frameworkCycles.rounded()).grouped))"
+            out += sim.cost.energyMicrojoules.map {
+                String(format: ", energy %.1f µJ", $0) + (sim.energyVerified ? "" : " (run current not verified against the datasheet)")
+            } ?? ", energy n/a (no run current in the profile)"
+            out += "\nflash \(f.flash.total.grouped) B of \(f.flashCapacity.grouped) (weights \(f.flash.modelWeights.grouped), structure \(f.flash.modelStructure.grouped), "
+            out += "TFLM \(f.flash.tflmRuntime.grouped), kernels \(f.flash.kernelCode.grouped), application \(f.flash.applicationReserve.grouped))\n"
+            out += "RAM \(f.ram.total.grouped) B of \(f.ramCapacity.grouped) (arena \(f.ram.arena.grouped), reserve \(f.ram.reserve.grouped))\n\n"
+        }
         for i in 0..<interpreter.outputIndices.count {
             let t = interpreter.outputTensor(i)
             out += "output \(i): \(t.type.numpyName)\(t.shape) \(OutputSummary(type: t.type, bytes: interpreter.outputBytes(i)).text)\n"
@@ -222,13 +257,14 @@ struct RunReport {
     }
 
     func json() -> JSON {
-        .obj([
-            "model": .string(path),
-            "kernels": .string(interpreter.options.variant.rawValue),
-            "arena": .obj([
+        var pairs: [(String, JSON)] = [
+            ("model", .string(path)),
+            ("kernels", .string(interpreter.options.variant.rawValue)),
+            ("arena", .obj([
                 "planned_bytes": .int(arena.plannedBytes),
                 "persistent_bytes": .int(arena.persistentBytes),
                 "total_bytes": .int(arena.totalBytes),
+                "working_minimum_bytes": .int(arena.workingMinimumBytes),
                 "pointer_size": .int(interpreter.options.pointerSize),
                 "peak_operator": arena.peakOperator.map { .int($0) } ?? .null,
                 "live_at_peak": .array(arena.liveAtPeak.map(bufferJSON)),
@@ -236,23 +272,51 @@ struct RunReport {
                     .obj(["what": .string($0.what), "used": .int($0.used), "requested": .int($0.requested), "count": .int($0.count)])
                 }),
                 "buffers": .array(arena.plan.buffers.map(bufferJSON)),
-            ]),
-            "operators": .array(interpreter.workloads.map { w in
-                .obj([
-                    "index": .int(w.index),
-                    "op": .string(w.op),
-                    "kernel": .string(w.kernelPath),
-                    "outputs": .array(w.outputs.map { .obj(["shape": .array($0.shape.map { .int($0) }), "dtype": .string($0.type.numpyName)]) }),
-                    "macs": .int(w.macs),
-                    "scratch_bytes": .int(w.scratchBytes),
-                    "live_arena_bytes": .int(arena.liveBytes(atOperator: w.index)),
-                ])
-            }),
-            "outputs": .array((0..<interpreter.outputIndices.count).map { i in
-                let t = interpreter.outputTensor(i)
-                return OutputSummary(type: t.type, bytes: interpreter.outputBytes(i)).json(shape: t.shape)
-            }),
-        ])
+            ])),
+        ]
+        if let sim = simulation {
+            let f = sim.footprint
+            pairs += [
+                ("device", .string(sim.device.id)),
+                ("optimization", .string(sim.optimization.rawValue)),
+                ("latency", .obj(["cycles": .int(Int(sim.cost.totalCycles.rounded())), "ms": .double(sim.cost.milliseconds),
+                                  "framework_cycles": .int(Int(sim.cost.frameworkCycles.rounded()))])),
+                ("flash_bytes", .int(f.flash.total)),
+                ("flash_capacity_bytes", .int(f.flashCapacity)),
+                ("ram_bytes", .int(f.ram.total)),
+                ("ram_capacity_bytes", .int(f.ramCapacity)),
+                ("energy_uj", sim.cost.energyMicrojoules.map { .double($0) } ?? .null),
+                ("energy_verified", .bool(sim.energyVerified)),
+                ("flash", .obj(["model_weights": .int(f.flash.modelWeights), "model_structure": .int(f.flash.modelStructure),
+                                "tflm_runtime": .int(f.flash.tflmRuntime), "kernel_code": .int(f.flash.kernelCode),
+                                "application_reserve": .int(f.flash.applicationReserve)])),
+                ("ram", .obj(["arena_planned": .int(f.ram.arenaPlanned), "arena_persistent": .int(f.ram.arenaPersistent),
+                              "reserve": .int(f.ram.reserve)])),
+            ]
+        }
+        pairs.append(("operators", .array(interpreter.workloads.map { w in
+            var op: [(String, JSON)] = [
+                ("index", .int(w.index)),
+                ("op", .string(w.op)),
+                ("kernel", .string(w.kernelPath)),
+                ("outputs", .array(w.outputs.map { .obj(["shape": .array($0.shape.map { .int($0) }), "dtype": .string($0.type.numpyName)]) })),
+                ("macs", .int(w.macs)),
+                ("scratch_bytes", .int(w.scratchBytes)),
+                ("live_arena_bytes", .int(arena.liveBytes(atOperator: w.index))),
+            ]
+            if let sim = simulation, w.index < sim.cost.operators.count {
+                let c = sim.cost.operators[w.index]
+                op += [("cycles", .int(Int(c.cycles.rounded()))), ("ms", .double(sim.cost.milliseconds(c))),
+                       ("share", .double(c.cycles / max(sim.cost.totalCycles, 1))),
+                       ("cost_terms", .array(c.terms.map { .obj(["name": .string($0.name), "cycles": .double($0.cycles), "why": .string($0.why)]) }))]
+            }
+            return .object(op)
+        })))
+        pairs.append(("outputs", .array((0..<interpreter.outputIndices.count).map { i in
+            let t = interpreter.outputTensor(i)
+            return OutputSummary(type: t.type, bytes: interpreter.outputBytes(i)).json(shape: t.shape)
+        })))
+        return .object(pairs)
     }
 }
 

@@ -253,15 +253,18 @@ final class CostModelTests: XCTestCase {
         XCTAssertGreaterThan(reference.totalCycles, cmsis.totalCycles)
     }
 
-    func testPowerOnlyFromVerifiedRunCurrent() throws {
+    func testPowerFromRunCurrentAndSupply() throws {
         var f411 = try profile("stm32f411re")
-        // The bundled figure is not verified against the datasheet table: no energy.
-        XCTAssertNil(CostModel.estimate(workloads: [conv1x1()], device: f411, options: CostOptions()).powerWatts)
+        // The bundled F411 profile: 10 mA at 3.3 V (DS10314's 100 uA/MHz headline at 100 MHz).
+        XCTAssertEqual(try XCTUnwrap(CostModel.estimate(workloads: [conv1x1()], device: f411, options: CostOptions()).powerWatts),
+                       0.010 * 3.3, accuracy: 1e-12)
         f411.power.runCurrentMilliamps = 20
-        f411.sources["power.run_current_ma"] = DeviceProfile.Citation(doc: "test", verified: true)
         let model = CostModel.estimate(workloads: [conv1x1()], device: f411, options: CostOptions())
         XCTAssertEqual(try XCTUnwrap(model.powerWatts), 0.020 * 3.3, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(model.energyMicrojoules), 0.066 * model.milliseconds / 1000 * 1e6, accuracy: 1e-9)
+        // No run current, no energy.
+        f411.power.runCurrentMilliamps = nil
+        XCTAssertNil(CostModel.estimate(workloads: [conv1x1()], device: f411, options: CostOptions()).energyMicrojoules)
     }
 
     // MARK: Data integrity
