@@ -323,6 +323,76 @@ final class ElementwiseKernelTests: XCTestCase {
         XCTAssertEqual(Self.values(fromBool, Float.self), [1, 0])
     }
 
+    /// Cases for type pairs and broadcasts the fixtures lack (int16 SQUARED_DIFFERENCE and
+    /// PRELU, integer requantizations, broadcast MUL/SUB/DIV/SQUARED_DIFFERENCE/PRELU with
+    /// fused activations, uint8 DEQUANTIZE), with random scales and inputs. Expected
+    /// outputs were computed by TFLM's own arithmetic: the reference_ops /
+    /// reference_integer_ops headers and quantization_util.cc of the TFLM checkout,
+    /// compiled with g++ -O2 on x86-64 (SQUARED_DIFFERENCE's per-element function, which
+    /// lives in an anonymous namespace of squared_difference.cc, copied verbatim there).
+    func testTFLMReferenceArithmeticCases() throws {
+        let cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(Self.referenceCases.utf8)) as? [[String: Any]])
+        let types: [String: TensorType] = ["int8": .int8, "int16": .int16, "int32": .int32, "uint8": .uint8, "float32": .float32]
+        for c in cases {
+            let op = try XCTUnwrap(c["op"] as? String)
+            let t1 = try XCTUnwrap(types[c["t1"] as? String ?? ""]), to = try XCTUnwrap(types[c["to"] as? String ?? ""])
+            func quantization(_ key: String) -> (Float, Int32) {
+                let pair = c[key] as? [NSNumber] ?? [0, 0]
+                return (pair[0].floatValue, pair[1].int32Value)
+            }
+            func data(_ type: TensorType, _ key: String) -> [UInt8] {
+                let values = c[key] as? [NSNumber] ?? []
+                switch type {
+                case .int8: return Self.bytes(values.map(\.int8Value))
+                case .uint8: return Self.bytes(values.map(\.uint8Value))
+                case .int16: return Self.bytes(values.map(\.int16Value))
+                case .int32: return Self.bytes(values.map(\.int32Value))
+                default: return Self.bytes(values.map(\.floatValue))
+                }
+            }
+            let (scale1, zero1) = quantization("q1"), (scaleOut, zeroOut) = quantization("qo")
+            var inputs = [(Self.tensor(0, t1, c["s1"] as? [Int] ?? [], scale: scale1, zeroPoint: zero1), data(t1, "d1"))]
+            if let name2 = c["t2"] as? String, let t2 = types[name2] {
+                let (scale2, zero2) = quantization("q2")
+                inputs.append((Self.tensor(1, t2, c["s2"] as? [Int] ?? [], scale: scale2, zeroPoint: zero2), data(t2, "d2")))
+            }
+            let output = Self.tensor(2, to, c["so"] as? [Int] ?? [], scale: to == .float32 ? nil : scaleOut, zeroPoint: zeroOut)
+            let activation = c["act"] as? Int ?? 0
+            let options = BuiltinOptions(typeName: "Options", typeCode: 0,
+                                         fields: [("fused_activation_function", .enumeration("", Int64(activation)))])
+            for variant in KernelVariant.allCases {
+                let result = try Self.run(op, inputs: inputs, output: output, options: options, variant: variant)
+                XCTAssertEqual(result, data(to, "out"), "\(op) \(t1.name)->\(to.name) \(c["s1"] ?? "") x \(c["s2"] ?? "") [\(variant.rawValue)]")
+            }
+        }
+    }
+
+    static let referenceCases = """
+        [
+        {"op":"SQUARED_DIFFERENCE","t1":"int16","t2":"int16","to":"int16","act":0,"s1":[1,1,2,3],"q1":[0.0802417248,0],"d1":[-18819,-16454,-1640,-13557,28814,-16385],"s2":[1,1,2,3],"q2":[0.0608819425,0],"d2":[-29764,-25440,24324,-17070,27111,-32422],"so":[1,1,2,3],"qo":[52.1907196,0],"out":[1750,1001,32767,45,8385,8328]},
+        {"op":"PRELU","t1":"int16","t2":"int8","to":"int16","act":0,"s1":[1,3,2,1,2,1],"q1":[0.0214877594,0],"d1":[-20328,12938,-10639,-8470,3960,-8231,1612,16794,5572,2550,-11718,934],"s2":[1,3,2,1,2,1],"q2":[0.0351792164,-37],"d2":[18,-114,-82,32,86,90,-9,45,-57,-91,34,-43],"so":[1,3,2,1,2,1],"qo":[0.043160025,0],"out":[-19582,6442,8385,-10236,1972,-18308,803,8361,2774,1270,-14572,465]},
+        {"op":"PRELU","t1":"int16","t2":"int8","to":"int16","act":0,"s1":[1,3,2,1,2],"q1":[0.0817367136,0],"d1":[18953,14613,31781,17109,-9230,26550,-15434,28731,-8322,7788,-16064,-21215],"s2":[1,3,2,1,1],"q2":[0.0837963596,124],"d2":[115,119,50,-116,-10,20],"so":[1,3,2,1,2],"qo":[0.0948475897,0],"out":[16333,12593,27388,14744,32767,22880,32767,24759,32767,6711,32767,32767]},
+        {"op":"QUANTIZE","t1":"int8","t2":"","to":"int16","act":0,"s1":[9],"q1":[0.0129674729,38],"d1":[31,2,55,-91,-89,-1,-104,39,115],"s2":[],"q2":[0,0],"d2":[],"so":[9],"qo":[0.0933308899,0],"out":[-1,-5,2,-18,-18,-6,-20,0,11]},
+        {"op":"QUANTIZE","t1":"int8","t2":"","to":"int32","act":0,"s1":[12],"q1":[0.0547908656,87],"d1":[31,-116,-27,-46,-40,-45,122,102,-24,-85,112,48],"s2":[],"q2":[0,0],"d2":[],"so":[12],"qo":[0.0776245594,0],"out":[-40,-143,-80,-94,-90,-93,25,11,-78,-121,18,-28]},
+        {"op":"QUANTIZE","t1":"int16","t2":"","to":"int8","act":0,"s1":[5],"q1":[0.0853260681,0],"d1":[-12765,-18621,18159,-24016,4155],"s2":[],"q2":[0,0],"d2":[],"so":[5],"qo":[0.0264121275,68],"out":[-128,-128,127,-128,127]},
+        {"op":"QUANTIZE","t1":"int16","t2":"","to":"int16","act":0,"s1":[5],"q1":[0.0891955569,0],"d1":[-12797,-27524,18257,-7248,-24629],"s2":[],"q2":[0,0],"d2":[],"so":[5],"qo":[0.0874749795,0],"out":[-13049,-28065,18616,-7391,-25113]},
+        {"op":"QUANTIZE","t1":"int16","t2":"","to":"int32","act":0,"s1":[8],"q1":[0.0118638417,0],"d1":[-18942,21848,-640,31355,18686,-32490,20825,3922],"s2":[],"q2":[0,0],"d2":[],"so":[8],"qo":[0.0411742143,0],"out":[-5458,6295,-185,9035,5384,-9362,6001,1130]},
+        {"op":"QUANTIZE","t1":"int32","t2":"","to":"int8","act":0,"s1":[6],"q1":[0.0399962664,62],"d1":[31048,-3151,-14244,-91837,-30992,70015],"s2":[],"q2":[0,0],"d2":[],"so":[6],"qo":[0.0806855708,82],"out":[127,-128,-128,-128,-128,127]},
+        {"op":"QUANTIZE","t1":"int32","t2":"","to":"int16","act":0,"s1":[8],"q1":[0.0914543346,-72],"d1":[-6219644,3653171,-8323386,8720440,5271323,4778391,-4191093,3120214],"s2":[],"q2":[0,0],"d2":[],"so":[8],"qo":[0.0948883519,0],"out":[-32768,32767,-32768,32767,32767,32767,-32768,32767]},
+        {"op":"QUANTIZE","t1":"uint8","t2":"","to":"int8","act":0,"s1":[5],"q1":[0.083086662,66],"d1":[52,63,83,115,119],"s2":[],"q2":[0,0],"d2":[],"so":[5],"qo":[0.0821954459,73],"out":[59,70,90,123,127]},
+        {"op":"QUANTIZE","t1":"int8","t2":"","to":"uint8","act":0,"s1":[7],"q1":[0.0666584447,68],"d1":[-118,-113,100,-67,52,59,-6],"s2":[],"q2":[0,0],"d2":[],"so":[7],"qo":[0.0415687934,62],"out":[0,0,113,0,36,48,0]},
+        {"op":"DEQUANTIZE","t1":"uint8","t2":"","to":"float32","act":0,"s1":[11],"q1":[0.0176569168,85],"d1":[32,208,167,75,82,166,241,107,219,19,42],"s2":[],"q2":[0,0],"d2":[],"so":[11],"qo":[0,0],"out":[-0.935816586,2.17180085,1.44786716,-0.176569164,-0.0529707521,1.43021023,2.75447893,0.388452172,2.36602688,-1.16535652,-0.759247422]},
+        {"op":"MUL","t1":"int8","t2":"int8","to":"int8","act":1,"s1":[3,1,1,1],"q1":[0.0516460575,-53],"d1":[-68,32,-79],"s2":[3,1,1,3],"q2":[0.0204241052,-122],"d2":[-104,49,-114,67,-85,61,120,8,-54],"so":[3,1,1,3],"qo":[0.199323744,60],"out":[60,60,60,127,77,127,60,60,60]},
+        {"op":"MUL","t1":"int16","t2":"int16","to":"int16","act":2,"s1":[1,3,2],"q1":[0.0965001136,0],"d1":[20069,14251,28233,-2124,-8911,-11431],"s2":[1,1,1],"q2":[0.0841520056,0],"d2":[12513],"so":[1,3,2],"qo":[24.1105404,0],"out":[0,0,0,0,0,0]},
+        {"op":"SUB","t1":"int8","t2":"int8","to":"int8","act":3,"s1":[1,1,1],"q1":[0.060080193,-85],"d1":[82],"s2":[1,3,3],"q2":[0.0370069779,-122],"d2":[-122,102,-3,84,6,104,24,121,-115],"so":[1,3,3],"qo":[0.134952307,76],"out":[120,89,118,94,115,88,110,84,120]},
+        {"op":"SUB","t1":"int16","t2":"int16","to":"int16","act":3,"s1":[1,1,2],"q1":[0.0515433364,0],"d1":[-19924,-7689],"s2":[2,2,2],"q2":[0.0728882924,0],"d2":[3033,10673,-23000,-29701,-20491,16464,-7649,-8600],"so":[2,2,2],"qo":[0.183489621,0],"out":[0,0,33,33,33,0,0,33]},
+        {"op":"DIV","t1":"int8","t2":"int8","to":"int8","act":2,"s1":[1,2,1],"q1":[0.023019243,72],"d1":[60,-112],"s2":[2,3],"q2":[0.0684373751,90],"d2":[-10,-67,-66,-11,-52,41],"so":[1,2,3],"qo":[0.00538242795,-71],"out":[-64,-66,-66,43,10,115]},
+        {"op":"SQUARED_DIFFERENCE","t1":"int8","t2":"int8","to":"int8","act":0,"s1":[3,1,1,1],"q1":[0.0546363704,20],"d1":[-126,-114,-106],"s2":[3,1,1],"q2":[0.0413652509,6],"d2":[-67,-91,18],"so":[3,3,1,1],"qo":[51.4449768,70],"out":[70,70,71,70,70,71,70,70,71]},
+        {"op":"SQUARED_DIFFERENCE","t1":"int16","t2":"int16","to":"int16","act":0,"s1":[1,1,1,1,1],"q1":[0.0180527084,0],"d1":[-32040],"s2":[1,2,1,2,3],"q2":[0.0369809791,0],"d2":[17885,-19498,10377,-27532,-4486,13631,-14639,15091,-17815,-15305,-17675,-17852],"so":[1,2,1,2,3],"qo":[5.16678429,0],"out":[32767,3940,32767,32767,32767,32767,266,32767,1251,30,1095,1295]},
+        {"op":"PRELU","t1":"int8","t2":"int8","to":"int8","act":0,"s1":[3,3,1],"q1":[0.0470248759,7],"d1":[100,55,-83,-46,-17,110,-90,-35,48],"s2":[3,1],"q2":[0.0791614577,78],"d2":[-67,80,97],"so":[3,3,1],"qo":[0.013677788,14],"out":[127,127,-128,127,1,127,127,-9,127]}
+        ]
+        """
+
     // MARK: Refusals, shapes and declared memory
 
     func testRefusesWhatTFLMRefuses() throws {
