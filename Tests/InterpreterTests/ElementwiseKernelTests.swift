@@ -199,6 +199,37 @@ final class ElementwiseKernelTests: XCTestCase {
         }
     }
 
+    /// Unquantized integer paths: int32 MUL wraps (70000^2 mod 2^32) then clamps to the
+    /// fused RELU; SUB int32 clamps to RELU6's [0, 6]; SQUARED_DIFFERENCE int32 wraps;
+    /// MAXIMUM int64 and MINIMUM int16 compare raw values; float DIV clamps to RELU6.
+    func testUnquantizedIntegerAndFloatPaths() throws {
+        func options(_ activation: Int64) -> BuiltinOptions {
+            BuiltinOptions(typeName: "Options", typeCode: 0, fields: [("fused_activation_function", .enumeration("", activation))])
+        }
+        let a32 = Self.tensor(0, .int32, [3]), b32 = Self.tensor(1, .int32, [3]), o32 = Self.tensor(2, .int32, [3])
+        let mul = try Self.run("MUL", inputs: [(a32, Self.bytes([3, -4, 70000] as [Int32])), (b32, Self.bytes([5, 6, 70000] as [Int32]))],
+                               output: o32, options: options(1))
+        XCTAssertEqual(Self.values(mul, Int32.self), [15, 0, 605_032_704])
+        let sub = try Self.run("SUB", inputs: [(a32, Self.bytes([3, -4, 100] as [Int32])), (b32, Self.bytes([5, -6, 1] as [Int32]))],
+                               output: o32, options: options(3))
+        XCTAssertEqual(Self.values(sub, Int32.self), [0, 2, 6])
+        let squared = try Self.run("SQUARED_DIFFERENCE", inputs: [(a32, Self.bytes([3, Int32.max, 0] as [Int32])),
+                                                                  (b32, Self.bytes([-4, -1, 65536] as [Int32]))], output: o32)
+        XCTAssertEqual(Self.values(squared, Int32.self), [49, 0, 0])
+        let a64 = Self.tensor(0, .int64, [2]), b64 = Self.tensor(1, .int64, [2]), o64 = Self.tensor(2, .int64, [2])
+        let maximum = try Self.run("MAXIMUM", inputs: [(a64, Self.bytes([Int64.min, 1 << 40] as [Int64])),
+                                                       (b64, Self.bytes([-1, 1 << 41] as [Int64]))], output: o64)
+        XCTAssertEqual(Self.values(maximum, Int64.self), [-1, 1 << 41])
+        let a16 = Self.tensor(0, .int16, [2]), b16 = Self.tensor(1, .int16, [2]), o16 = Self.tensor(2, .int16, [2])
+        let minimum = try Self.run("MINIMUM", inputs: [(a16, Self.bytes([-300, 300] as [Int16])), (b16, Self.bytes([7, 7] as [Int16]))],
+                                   output: o16)
+        XCTAssertEqual(Self.values(minimum, Int16.self), [-300, 7])
+        let f = Self.tensor(0, .float32, [3]), g = Self.tensor(1, .float32, [3]), fo = Self.tensor(2, .float32, [3])
+        let divided = try Self.run("DIV", inputs: [(f, Self.bytes([1, -1, 100] as [Float])), (g, Self.bytes([4, 4, 0] as [Float]))],
+                                   output: fo, options: options(3))
+        XCTAssertEqual(Self.values(divided, Float.self), [0.25, 0, 6])
+    }
+
     /// int8 with equal scales s: ((x - y) * s)^2 / s_out. With s = 1/8 and s_out = 1/64 the
     /// result is exactly (x - y)^2.
     func testSquaredDifferenceInt8Exact() throws {
