@@ -66,4 +66,44 @@ final class CLITests: XCTestCase {
             XCTAssertEqual(w["zero_fraction"] as? Double ?? 0, 0.8, accuracy: 0.01, "\(w["name"] ?? "")")
         }
     }
+
+    /// A user profile in a directory of its own: `devices` and `fit` list it, no rebuild.
+    func testUserProfileIsListedByFit() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var profile = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: Paths.packageRoot.appendingPathComponent("Profiles/stm32f411re.json"))) as? [String: Any])
+        profile["id"] = "my-f411-board"
+        profile["name"] = "My F411 board"
+        try JSONSerialization.data(withJSONObject: profile).write(to: directory.appendingPathComponent("mine.json"))
+        let model = Paths.examples.appendingPathComponent("models/mnist_cnn_int8.tflite").path
+
+        let devices = runCLI(["devices", "--profiles", directory.path, "--json"])
+        XCTAssertEqual(devices.code, 0, devices.err)
+        XCTAssertTrue(devices.out.contains("\"my-f411-board\""), devices.out)
+
+        let fit = runCLI(["fit", model, "--profiles", directory.path, "--json"])
+        XCTAssertEqual(fit.code, 0, fit.err)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(fit.out.utf8)) as? [String: Any])
+        let ids = (json["devices"] as? [[String: Any]] ?? []).compactMap { $0["device"] as? String }
+        XCTAssertEqual(Set(ids), ["nano33ble", "stm32f411re", "stm32f746zg", "my-f411-board"])
+        // Same hardware as the bundled F411, so the same figures.
+        let rows = Dictionary(uniqueKeysWithValues: (json["devices"] as? [[String: Any]] ?? []).map { ($0["device"] as? String ?? "", $0) })
+        XCTAssertEqual(rows["my-f411-board"]?["latency_ms"] as? Double, rows["stm32f411re"]?["latency_ms"] as? Double)
+        XCTAssertEqual(rows["my-f411-board"]?["flash_capacity_bytes"] as? Int, 524_288)
+        XCTAssertEqual(rows["my-f411-board"]?["ram_capacity_bytes"] as? Int, 131_072)
+    }
+
+    /// fit's exit code: 1 when the model fits none of the devices asked for.
+    func testFitExitCodes() throws {
+        let model = Paths.examples.appendingPathComponent("models/kws_dscnn_int8.tflite").path
+        XCTAssertEqual(runCLI(["fit", model, "--device", "stm32f411re"]).code, 0)
+        // A reserve that leaves no room: nothing fits.
+        let none = runCLI(["fit", model, "--device", "stm32f411re", "--reserve", "ram=127KB", "--json"])
+        XCTAssertEqual(none.code, 1, none.err)
+        XCTAssertTrue(none.out.contains("\"fits\": false"), none.out)
+        let unknown = runCLI(["fit", model, "--device", "stm32f411"])
+        XCTAssertEqual(unknown.code, 2)
+        XCTAssertTrue(unknown.err.contains("did you mean 'stm32f411re'"), unknown.err)
+    }
 }
