@@ -57,7 +57,7 @@ struct HTMLReport {
         let ramFraction = f.ramCapacity > 0 ? Double(f.ram.total) / Double(f.ramCapacity) : 0
         h += "<section class=\"cards\">\n"
         h += card("Latency", String(format: "%.2f ms", cost.milliseconds),
-                  "\(Int(cost.totalCycles.rounded()).grouped) cycles" + (cost.energyMicrojoules.map { String(format: " · %.0f µJ per inference", $0) } ?? ""))
+                  "\(Int(cost.totalCycles.rounded()).grouped) cycles" + (cost.energyMicrojoules.map { String(format: " · %@%.0f µJ per inference", sim.energyVerified ? "" : "~", $0) } ?? ""))
         h += card("Flash", ByteSize.format(f.flash.total),
                   "of \(ByteSize.format(f.flashCapacity)) (\(String(format: "%.0f%%", flashFraction * 100)))", fraction: flashFraction)
         h += card("RAM", ByteSize.format(f.ram.total),
@@ -72,7 +72,9 @@ struct HTMLReport {
             ("Device", "\(sim.device.name) (\(sim.device.id)), \(sim.device.mcu), \(sim.device.core.rawValue) @ \(sim.device.clockHz / 1_000_000) MHz"),
             ("Build", "kernels \(sim.settings.variant.rawValue), \(sim.optimization.rawValue), 32-bit TFLM"),
             ("Latency", String(format: "%.3f ms", cost.milliseconds) + " (\(Int(cost.totalCycles.rounded()).grouped) cycles)"),
-            ("Energy", cost.energyMicrojoules.map { String(format: "%.1f µJ per inference", $0) } ?? "n/a (the profile has no sourced run current)"),
+            ("Energy", cost.energyMicrojoules.map {
+                String(format: "%.1f µJ per inference", $0) + (sim.energyVerified ? "" : " (from a run current not verified against the datasheet)")
+            } ?? "n/a (the profile has no run current)"),
             ("Flash", "\(f.flash.total.grouped) B of \(f.flashCapacity.grouped) B, \(f.flashHeadroom.grouped) B free"),
             ("RAM", "\(f.ram.total.grouped) B of \(f.ramCapacity.grouped) B, \(f.ramHeadroom.grouped) B free"),
             ("Arena", "\(arena.plannedBytes.grouped) B planned + \(arena.persistentBytes.grouped) B persistent = \(arena.totalBytes.grouped) B"
