@@ -156,8 +156,10 @@ public final class MicroInterpreter {
         guard bytes.count == tensor.byteCount else {
             throw ModelError("input \(i) needs \(tensor.byteCount) bytes (\(tensor.type.numpyName) \(tensor.shape)), got \(bytes.count)", at: "input \(i)")
         }
-        guard let address = tensorAddresses[tensor.index] else { return }
-        bytes.withUnsafeBytes { address.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        guard let address = tensorAddresses[tensor.index], !bytes.isEmpty else { return }
+        bytes.withUnsafeBytes { raw in
+            if let source = raw.baseAddress { address.copyMemory(from: source, byteCount: bytes.count) }
+        }
     }
 
     /// The bytes of any non-constant tensor as they are now in the arena (valid until
