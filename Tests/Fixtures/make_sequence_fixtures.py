@@ -26,20 +26,20 @@ Only numpy, flatbuffers and tflite_micro are imported; everything is seeded from
 the fixture's name, so reruns give identical files.
 """
 import argparse
-import contextlib
-import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
-import tempfile
-import zlib
 
 import flatbuffers
 import numpy as np
 from tflite_micro.python.tflite_micro import runtime
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as fb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# Shared helpers (make_fixtures imports no TensorFlow at module level).
+from make_fixtures import _one_line as one_line, captured_stderr_fd, parse_allocations, seed_for, sha256_hex  # noqa: E402
 
 ARENA_BYTES = 8 * 1024 * 1024
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,14 +51,6 @@ TYPE_CODES = {"float32": fb.TensorType.FLOAT32, "int8": fb.TensorType.INT8, "int
 NUMPY_TYPES = {"float32": np.float32, "int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64}
 ACTIVATIONS = {"NONE": fb.ActivationFunctionType.NONE, "RELU": fb.ActivationFunctionType.RELU,
                "TANH": fb.ActivationFunctionType.TANH, "SIGMOID": None}
-
-
-def seed_for(name):
-    return zlib.crc32(name.encode()) % (2 ** 31)
-
-
-def sha256_hex(data):
-    return hashlib.sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- #
@@ -314,39 +306,11 @@ def specs():
 # TFLM
 # --------------------------------------------------------------------------- #
 
-@contextlib.contextmanager
-def captured_stderr_fd():
-    """TFLM logs through C stdio on fd 2."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    sink = tempfile.TemporaryFile()
-    os.dup2(sink.fileno(), 2)
-    box = {"text": ""}
-    try:
-        yield box
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        sink.seek(0)
-        box["text"] = sink.read().decode("utf-8", "replace")
-        sink.close()
-
-
-_ALLOCATION = re.compile(r"'([^']+)' used (\d+) bytes with alignment overhead \(requested (\d+) bytes for (\d+) ")
-
-
 def arena_numbers(text):
-    def grab(label):
-        m = re.search(rf"Arena allocation {label} (\d+) bytes", text)
-        return int(m.group(1)) if m else None
-    return {"arena_used_bytes": grab("total"), "arena_head_bytes": grab("head"), "arena_tail_bytes": grab("tail"),
-            "persistent": {m.group(1): [int(m.group(2)), int(m.group(3)), int(m.group(4))]
-                           for m in _ALLOCATION.finditer(text)}}
-
-
-def one_line(text):
-    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
+    """make_fixtures' allocation parsing, with the persistent rows keyed by kind as the index stores them."""
+    numbers = parse_allocations(text)
+    numbers["persistent"] = {row["kind"]: [row["used"], row["requested"], row["count"]] for row in numbers["persistent"]}
+    return numbers
 
 
 def describe(model_bytes):
