@@ -17,9 +17,11 @@ let package = Package(
         .target(name: "Devices", dependencies: ["Interpreter"]),
         // The `mcusim` command and its reports.
         .executableTarget(name: "MCUSim", dependencies: ["Interpreter", "Devices"]),
-        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
-        .testTarget(name: "DevicesTests", dependencies: ["Devices", "Interpreter"]),
-        .testTarget(name: "MCUSimTests", dependencies: ["MCUSim", "Interpreter", "Devices"]),
+        // Locating ../shared and the project's fixtures, for every test target.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TestSupport"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "Interpreter", "TestSupport"]),
+        .testTarget(name: "MCUSimTests", dependencies: ["MCUSim", "Interpreter", "Devices", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -49,13 +49,13 @@ public struct CostTerm: Sendable {
 
 public struct OperatorCost: Sendable {
     public let index: Int
-    public let op: String
-    public let kernelPath: String
+    public let op: OperatorKind
+    public let kernelPath: KernelPath
     public let macs: Int
     public let terms: [CostTerm]
     public var cycles: Double { terms.reduce(0) { $0 + $1.cycles } }
 
-    public init(index: Int, op: String, kernelPath: String, macs: Int, terms: [CostTerm]) {
+    public init(index: Int, op: OperatorKind, kernelPath: KernelPath, macs: Int, terms: [CostTerm]) {
         self.index = index
         self.op = op
         self.kernelPath = kernelPath

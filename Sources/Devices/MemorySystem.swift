@@ -25,7 +25,7 @@ enum MemorySystem {
     static func stalls(_ w: OperatorWorkload, work: KernelWork, device: DeviceProfile) -> [Stall] {
         var result: [Stall] = []
         if let weights = weightStall(w, work: work, device: device) { result.append(weights) }
-        if device.core == .cortexM7, let l1 = device.l1Cache {
+        if let l1 = device.l1Cache {
             result += activationStalls(w, work: work, device: device, l1: l1)
         }
         return result.filter { $0.cycles > 0 }

@@ -143,14 +143,14 @@ enum CheckCommand: Command {
                     let range = ops.isEmpty ? "no operators" : "\(ops.count) operators, 0-\(ops.count - 1)"
                     throw fail(limit.path + ".index", "operator \(i) does not exist (the model has \(range))")
                 }
-                if let op = limit.op, ops[i].op != op {
-                    throw fail(limit.path, "operator \(i) is \(ops[i].op), not \(op)")
+                if let op = limit.op, ops[i].op.name != op {
+                    throw fail(limit.path, "operator \(i) is \(ops[i].op.name), not \(op)")
                 }
                 apply(i, limit)
             } else if let op = limit.op {
-                let matching = ops.indices.filter { ops[$0].op == op }
+                let matching = ops.indices.filter { ops[$0].op.name == op }
                 guard !matching.isEmpty else {
-                    let present = Array(Set(ops.map(\.op))).sorted().joined(separator: ", ")
+                    let present = Array(Set(ops.map(\.op.name))).sorted().joined(separator: ", ")
                     throw fail(limit.path + ".op", "the model has no \(op) operator (it has \(present))")
                 }
                 for i in matching { apply(i, limit) }
@@ -158,9 +158,9 @@ enum CheckCommand: Command {
         }
         return tightest.keys.sorted().compactMap { i in
             guard let limit = tightest[i] else { return nil }
-            let name = "operator \(i) \(ops[i].op) latency_ms"
+            let name = "operator \(i) \(ops[i].op.name) latency_ms"
             return Check(kind: .limit, testcase: name, label: name, unit: .ms, measured: sim.cost.milliseconds(ops[i]),
-                         reference: limit.latencyMs, tolerance: nil, limitNote: nil, operatorIndex: i, op: ops[i].op)
+                         reference: limit.latencyMs, tolerance: nil, limitNote: nil, operatorIndex: i, op: ops[i].op.name)
         }
     }
 
@@ -185,7 +185,7 @@ enum CheckCommand: Command {
         }
         let ops = sim.cost.operators
         guard let previous = before.operators else { return }
-        guard previous.count == ops.count, zip(previous, ops).allSatisfy({ $0.op == $1.op }) else {
+        guard previous.count == ops.count, zip(previous, ops).allSatisfy({ $0.op == $1.op.name }) else {
             result.notes.append("the operators differ from the baseline's (\(previous.count) then, \(ops.count) now, or other types); per-operator comparison skipped")
             return
         }
@@ -199,8 +199,8 @@ enum CheckCommand: Command {
             ]
             for (name, unit, old, value) in figures {
                 guard let old else { continue }
-                let check = Check(kind: .baseline, testcase: "baseline operators", label: "operator \(i) \(op.op) \(name)", unit: unit,
-                                  measured: value, reference: old, tolerance: tolerance, limitNote: nil, operatorIndex: i, op: op.op)
+                let check = Check(kind: .baseline, testcase: "baseline operators", label: "operator \(i) \(op.op.name) \(name)", unit: unit,
+                                  measured: value, reference: old, tolerance: tolerance, limitNote: nil, operatorIndex: i, op: op.op.name)
                 // Only operators that moved beyond the tolerance, either way, are listed.
                 if !check.ok || check.improvedBeyondTolerance { result.checks.append(check) }
             }
@@ -471,7 +471,7 @@ struct CheckReport {
             ]),
             "operators": .array(sim.cost.operators.enumerated().map { i, op in
                 .obj([
-                    "index": .int(i), "op": .string(op.op), "kernel": .string(op.kernelPath), "macs": .int(op.macs),
+                    "index": .int(i), "op": .string(op.op.name), "kernel": .string(op.kernelPath.name), "macs": .int(op.macs),
                     "cycles": .double(op.cycles), "latency_ms": .double(sim.cost.milliseconds(op)),
                     "live_arena_bytes": .int(arena.liveBytes(atOperator: i)),
                     "weight_bytes": .int(CheckCommand.weightBytes(sim, i)),

@@ -47,10 +47,10 @@ struct ModelSummary {
         let subgraph = model.subgraphs[0]
         support = MicroInterpreter.supportReport(model: model, variant: variant)
         macs = subgraph.operators.map { op in
-            OperatorAnalysis.macs(op: model.opName(op),
-                                  inputShapes: op.inputs.map { $0 >= 0 ? subgraph.tensors[Int($0)].shape.map(Int.init) : nil },
-                                  outputShapes: op.outputs.map { subgraph.tensors[Int($0)].shape.map(Int.init) },
-                                  options: op.builtinOptions)
+            KernelRegistry.macs(model.kind(of: op), OperatorShapes(
+                inputs: op.inputs.map { $0 >= 0 ? subgraph.tensors[Int($0)].shape.map(Int.init) : nil },
+                outputs: op.outputs.map { subgraph.tensors[Int($0)].shape.map(Int.init) },
+                options: op.builtinOptions))
         }
         weightBytes = subgraph.operators.map { op in
             op.inputs.filter { $0 >= 0 }.reduce(0) { sum, t in
@@ -151,7 +151,9 @@ struct ModelSummary {
                               rightAligned: [0, 5, 6])
         for (i, op) in sub.operators.enumerated() {
             let name = model.opName(op)
-            let act = op.builtinOptions.enumName("fused_activation_function").flatMap { $0 == "NONE" ? nil : "+\($0)" } ?? ""
+            let activation = op.builtinOptions.fields.first { $0.name == "fused_activation_function" }?.value
+            let act: String
+            if case let .enumeration(name, code)? = activation, code != 0 { act = "+\(name)" } else { act = "" }
             let weightQuant = op.inputs.count > 1 && op.inputs[1] >= 0 && model.data(of: sub.tensors[Int(op.inputs[1])]) != nil
                 ? (sub.tensors[Int(op.inputs[1])].quantization.map { q -> String in
                     q.isPerChannel ? "per-channel" : (q.isQuantized ? "per-tensor" : "-") } ?? "-")

@@ -47,7 +47,7 @@ enum ReportCommand: Command {
         let text: String
         if args.flag("svg") {
             text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + ArenaChart(sim: sim, palette: OpPalette(ops: sim.cost.operators.map(\.op))).svg(width: 1200, standalone: true)
+                + ArenaChart(sim: sim, palette: OpPalette(ops: sim.cost.operators.map(\.op.name))).svg(width: 1200, standalone: true)
         } else {
             text = HTMLReport(sim: sim, headroom: headroom).render()
         }

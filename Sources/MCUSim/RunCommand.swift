@@ -172,7 +172,7 @@ final class TensorDumper: InvokeObserver {
 
     func didInvoke(_ workload: OperatorWorkload, outputs: [UnsafeRawBufferPointer]) {
         for (tensor, bytes) in zip(workload.outputs, outputs) {
-            let name = String(format: "op%03d_%@_t%d.npy", workload.index, workload.op, tensor.tensorIndex)
+            let name = String(format: "op%03d_%@_t%d.npy", workload.index, workload.op.name, tensor.tensorIndex)
             let url = directory.appendingPathComponent(name)
             do {
                 try Npy.write(NpyArray(type: tensor.type, shape: tensor.shape, bytes: [UInt8](bytes)), to: url)
@@ -197,7 +197,7 @@ struct RunReport {
         if simulation != nil { headers += ["cycles", "ms", "share"] }
         var table = TextTable(headers: headers, rightAligned: [0, 4, 5, 6, 7, 8])
         for w in interpreter.workloads {
-            var row = [String(w.index), w.op, w.kernelPath,
+            var row = [String(w.index), w.op.name, w.kernelPath.name,
                        w.outputs.map { "\($0.type.numpyName)\($0.shape)" }.joined(separator: " "),
                        w.macs.grouped, arena.liveBytes(atOperator: w.index).grouped]
             if let sim = simulation, w.index < sim.cost.operators.count {
@@ -297,8 +297,8 @@ struct RunReport {
         pairs.append(("operators", .array(interpreter.workloads.map { w in
             var op: [(String, JSON)] = [
                 ("index", .int(w.index)),
-                ("op", .string(w.op)),
-                ("kernel", .string(w.kernelPath)),
+                ("op", .string(w.op.name)),
+                ("kernel", .string(w.kernelPath.name)),
                 ("outputs", .array(w.outputs.map { .obj(["shape": .array($0.shape.map { .int($0) }), "dtype": .string($0.type.numpyName)]) })),
                 ("macs", .int(w.macs)),
                 ("scratch_bytes", .int(w.scratchBytes)),

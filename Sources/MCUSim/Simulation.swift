@@ -67,16 +67,11 @@ struct Simulation {
         self.settings = settings
         cost = CostModel.estimate(workloads: interpreter.workloads, device: device,
                                   options: CostOptions(variant: settings.variant, optimization: settings.optimization))
-        let subgraph = model.subgraphs[0]
-        let weightBytes = subgraph.tensors.reduce(0) { $0 + (model.data(of: $1) != nil ? ($1.byteCount ?? 0) : 0) }
-        let ops = Array(Set(interpreter.workloads.map(\.op))).sorted()
         let reserve: (flash: Int?, ram: Int?)? = settings.reserveFlash == nil && settings.reserveRAM == nil
             ? nil : (settings.reserveFlash, settings.reserveRAM)
-        footprint = Footprint.estimate(modelBytes: model.bytes.count, weightBytes: weightBytes, ops: ops,
-                                       variant: settings.variant, optimization: cost.optimization,
-                                       plannedBytes: interpreter.arenaUsage.plannedBytes,
-                                       persistentBytes: interpreter.arenaUsage.persistentBytes,
-                                       device: device, reserveOverride: reserve)
+        var input = FootprintInput(interpreter: interpreter)
+        input.variant = settings.variant
+        footprint = Footprint.estimate(input, optimization: cost.optimization, device: device, reserveOverride: reserve)
     }
 
     /// Builds the interpreter for `path` (exit-code-mapped errors).

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 @testable import MCUSim
@@ -53,7 +54,7 @@ final class NoAllocationTests: XCTestCase {
         guard let valgrind = valgrindPath() else { throw XCTSkip("valgrind is not installed; cannot count allocations") }
         guard let executable = mcusimExecutable() else { throw XCTSkip("the mcusim executable was not found beside the test bundle") }
         for model in ["mnist_cnn_int8", "kws_dscnn_int8"] {
-            let path = Paths.examples.appendingPathComponent("models/\(model).tflite").path
+            let path = SharedReference.examplesDirectory.appendingPathComponent("models/\(model).tflite").path
             // Both kernel variants run the same eval code; cmsis-nn is the default.
             let once = try heapAllocations(executable, valgrind: valgrind, arguments: ["run", path, "--json", "--repeat", "1"])
             let more = try heapAllocations(executable, valgrind: valgrind, arguments: ["run", path, "--json", "--repeat", "4"])

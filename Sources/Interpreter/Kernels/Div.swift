@@ -7,6 +7,11 @@
 // clamps; int32 (unquantized) truncates toward zero and clamps.
 
 final class DivKernel: Kernel {
+    static let registration = OperatorRegistration(.div, options: DivOptions.self, builtinData: CStruct("TfLiteDivParams", [.smallEnum]),
+                                                   temporaries: .takenInPrepare, macs: .perOutputElement) { DivKernel() }
+    /// div.cc: OpDataDiv: seven int32 fields.
+    static let opData = CStruct("OpDataDiv", Array(repeating: .int32, count: 7))
+
     private var type: TensorType = .float32
     private var layout = ElementwiseBinaryLayout()
     private var operatorIndex = 0
@@ -17,31 +22,21 @@ final class DivKernel: Kernel {
     private var floatMin: Float = 0, floatMax: Float = 0
 
     func prepare(_ context: PrepareContext) throws {
-        // DivInit: one OpDataDiv (seven int32 fields).
-        context.allocatePersistent(PersistentAllocation("OpDataDiv", bytes: 28))
+        context.allocatePersistent(.opData(Self.opData))
+        context.tempInput(0)
+        context.tempInput(1)
+        context.tempOutput(0)
         operatorIndex = context.operatorIndex
-        guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("DIV takes 2 inputs and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
-        }
-        let input1 = try context.requireInput(0), input2 = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        try context.expectType(output, [.int8, .int32, .float32], "output")
-        guard input1.type == output.type, input2.type == output.type else {
-            throw context.unsupported("input types \(input1.type.name), \(input2.type.name) differ from the output type \(output.type.name)")
-        }
-        type = output.type
-        layout = try ElementwiseBinaryLayout(context, input1, input2, output)
+        let operands = try BinaryOperands(context, types: [.int8, .int32, .float32])
+        let (input1, input2, output) = (operands.input1, operands.input2, operands.output)
+        type = operands.type
+        layout = operands.layout
         divisorCount = input2.elementCount
-        let activationCode = context.options.int("fused_activation_function")
-        let activation = FusedActivation(rawValue: activationCode) ?? .none
+        let activation = context.options(DivOptions.self).fusedActivationFunction
 
         switch type {
         case .int8:
-            for (tensor, role) in [(input1, "input 1"), (input2, "input 2"), (output, "output")] {
-                guard tensor.scalarScale > 0, tensor.scalarScale.isFinite else {
-                    throw context.invalid("\(role) of a quantized DIV needs a positive scale")
-                }
-            }
+            try operands.requirePositiveScales(context)
             // In float, then widened: TFLM's order of operations.
             let real = Double(input1.scalarScale / (input2.scalarScale * output.scalarScale))
             (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(real)
@@ -54,15 +49,13 @@ final class DivKernel: Kernel {
             guard input1.scale.isEmpty, input2.scale.isEmpty else {
                 throw context.unsupported("quantized int32 DIV is not supported (TFLM takes unquantized int32 only)")
             }
-            (activationMin, activationMax) = MulKernel.int32ActivationRange(activation)
+            (activationMin, activationMax) = QuantizedMath.activationRange(int32: activation)
         default:
             (floatMin, floatMax) = QuantizedMath.activationRange(activation)
         }
 
-        context.kernelPath = type == .float32 ? "reference_float" : "reference"
-        context.parameters["activation"] = activationCode
-        context.parameters["broadcast"] = layout.isFlat ? 0 : 1
-        context.parameters["elements"] = layout.count
+        context.runsReference(type)
+        context.geometry = operands.geometry(activation: activation)
     }
 
     func eval(_ context: EvalContext) throws {

@@ -9,6 +9,11 @@ import Foundation
 // CMSIS-NN's arm_pad_s8 (int8 only) produces the same bytes for up to 4 dimensions.
 
 final class PadKernel: Kernel {
+    static let padRegistration = OperatorRegistration(.pad, options: PadOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                      macs: .none) { PadKernel() }
+    static let padV2Registration = OperatorRegistration(.padv2, options: PadV2Options.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                        macs: .none) { PadKernel() }
+
     private var elementSize = 1
     private var hasConstantValue = false
     /// The int8 default pad byte (the output zero point).
@@ -20,6 +25,8 @@ final class PadKernel: Kernel {
 
     func prepare(_ context: PrepareContext) throws {
         context.allocatePersistent(.opData(ShapeStructs.opDataPad))
+        for i in 0..<3 { context.tempInput(i) }
+        context.tempOutput(0)
         guard context.inputCount == 2 || context.inputCount == 3 else {
             throw context.invalid("PAD takes 2 or 3 inputs, got \(context.inputCount)")
         }
@@ -96,14 +103,11 @@ final class PadKernel: Kernel {
             if input.rank == 5 && (input.shape[0] != 1 || left.0 != 0 || right.0 != 0) {
                 throw context.unsupported("CMSIS-NN arm_pad_s8 handles 4 dimensions; this 5-D pad uses the first dimension")
             }
-            context.kernelPath = "arm_pad_s8"
+            context.runs(.padS8)
         } else {
-            context.kernelPath = input.type == .float32 ? "reference_float" : "reference"
+            context.runsReference(input.type)
         }
-        context.parameters["pad_top"] = left.2
-        context.parameters["pad_left"] = left.3
-        context.parameters["pad_bottom"] = right.2
-        context.parameters["pad_right"] = right.3
+        context.geometry = .pad(PadGeometry(top: left.2, left: left.3, bottom: right.2, right: right.3))
     }
 
     func eval(_ context: EvalContext) throws {

@@ -106,6 +106,16 @@ public enum QuantizedMath {
         }
     }
 
+    /// CalculateActivationRange for int32 outputs.
+    static func activationRange(int32 activation: FusedActivation) -> (min: Int32, max: Int32) {
+        switch activation {
+        case .relu: return (0, Int32.max)
+        case .relu6: return (0, 6)
+        case .reluN1To1: return (-1, 1)
+        default: return (Int32.min, Int32.max)
+        }
+    }
+
     /// Float activation bounds (CalculateActivationRange).
     public static func activationRange(_ activation: FusedActivation) -> (min: Float, max: Float) {
         switch activation {
@@ -117,18 +127,7 @@ public enum QuantizedMath {
     }
 }
 
-/// The schema's ActivationFunctionType.
-public enum FusedActivation: Int, Sendable {
-    case none = 0, relu = 1, reluN1To1 = 2, relu6 = 3, tanh = 4, signBit = 5
-
-    public var name: String {
-        switch self {
-        case .none: "NONE"
-        case .relu: "RELU"
-        case .reluN1To1: "RELU_N1_TO_1"
-        case .relu6: "RELU6"
-        case .tanh: "TANH"
-        case .signBit: "SIGN_BIT"
-        }
-    }
-}
+/// A fused activation as the schema codes it (ActivationFunctionType, generated from
+/// schema.fbs). Codes TFLM's CalculateActivationRange does not handle (TANH, SIGN_BIT,
+/// unknown ones) clamp nothing.
+public typealias FusedActivation = ActivationFunctionType

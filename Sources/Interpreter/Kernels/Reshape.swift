@@ -8,9 +8,14 @@
 import Foundation
 
 final class ReshapeKernel: Kernel {
+    static let registration = OperatorRegistration(.reshape, options: ReshapeOptions.self, builtinData: CStruct("TfLiteReshapeParams", Array(repeating: .int32, count: 9)),
+                                                   temporaries: .takenInPrepare, macs: .none) { ReshapeKernel() }
+
     private var byteCount = 0
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1 || context.inputCount == 2 else {
             throw context.invalid("RESHAPE takes 1 or 2 inputs, got \(context.inputCount)")
         }
@@ -27,7 +32,7 @@ final class ReshapeKernel: Kernel {
             throw context.invalid("input \(input.shape) has \(input.elementCount) elements, output \(output.shape) has \(output.elementCount)")
         }
         byteCount = input.byteCount
-        context.kernelPath = "reference"
+        context.runsReference(input.type)
     }
 
     func eval(_ context: EvalContext) throws {

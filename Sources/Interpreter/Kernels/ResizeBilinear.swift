@@ -16,6 +16,9 @@ import Foundation
 // mcusim refuses such sizes.
 
 final class ResizeBilinearKernel: Kernel {
+    static let registration = OperatorRegistration(.resizeBilinear, options: ResizeBilinearOptions.self, builtinData: CStruct("TfLiteResizeBilinearParams", [.bool, .bool]),
+                                                   temporaries: .takenInPrepare, macs: .none) { ResizeBilinearKernel() }
+
     private var isFloat = true
     private var batches = 0
     private var inputHeight = 0
@@ -36,6 +39,9 @@ final class ResizeBilinearKernel: Kernel {
     private var columnPosition10 = ShapeTable<Int64>([])
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempInput(1)
+        context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
             throw context.invalid("RESIZE_BILINEAR takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
@@ -49,8 +55,9 @@ final class ResizeBilinearKernel: Kernel {
         guard size.isConstant, let hw = size.constantValues(Int32.self), hw.count == 2 else {
             throw context.unsupported("non-constant size tensor is not supported (TFLM requires it in the model)")
         }
-        let alignCorners = context.options.bool("align_corners")
-        let halfPixel = context.options.bool("half_pixel_centers")
+        let options = context.options(ResizeBilinearOptions.self)
+        let alignCorners = options.alignCorners
+        let halfPixel = options.halfPixelCenters
         guard !(alignCorners && halfPixel) else {
             throw context.invalid("If half_pixel_centers is True, align_corners must be False.")
         }
@@ -79,7 +86,7 @@ final class ResizeBilinearKernel: Kernel {
             // Nothing to compute or read.
             outputHeight = 0
             outputWidth = 0
-            context.kernelPath = isFloat ? "reference_float" : "reference"
+            context.runsReference(output.type)
             return
         }
         if isFloat {
@@ -127,7 +134,7 @@ final class ResizeBilinearKernel: Kernel {
         rowHigh = ShapeTable(high[0])
         columnLow = ShapeTable(low[1])
         columnHigh = ShapeTable(high[1])
-        context.kernelPath = isFloat ? "reference_float" : "reference"
+        context.runsReference(output.type)
     }
 
     /// static_cast<int32_t> of an integral float; out-of-range values become a sentinel

@@ -8,6 +8,9 @@ import Foundation
 // order, as TFLM evaluates in its loops).
 
 final class ResizeNearestNeighborKernel: Kernel {
+    static let registration = OperatorRegistration(.resizeNearestNeighbor, options: ResizeNearestNeighborOptions.self, builtinData: CStruct("TfLiteResizeNearestNeighborParams", [.bool, .bool]),
+                                                   temporaries: .takenInPrepare, macs: .none) { ResizeNearestNeighborKernel() }
+
     private var elementSize = 1
     private var batches = 0
     private var inputHeight = 0
@@ -17,6 +20,9 @@ final class ResizeNearestNeighborKernel: Kernel {
     private var columnSource = ShapeTable<Int>([])
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempInput(1)
+        context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
             throw context.invalid("RESIZE_NEAREST_NEIGHBOR takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
@@ -39,8 +45,9 @@ final class ResizeNearestNeighborKernel: Kernel {
         guard output.rank == 4, output.shape == [input.shape[0], outHeight, outWidth, input.shape[3]] else {
             throw context.invalid("output shape \(output.shape) differs from [\(input.shape[0]), \(outHeight), \(outWidth), \(input.shape[3])]")
         }
-        let alignCorners = context.options.bool("align_corners")
-        let halfPixel = context.options.bool("half_pixel_centers")
+        let options = context.options(ResizeNearestNeighborOptions.self)
+        let alignCorners = options.alignCorners
+        let halfPixel = options.halfPixelCenters
         batches = input.shape[0]
         inputHeight = input.shape[1]
         inputWidth = input.shape[2]
@@ -60,7 +67,7 @@ final class ResizeNearestNeighborKernel: Kernel {
         }
         rowSource = ShapeTable(rows)
         columnSource = ShapeTable(columns)
-        context.kernelPath = input.type == .float32 ? "reference_float" : "reference"
+        context.runsReference(input.type)
     }
 
     /// GetNearestNeighbor, in float as TFLM computes it.

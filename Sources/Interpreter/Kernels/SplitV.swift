@@ -6,6 +6,9 @@ import Foundation
 // scratch.
 
 final class SplitVKernel: Kernel {
+    static let registration = OperatorRegistration(.splitV, options: SplitVOptions.self, builtinData: CStruct("TfLiteSplitVParams", [.int32]),
+                                                   temporaries: .takenInPrepare, macs: .none) { SplitVKernel() }
+
     private var chunkBytes: UnsafeMutablePointer<Int> = .allocate(capacity: 1)
     private var outputCount = 0
     private var outerSize = 0
@@ -13,6 +16,7 @@ final class SplitVKernel: Kernel {
     deinit { chunkBytes.deallocate() }
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(2)
         guard context.inputCount == 3 else {
             throw context.invalid("SPLIT_V takes 3 inputs, got \(context.inputCount)")
         }
@@ -26,8 +30,8 @@ final class SplitVKernel: Kernel {
         }
         let n = context.outputCount
         guard n >= 1 else { throw context.invalid("SPLIT_V needs at least one output") }
-        outerSize = DataMovement.product(input.shape[..<axis])
-        let inner = DataMovement.product(input.shape[(axis + 1)...])
+        outerSize = try DataMovement.product(input.shape[..<axis], context)
+        let inner = try DataMovement.product(input.shape[(axis + 1)...], context)
         let elementSize = try DataMovement.elementSize(input.type, context)
         var parts: [Int] = []
         for i in 0..<n {
@@ -35,7 +39,7 @@ final class SplitVKernel: Kernel {
             guard output.type == input.type else {
                 throw context.invalid("output \(i) type \(output.type.name) differs from input type \(input.type.name)")
             }
-            guard output.rank == rank, output.elementCount == outerSize * output.shape[axis] * inner else {
+            guard output.rank == rank, output.elementCount == (try DataMovement.bytes(outerSize, output.shape[axis], inner, context: context)) else {
                 throw context.invalid("output \(i) shape \(output.shape) does not fit input shape \(input.shape) split along axis \(axis)")
             }
             parts.append(output.shape[axis])
@@ -46,9 +50,11 @@ final class SplitVKernel: Kernel {
         outputCount = n
         chunkBytes.deallocate()
         chunkBytes = .allocate(capacity: n)
-        for (i, part) in parts.enumerated() { chunkBytes[i] = part * inner * elementSize }
-        context.kernelPath = "reference"
-        context.parameters["axis"] = axis
+        for (i, part) in parts.enumerated() { chunkBytes[i] = try DataMovement.bytes(part, inner, elementSize, context: context) }
+        context.runsReference(input.type)
+        var geometry = AxisGeometry()
+        geometry.axis = axis
+        context.geometry = .axis(geometry)
     }
 
     func eval(_ context: EvalContext) throws {

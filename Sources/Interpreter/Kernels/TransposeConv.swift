@@ -24,6 +24,14 @@ import Foundation
 // mcusim reproduces that (float keeps its activation in both variants).
 
 final class TransposeConvKernel: Kernel {
+    static let registration = OperatorRegistration(
+        .transposeConv, options: TransposeConvOptions.self, builtinData: CStruct("TfLiteTransposeConvParams", [.smallEnum, .int32, .int32, .smallEnum, .smallEnum]),
+        temporaries: .takenInPrepare, macs: MACRule { shapes in
+            // Inputs: output_shape, weights [out_c, kh, kw, in_c], input.
+            guard let filter = shapes.input(1), filter.count == 4 else { return 0 }
+            return OperatorShapes.count(shapes.input(2)) &* filter[0] &* filter[1] &* filter[2]
+        }) { TransposeConvKernel() }
+
     private enum Kind { case float32, int8, int16 }
     private var kind = Kind.int8
     private var hasBias = false
@@ -88,10 +96,21 @@ final class TransposeConvKernel: Kernel {
                                                          size: .compressible(plain: ShapeStructs.opDataTransposeConv(compression: false),
                                                                              compressed: ShapeStructs.opDataTransposeConv(compression: true))))
         }
+        context.tempOutput(0)
+        context.tempInput(2)
+        context.tempInput(1)
         context.allocatePersistent(.int32Array("per-channel output multipliers", count: channels))
         context.allocatePersistent(.int32Array("per-channel output shifts", count: channels))
+        if kind != .float32 {
+            // CalculateOpData takes its temporary tensors for quantized inputs only.
+            context.tempInput(2)
+            context.tempInput(1)
+            context.tempInput(3)
+            context.tempOutput(0)
+        }
 
-        let strideH = context.options.int("stride_h"), strideW = context.options.int("stride_w")
+        let options = context.options(TransposeConvOptions.self)
+        let strideH = Int(options.strideH), strideW = Int(options.strideW)
         guard strideH >= 1, strideW >= 1, strideH <= Int(Int16.max), strideW <= Int(Int16.max) else {
             throw context.invalid("strides (\(strideH), \(strideW)) must be positive")
         }
@@ -99,12 +118,12 @@ final class TransposeConvKernel: Kernel {
         strideWidth = strideW
         guard filterHeight > 0, filterWidth > 0 else { throw context.invalid("weights shape \(filter.shape) has an empty window") }
         // ComputePaddingHeightWidth with the output as the "image" (dilation 1).
-        let padding = context.options.enumName("padding")
+        let padding = options.padding
         func pad(_ image: Int, _ window: Int, _ stride: Int) -> (pad: Int, valid: Bool) {
             let out: Int
             switch padding {
-            case "SAME": out = (image + stride - 1) / stride
-            case "VALID": out = (image + stride - window) / stride
+            case .same: out = (image + stride - 1) / stride
+            case .valid: out = (image + stride - window) / stride
             default: return (0, false)
             }
             guard out >= 0 else { return (0, false) }
@@ -132,11 +151,11 @@ final class TransposeConvKernel: Kernel {
         hasBias = bias != nil
 
         let outputElements = output.elementCount
-        let activation = FusedActivation(rawValue: context.options.int("fused_activation_function")) ?? .none
+        let activation = options.fusedActivationFunction
         switch kind {
         case .float32:
             (floatMin, floatMax) = QuantizedMath.activationRange(activation)
-            context.kernelPath = "reference_float"
+            context.runsReference(.float32)
         case .int8:
             if cmsis {
                 let reverse = strideW <= 2 && strideH <= 2 && inputDepth > 16
@@ -157,11 +176,10 @@ final class TransposeConvKernel: Kernel {
                 }
                 context.requestScratch(bytes: bufferBytes)
                 context.requestScratch(bytes: reverseBytes)
-                context.kernelPath = reverse ? "arm_convolve_s8" : "arm_transpose_conv_s8"
-                context.parameters["reverse_conv"] = reverse ? 1 : 0
+                context.runs(reverse ? .convolveS8 : .transposeConvS8)
             } else {
                 context.requestScratch(bytes: outputElements * 4)
-                context.kernelPath = "reference"
+                context.runsReference(.int8)
             }
         case .int16:
             if cmsis && bias == nil {
@@ -169,7 +187,7 @@ final class TransposeConvKernel: Kernel {
             }
             context.requestScratch(bytes: outputElements * 8)
             if let bias, bias.type == .int16 { context.requestScratch(bytes: bias.elementCount * 8) }
-            context.kernelPath = "reference"
+            context.runsReference(.int16)
         }
 
         if kind != .float32 {
@@ -211,16 +229,15 @@ final class TransposeConvKernel: Kernel {
             outputOffset = output.scalarZeroPoint
         }
 
-        context.parameters["filter_h"] = filterHeight
-        context.parameters["filter_w"] = filterWidth
-        context.parameters["stride_h"] = strideH
-        context.parameters["stride_w"] = strideW
-        context.parameters["pad_h"] = padHeight
-        context.parameters["pad_w"] = padWidth
-        context.parameters["activation"] = context.options.int("fused_activation_function")
-        context.parameters["input_channels"] = inputDepth
-        context.parameters["output_channels"] = outputDepth
-        context.parameters["batches"] = batches
+        var geometry = ConvolutionGeometry()
+        geometry.batches = batches
+        (geometry.inputHeight, geometry.inputWidth, geometry.inputDepth) = (inputHeight, inputWidth, inputDepth)
+        (geometry.filterHeight, geometry.filterWidth, geometry.filterDepth) = (filterHeight, filterWidth, inputDepth)
+        (geometry.outputHeight, geometry.outputWidth, geometry.outputDepth) = (outputHeight, outputWidth, outputDepth)
+        (geometry.strideHeight, geometry.strideWidth) = (strideH, strideW)
+        (geometry.paddingHeight, geometry.paddingWidth) = (padHeight, padWidth)
+        geometry.activation = activation
+        context.geometry = .convolution(geometry)
     }
 
     func eval(_ context: EvalContext) throws {

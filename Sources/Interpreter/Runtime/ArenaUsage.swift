@@ -35,7 +35,7 @@ public struct ArenaUsage: Sendable {
         peakOperator.map { plan.liveBuffers(atOperator: $0) } ?? []
     }
 
-    init(graph: PlanningGraph, persistentModel: PersistentModel, prepareSteps: [[PrepareStep]?], pointerSize: Int) throws {
+    init(graph: PlanningGraph, persistentModel: PersistentModel, prepareSteps: [[PrepareStep]], pointerSize: Int) throws {
         do {
             plan = try AllocationPlan(graph: graph)
             let layout = PersistentLayout(pointerSize: pointerSize)

@@ -60,31 +60,30 @@ public final class MicroInterpreter {
         // Prepare every operator, in execution order, as TFLM's AllocateTensors does.
         var kernels: [Kernel] = []
         var prepared: [PrepareContext] = []
+        var registrations: [OperatorRegistration] = []
         for (index, op) in subgraph.operators.enumerated() {
             let code = model.operatorCodes[Int(op.opcodeIndex)]
-            let name = code.name
-            guard let kernel = KernelRegistry.makeKernel(op: name) else {
-                throw UnsupportedOperatorError(operatorIndex: index, op: name, reason: KernelRegistry.missingReason(op: name))
+            guard let registration = KernelRegistry.registration(for: code.kind) else {
+                throw UnsupportedOperatorError(operatorIndex: index, op: code.name, reason: KernelRegistry.missingReason(code.kind))
             }
+            let kernel = registration.make()
             let context = PrepareContext(
-                operatorIndex: index, op: name, opVersion: Int(code.version), options: op.builtinOptions,
+                operatorIndex: index, op: code.kind, opVersion: Int(code.version), options: op.builtinOptions,
                 variant: options.variant, customOptions: op.customOptions.map { model.bytes[$0] },
                 inputs: op.inputs.map(Int.init), outputs: op.outputs.map(Int.init),
                 intermediates: op.intermediates.map(Int.init), tensors: tensors)
             try kernel.prepare(context)
             kernels.append(kernel)
             prepared.append(context)
+            registrations.append(registration)
         }
         self.kernels = kernels
 
         // Plan the head (activations + scratch) and replay the tail (persistent).
         let graph = Self.planningGraph(subgraph: subgraph, tensors: tensors, prepared: prepared)
-        let persistentModel = Self.persistentModel(subgraph: subgraph, tensors: tensors, prepared: prepared)
-        let prepareSteps = prepared.map {
-            PrepareTempRule.steps(op: $0.op, variant: $0.variant, inputs: $0.inputIndices.map { $0 >= 0 && $0 < tensors.count ? tensors[$0] : nil },
-                                  outputs: $0.outputIndices.map { $0 >= 0 && $0 < tensors.count ? tensors[$0] : nil })
-        }
-        let report = try ArenaUsage(graph: graph, persistentModel: persistentModel, prepareSteps: prepareSteps,
+        let persistentModel = Self.persistentModel(subgraph: subgraph, tensors: tensors, prepared: prepared,
+                                                   registrations: registrations)
+        let report = try ArenaUsage(graph: graph, persistentModel: persistentModel, prepareSteps: prepared.map(\.prepareSteps),
                                     pointerSize: options.pointerSize)
         arenaUsage = report
         let plan = report.plan
@@ -239,16 +238,17 @@ public final class MicroInterpreter {
     /// What TFLM keeps in the tail for this model: per-tensor and per-node structs, each
     /// operator's builtin data, the kernels' own allocations, scratch handles,
     /// variables, and a full TfLiteTensor per interpreter input and output.
-    private static func persistentModel(subgraph: Subgraph, tensors: [TensorInfo], prepared: [PrepareContext]) -> PersistentModel {
+    private static func persistentModel(subgraph: Subgraph, tensors: [TensorInfo], prepared: [PrepareContext],
+                                        registrations: [OperatorRegistration]) -> PersistentModel {
         func interface(_ t: Int32) -> PersistentModel.InterfaceTensor {
             let scales = tensors[Int(t)].scale.count
             return PersistentModel.InterfaceTensor(quantizationChannels: scales > 0 ? scales : nil)
         }
         return PersistentModel(
             tensorCount: tensors.count,
-            operators: prepared.map {
-                PersistentModel.Operator(builtinData: TFLMStructs.builtinData(forOperator: $0.op), persistent: $0.persistentRequests,
-                                         scratchBufferCount: $0.scratchRequests.count)
+            operators: zip(prepared, registrations).map { context, registration in
+                PersistentModel.Operator(builtinData: registration.builtinData, persistent: context.persistentRequests,
+                                         scratchBufferCount: context.scratchRequests.count)
             },
             variableTensorBytes: tensors.filter(\.isVariable).map(\.byteCount),
             inputs: subgraph.inputs.map(interface),
@@ -265,10 +265,12 @@ public final class MicroInterpreter {
         }
         let inputs = op.inputs.map { $0 >= 0 ? describe(Int($0)) : nil }
         let outputs = op.outputs.map { describe(Int($0)) }
-        let macs = OperatorAnalysis.macs(op: context.op, inputShapes: inputs.map { $0?.shape },
-                                         outputShapes: outputs.map(\.shape), options: context.options)
-        return OperatorWorkload(index: index, op: context.op, variant: variant, kernelPath: context.kernelPath,
-                                inputs: inputs, outputs: outputs, parameters: context.parameters,
+        let macs = KernelRegistry.macs(context.op, OperatorShapes(inputs: inputs.map { $0?.shape }, outputs: outputs.map(\.shape),
+                                                                  options: context.options))
+        // A kernel that names no path runs TFLM's reference kernel in its output's type.
+        let path = context.kernelPath ?? .reference(context.op, outputs.first?.type ?? .int8)
+        return OperatorWorkload(index: index, op: context.op, variant: variant, kernelPath: path,
+                                inputs: inputs, outputs: outputs, geometry: context.geometry,
                                 macs: macs, scratchBytes: scratchBytes)
     }
 }

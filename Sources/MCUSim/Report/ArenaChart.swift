@@ -30,7 +30,7 @@ struct ArenaChart {
         for w in workloads {
             for o in w.outputs where producer[o.tensorIndex] == nil { producer[o.tensorIndex] = w.index }
         }
-        func opName(_ i: Int) -> String { i >= 0 && i < count ? workloads[i].op : "?" }
+        func opName(_ i: Int) -> String { i >= 0 && i < count ? workloads[i].op.name : "?" }
         return interpreter.arenaUsage.plan.buffers.map { b in
             // Scope s is operator s - 1; scope 0 (before the first operator) belongs to operator 0 here.
             let first = min(max(b.lifetime.first - 1, 0), max(count - 1, 0))
@@ -170,8 +170,8 @@ struct ArenaChart {
         // Operator strip: each column's operator type, then index ticks.
         let stripY = top + plotHeight + 4
         for (i, w) in interpreter.workloads.enumerated() {
-            svg.rect(x: x(i) + 0.5, y: stripY, width: max(columnWidth - 1, 0.5), height: 8, fill: palette.colour(w.op), cssClass: "op",
-                     title: "operator \(i): \(w.op) (\(w.kernelPath))")
+            svg.rect(x: x(i) + 0.5, y: stripY, width: max(columnWidth - 1, 0.5), height: 8, fill: palette.colour(w.op.name), cssClass: "op",
+                     title: "operator \(i): \(w.op.name) (\(w.kernelPath.name))")
         }
         let labelStep = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000]
             .first { Double($0) * columnWidth >= Markup.textWidth(String(max(count - 1, 0)), size: 11) + 10 } ?? 10000

@@ -8,7 +8,7 @@ struct HTMLReport {
     let sim: Simulation
     let headroom: Double
 
-    var palette: OpPalette { OpPalette(ops: sim.cost.operators.map(\.op)) }
+    var palette: OpPalette { OpPalette(ops: sim.cost.operators.map(\.op.name)) }
 
     func render() -> String {
         let palette = self.palette
@@ -116,8 +116,8 @@ struct HTMLReport {
         h += "<th class=\"num\">#</th><th>operator</th><th>kernel</th><th class=\"num\">MACs</th><th class=\"num\">cycles</th><th class=\"num\">ms</th><th class=\"num\">share</th><th class=\"num\">arena in use</th></tr></thead><tbody>\n"
         for (i, op) in cost.operators.enumerated() {
             let ms = cost.milliseconds(op)
-            h += "<tr><td class=\"num\">\(i)</td><td><span class=\"swatch\" style=\"background:\(palette.colour(op.op))\"></span>\(e(op.op))</td>"
-            h += "<td class=\"mono\">\(e(op.kernelPath))</td><td class=\"num\">\(op.macs.grouped)</td><td class=\"num\">\(Int(op.cycles.rounded()).grouped)</td>"
+            h += "<tr><td class=\"num\">\(i)</td><td><span class=\"swatch\" style=\"background:\(palette.colour(op.op.name))\"></span>\(e(op.op.name))</td>"
+            h += "<td class=\"mono\">\(e(op.kernelPath.name))</td><td class=\"num\">\(op.macs.grouped)</td><td class=\"num\">\(Int(op.cycles.rounded()).grouped)</td>"
             h += "<td class=\"num\">\(String(format: "%.3f", ms))</td><td class=\"num\">\(String(format: "%.1f%%", cost.milliseconds > 0 ? ms / cost.milliseconds * 100 : 0))</td>"
             h += "<td class=\"num\">\(arena.liveBytes(atOperator: i).grouped) B</td></tr>\n"
         }

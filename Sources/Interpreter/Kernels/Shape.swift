@@ -2,10 +2,11 @@ import Foundation
 
 // SHAPE, as TFLM's shape.cc: writes the input's dimensions. TFLM's eval handles an
 // int32 output only (out_type int64 fails there), so int64 is refused in prepare.
-// (The file is ShapeOp.swift because a second Shape.swift, beside
-// Registrations/Shape.swift, would give SwiftPM two object files of one name.)
 
 final class ShapeKernel: Kernel {
+    static let registration = OperatorRegistration(.shape, options: ShapeOptions.self, builtinData: CStruct("TfLiteShapeParams", [.smallEnum]),
+                                                   temporaries: .none, macs: .none) { ShapeKernel() }
+
     private var dims = ShapeTable<Int32>([])
 
     func prepare(_ context: PrepareContext) throws {
@@ -24,7 +25,7 @@ final class ShapeKernel: Kernel {
             throw context.invalid("input shape \(input.shape) does not fit int32")
         }
         dims = ShapeTable(input.shape.map { Int32($0) })
-        context.kernelPath = "reference"
+        context.runsReference(output.type)
     }
 
     func eval(_ context: EvalContext) throws {
