@@ -12,9 +12,9 @@ let package = Package(
     ],
     targets: [
         // Model reading, arena, memory planner, kernels. Knows nothing of devices.
-        .target(name: "Interpreter"),
+        .target(name: "Interpreter", exclude: ["README.md"]),
         // Device profiles and the Cortex-M cost model. Consumes the interpreter's workload records.
-        .target(name: "Devices", dependencies: ["Interpreter"]),
+        .target(name: "Devices", dependencies: ["Interpreter"], exclude: ["README.md"]),
         // The `mcusim` command and its reports.
         .executableTarget(name: "MCUSim", dependencies: ["Interpreter", "Devices"]),
         // Locating ../shared and the project's fixtures, for every test target.

@@ -157,7 +157,7 @@ final class ConvKernelTests: XCTestCase {
                         if differing == 0 && result.outputs[0].count == expected.bytes.count {
                             exactLayers += 1
                         } else {
-                            XCTFail("\(name) op \(index) \(opName) [\(variant.rawValue)] (\(result.context.kernelPath)): \(differing) of \(expected.bytes.count) bytes differ from TFLM")
+                            XCTFail("\(name) op \(index) \(opName) [\(variant.rawValue)] (\(result.context.kernelPath?.name ?? "none")): \(differing) of \(expected.bytes.count) bytes differ from TFLM")
                         }
                     }
                 }

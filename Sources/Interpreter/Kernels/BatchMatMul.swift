@@ -105,7 +105,7 @@ final class BatchMatMulKernel: Kernel {
         guard rank <= output.rank else {
             throw context.invalid("output rank \(output.rank) is below the operands' \(rank)")
         }
-        context.allocatePersistent(.buffer("BATCH_MATMUL output dims", bytes: TFLMStructs.tfLiteIntArrayBytes(count: output.rank)))
+        context.allocatePersistent(.buffer("output dims", bytes: TFLMStructs.tfLiteIntArrayBytes(count: output.rank)))
         guard let count = ShapeMath.product(outShape[...]), count == output.elementCount else {
             throw context.invalid("output shape \(output.shape) does not hold the product's shape \(outShape)")
         }

@@ -22,7 +22,7 @@ final class CastKernel: Kernel {
         context.tempInput(0)
         context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("CAST takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0), output = try context.requireOutput(0)
         try context.expectType(input, Self.inputTypes, "input")

@@ -55,15 +55,12 @@ final class ConcatenationKernel: Kernel {
         compressed: CStruct("OpData (CONCATENATION)", [.record(params)] + Array(repeating: .int32, count: 10))))
 
     /// Bytes of each input per outer step, and the number of outer steps.
-    private var chunkBytes: UnsafeMutablePointer<Int> = .allocate(capacity: 1)
-    private var inputPointers: UnsafeMutablePointer<UnsafeRawPointer> = .allocate(capacity: 1)
+    private var chunkBytes = OwnedBuffer<Int>(count: 0, repeating: 0)
+    /// Filled at each eval (no allocation there).
+    private var inputPointers = OwnedBuffer<UnsafeRawPointer?>(count: 0, repeating: nil)
     private var inputCount = 0
     private var outerSize = 0
 
-    deinit {
-        chunkBytes.deallocate()
-        inputPointers.deallocate()
-    }
 
     func prepare(_ context: PrepareContext) throws {
         context.allocatePersistent(Self.opData)
@@ -71,7 +68,7 @@ final class ConcatenationKernel: Kernel {
         context.tempOutput(0)
         for i in 0..<context.inputCount { context.tempInput(i) }
         let output = try context.requireOutput(0)
-        guard context.inputCount >= 1 else { throw context.invalid("CONCATENATION needs at least one input") }
+        guard context.inputCount >= 1 else { throw context.invalid("\(context.op.name) needs at least one input") }
         let first = try context.requireInput(0)
         let options = context.options(ConcatenationOptions.self)
         let activation = options.fusedActivationFunction
@@ -129,10 +126,8 @@ final class ConcatenationKernel: Kernel {
         let inner = try DataMovement.product(output.shape[(axis + 1)...], context)
         outerSize = try DataMovement.product(output.shape[..<axis], context)
         inputCount = inputs.count
-        chunkBytes.deallocate()
-        inputPointers.deallocate()
-        chunkBytes = .allocate(capacity: inputCount)
-        inputPointers = .allocate(capacity: inputCount)
+        chunkBytes = OwnedBuffer(count: inputCount, repeating: 0)
+        inputPointers = OwnedBuffer(count: inputCount, repeating: nil)
         for (i, input) in inputs.enumerated() { chunkBytes[i] = try DataMovement.bytes(input.shape[axis], inner, elementSize, context: context) }
         context.runsReference(first.type)
         var geometry = AxisGeometry()
@@ -147,7 +142,7 @@ final class ConcatenationKernel: Kernel {
         for k in 0..<outerSize {
             for i in 0..<inputCount {
                 let bytes = chunkBytes[i]
-                out.copyMemory(from: inputPointers[i] + k * bytes, byteCount: bytes)
+                out.copyMemory(from: inputPointers[i].unsafelyUnwrapped + k * bytes, byteCount: bytes)
                 out += bytes
             }
         }

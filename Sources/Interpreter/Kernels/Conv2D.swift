@@ -58,9 +58,9 @@ final class Conv2DKernel: Kernel {
 
     /// The gathered receptive field of one output position: int8 input - zero point,
     /// or the int16 input.
-    private var columnInt16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    private var columnInt16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
     /// int8 with an input zero point outside int8 (only a hostile model): input + offset.
-    private var columnInt32 = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var columnInt32 = OwnedBuffer<Int32>(count: 0, repeating: 0)
     private var zeroPointFitsInt8 = true
 
     func prepare(_ context: PrepareContext) throws {
@@ -68,9 +68,9 @@ final class Conv2DKernel: Kernel {
         ConvOpData.initialize(context)
 
         guard context.inputCount == 2 || context.inputCount == 3 else {
-            throw context.invalid("CONV_2D takes 2 or 3 inputs, has \(context.inputCount)")
+            throw context.invalid("\(context.op.name) takes 2 or 3 inputs, has \(context.inputCount)")
         }
-        guard context.outputCount == 1 else { throw context.invalid("CONV_2D has 1 output, has \(context.outputCount)") }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) has 1 output, has \(context.outputCount)") }
         let input = try context.requireInput(0)
         let filter = try context.requireInput(1)
         let output = try context.requireOutput(0)
@@ -140,9 +140,9 @@ final class Conv2DKernel: Kernel {
         arithmetic = .float32
         (op.floatMin, op.floatMax) = QuantizedMath.activationRange(options.activation)
         let outC = op.geometry.outputDepth
-        op.floatWeights = ConvBuffer<Float>(count: outC * filterVolume, repeating: 0)
-        op.floatAccumulators = ConvBuffer<Float>(count: outC, repeating: 0)
-        op.biasFloat = ConvBuffer<Float>(count: outC, repeating: 0)
+        op.floatWeights = OwnedBuffer<Float>(count: outC * filterVolume, repeating: 0)
+        op.floatAccumulators = OwnedBuffer<Float>(count: outC, repeating: 0)
+        op.biasFloat = OwnedBuffer<Float>(count: outC, repeating: 0)
         if let data = filter.constantData { prepareFloatWeights(UnsafeRawPointer(data)) } else { op.weightsNeedEval = true }
         if let bias {
             if let data = bias.constantData { ConvLoad.values(data, count: outC, as: Float.self, into: op.biasFloat.base) } else { op.biasNeedsEval = true }
@@ -158,7 +158,7 @@ final class Conv2DKernel: Kernel {
         arithmetic = .int8
         try op.prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: filter.shape[0])
         let outC = op.geometry.outputDepth
-        op.bias32 = ConvBuffer<Int32>(count: outC, repeating: 0)
+        op.bias32 = OwnedBuffer<Int32>(count: outC, repeating: 0)
         if let bias {
             if let data = bias.constantData { ConvLoad.values(data, count: outC, as: Int32.self, into: op.bias32.base) } else { op.biasNeedsEval = true }
         }
@@ -166,9 +166,9 @@ final class Conv2DKernel: Kernel {
         op.outputZeroPoint = output.scalarZeroPoint
         zeroPointFitsInt8 = op.inputZeroPoint >= Int32(Int8.min) && op.inputZeroPoint <= Int32(Int8.max)
         if zeroPointFitsInt8 {
-            columnInt16 = ConvBuffer<Int16>(count: filterVolume, repeating: 0)
+            columnInt16 = OwnedBuffer<Int16>(count: filterVolume, repeating: 0)
         } else {
-            columnInt32 = ConvBuffer<Int32>(count: filterVolume, repeating: 0)
+            columnInt32 = OwnedBuffer<Int32>(count: filterVolume, repeating: 0)
         }
         prepareWeights16(filter)
 
@@ -229,8 +229,8 @@ final class Conv2DKernel: Kernel {
             arithmetic = int32Accumulation ? .int16Narrow : .int16Wide
             context.runsReference(.int16)
         }
-        op.bias32 = ConvBuffer<Int32>(count: outC, repeating: 0)
-        op.bias64 = ConvBuffer<Int64>(count: outC, repeating: 0)
+        op.bias32 = OwnedBuffer<Int32>(count: outC, repeating: 0)
+        op.bias64 = OwnedBuffer<Int64>(count: outC, repeating: 0)
         if let bias {
             if let data = bias.constantData {
                 if bias.type == .int64 {
@@ -244,7 +244,7 @@ final class Conv2DKernel: Kernel {
             }
         }
         biasIsInt64 = bias?.type == .int64
-        columnInt16 = ConvBuffer<Int16>(count: filterVolume, repeating: 0)
+        columnInt16 = OwnedBuffer<Int16>(count: filterVolume, repeating: 0)
         prepareWeights16(filter)
     }
 
@@ -259,7 +259,7 @@ final class Conv2DKernel: Kernel {
     // MARK: Weight preparation (prepare for constant weights, eval otherwise)
 
     private func prepareWeights16(_ filter: TensorInfo) {
-        op.weights16 = ConvBuffer<Int16>(count: op.geometry.outputDepth * filterVolume, repeating: 0)
+        op.weights16 = OwnedBuffer<Int16>(count: op.geometry.outputDepth * filterVolume, repeating: 0)
         if let data = filter.constantData {
             widenWeights(data.assumingMemoryBound(to: Int8.self))
         } else {

@@ -5,32 +5,6 @@ import Foundation
 // parameters (PopulateConvolutionQuantizationParams), the operator data sizes both
 // kernels declare, and small host-side buffers the inner loops run on.
 
-/// Memory owned by a kernel object for its hot loops (per-channel multipliers,
-/// prepared weights, accumulators), allocated in prepare, freed with the kernel. It is
-/// host-side working memory of the simulator, not part of the modelled arena.
-final class ConvBuffer<Element> {
-    let base: UnsafeMutablePointer<Element>
-    let count: Int
-
-    init(count: Int, repeating value: Element) {
-        self.count = max(count, 0)
-        base = UnsafeMutablePointer<Element>.allocate(capacity: max(count, 1))
-        base.initialize(repeating: value, count: max(count, 1))
-    }
-
-    init(_ values: [Element], padding value: Element) {
-        count = values.count
-        base = UnsafeMutablePointer<Element>.allocate(capacity: max(values.count, 1))
-        base.initialize(repeating: value, count: max(values.count, 1))
-        for (i, v) in values.enumerated() { base[i] = v }
-    }
-
-    deinit {
-        base.deinitialize(count: max(count, 1))
-        base.deallocate()
-    }
-}
-
 /// The builtin options common to both convolutions (Conv2DOptions, DepthwiseConv2DOptions).
 struct ConvOptions {
     let paddingSame: Bool
@@ -176,15 +150,15 @@ struct ConvGeometry {
     init() {}
 
     /// Valid filter rows per output row and valid filter columns per output column.
-    func windowTables() -> (rows: ConvBuffer<Int>, columns: ConvBuffer<Int>) {
-        let rows = ConvBuffer<Int>(count: 2 * outputHeight, repeating: 0)
+    func windowTables() -> (rows: OwnedBuffer<Int>, columns: OwnedBuffer<Int>) {
+        let rows = OwnedBuffer<Int>(count: 2 * outputHeight, repeating: 0)
         for y in 0..<outputHeight {
             let taps = ConvPadding.validTaps(origin: y * strideHeight - padHeight, dilation: dilationHeight,
                                              filterSize: filterHeight, inputSize: inputHeight)
             rows.base[2 * y] = taps.start
             rows.base[2 * y + 1] = taps.end
         }
-        let columns = ConvBuffer<Int>(count: 2 * outputWidth, repeating: 0)
+        let columns = OwnedBuffer<Int>(count: 2 * outputWidth, repeating: 0)
         for x in 0..<outputWidth {
             let taps = ConvPadding.validTaps(origin: x * strideWidth - padWidth, dilation: dilationWidth,
                                              filterSize: filterWidth, inputSize: inputWidth)
@@ -331,17 +305,17 @@ struct ConvOpData {
     var floatMin: Float = 0
     var floatMax: Float = 0
     /// Valid filter rows per output row and valid filter columns per output column.
-    var windowRows = ConvBuffer<Int>(count: 0, repeating: 0)
-    var windowColumns = ConvBuffer<Int>(count: 0, repeating: 0)
-    var multipliers = ConvBuffer<Int32>(count: 0, repeating: 0)
-    var shifts = ConvBuffer<Int32>(count: 0, repeating: 0)
-    var bias32 = ConvBuffer<Int32>(count: 0, repeating: 0)
-    var bias64 = ConvBuffer<Int64>(count: 0, repeating: 0)
-    var biasFloat = ConvBuffer<Float>(count: 0, repeating: 0)
-    var floatWeights = ConvBuffer<Float>(count: 0, repeating: 0)
-    var floatAccumulators = ConvBuffer<Float>(count: 0, repeating: 0)
+    var windowRows = OwnedBuffer<Int>(count: 0, repeating: 0)
+    var windowColumns = OwnedBuffer<Int>(count: 0, repeating: 0)
+    var multipliers = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    var shifts = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    var bias32 = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    var bias64 = OwnedBuffer<Int64>(count: 0, repeating: 0)
+    var biasFloat = OwnedBuffer<Float>(count: 0, repeating: 0)
+    var floatWeights = OwnedBuffer<Float>(count: 0, repeating: 0)
+    var floatAccumulators = OwnedBuffer<Float>(count: 0, repeating: 0)
     /// Quantized types: the int8 weights widened to int16.
-    var weights16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    var weights16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
     var requantizer = ConvRequantizer()
 
     /// Init: the operator data of the variant; and the temporary tensors TFLM's Prepare
@@ -377,8 +351,8 @@ struct ConvOpData {
                                       options: ConvOptions, channels: Int) throws {
         let q = try ConvQuantization(context: context, input: input, filter: filter, output: output,
                                      activation: options.activation, channels: channels)
-        multipliers = ConvBuffer(q.multipliers, padding: 0)
-        shifts = ConvBuffer(q.shifts, padding: 0)
+        multipliers = OwnedBuffer(q.multipliers)
+        shifts = OwnedBuffer(q.shifts)
         requantizer = ConvRequantizer(multipliers: q.multipliers, shifts: q.shifts)
         activationMin = q.activationMin
         activationMax = q.activationMax
@@ -394,23 +368,23 @@ struct ConvOpData {
 /// RoundingDivideByPOT(h, r) rounds h / 2^r half away from zero, which equals
 /// floor((h + 2^(r-1) - (h < 0 ? 1 : 0)) / 2^r) for r > 0, and h for r = 0.
 final class ConvRequantizer {
-    let multipliers: ConvBuffer<Int32>
+    let multipliers: OwnedBuffer<Int32>
     /// 2^max(shift, 0).
-    let leftFactors: ConvBuffer<Int32>
+    let leftFactors: OwnedBuffer<Int32>
     /// max(-shift, 0).
-    let rightShifts: ConvBuffer<Int64>
+    let rightShifts: OwnedBuffer<Int64>
     /// 2^(right - 1), or 0 when right is 0.
-    let roundingBiases: ConvBuffer<Int64>
+    let roundingBiases: OwnedBuffer<Int64>
     /// 1 when right > 0: the half-away-from-zero correction for negative values.
-    let negativeCorrections: ConvBuffer<Int64>
+    let negativeCorrections: OwnedBuffer<Int64>
 
     init(multipliers: [Int32], shifts: [Int32]) {
-        self.multipliers = ConvBuffer(multipliers, padding: 0)
+        self.multipliers = OwnedBuffer(multipliers)
         let n = shifts.count
-        leftFactors = ConvBuffer<Int32>(count: n, repeating: 1)
-        rightShifts = ConvBuffer<Int64>(count: n, repeating: 0)
-        roundingBiases = ConvBuffer<Int64>(count: n, repeating: 0)
-        negativeCorrections = ConvBuffer<Int64>(count: n, repeating: 0)
+        leftFactors = OwnedBuffer<Int32>(count: n, repeating: 1)
+        rightShifts = OwnedBuffer<Int64>(count: n, repeating: 0)
+        roundingBiases = OwnedBuffer<Int64>(count: n, repeating: 0)
+        negativeCorrections = OwnedBuffer<Int64>(count: n, repeating: 0)
         for (i, s) in shifts.enumerated() {
             leftFactors.base[i] = Int32(1) &<< max(s, 0)
             let right = Int64(max(0 &- s, 0))

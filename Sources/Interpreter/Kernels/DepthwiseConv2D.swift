@@ -31,23 +31,23 @@ final class DepthwiseConv2DKernel: Kernel {
     private var cmsisRequantization = false
 
 
-    private var accumulators32 = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var accumulators32 = OwnedBuffer<Int32>(count: 0, repeating: 0)
     /// int8: one batch of the input as int16 input - zero point, widened once per eval
     /// rather than once per tap (a 3x3 filter reads each pixel nine times). With a depth
     /// multiplier above 1 each input channel is repeated for its output channels, so
     /// every output channel reads its own lane.
-    private var image16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    private var image16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
     private var useWidenedImage = true
-    private var accumulators64 = ConvBuffer<Int64>(count: 0, repeating: 0)
+    private var accumulators64 = OwnedBuffer<Int64>(count: 0, repeating: 0)
 
     func prepare(_ context: PrepareContext) throws {
         ConvOpData.initialize(context)
 
         guard context.inputCount == 2 || context.inputCount == 3 else {
-            throw context.invalid("DEPTHWISE_CONV_2D takes 2 or 3 inputs, has \(context.inputCount)")
+            throw context.invalid("\(context.op.name) takes 2 or 3 inputs, has \(context.inputCount)")
         }
         guard context.outputCount == 1 else {
-            throw context.invalid("DEPTHWISE_CONV_2D has 1 output, has \(context.outputCount)")
+            throw context.invalid("\(context.op.name) has 1 output, has \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let filter = try context.requireInput(1)
@@ -104,9 +104,9 @@ final class DepthwiseConv2DKernel: Kernel {
             }
             arithmetic = .float32
             (op.floatMin, op.floatMax) = QuantizedMath.activationRange(options.activation)
-            op.floatWeights = ConvBuffer<Float>(count: g.filterHeight * g.filterWidth * channels, repeating: 0)
-            op.floatAccumulators = ConvBuffer<Float>(count: channels, repeating: 0)
-            op.biasFloat = ConvBuffer<Float>(count: channels, repeating: 0)
+            op.floatWeights = OwnedBuffer<Float>(count: g.filterHeight * g.filterWidth * channels, repeating: 0)
+            op.floatAccumulators = OwnedBuffer<Float>(count: channels, repeating: 0)
+            op.biasFloat = OwnedBuffer<Float>(count: channels, repeating: 0)
             if let data = filter.constantData {
                 ConvLoad.values(data, count: op.floatWeights.count, as: Float.self, into: op.floatWeights.base)
             } else {
@@ -128,15 +128,15 @@ final class DepthwiseConv2DKernel: Kernel {
             try op.prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: channels)
             op.inputZeroPoint = input.scalarZeroPoint
             op.outputZeroPoint = output.scalarZeroPoint
-            op.bias32 = ConvBuffer<Int32>(count: channels, repeating: 0)
-            accumulators32 = ConvBuffer<Int32>(count: channels, repeating: 0)
+            op.bias32 = OwnedBuffer<Int32>(count: channels, repeating: 0)
+            accumulators32 = OwnedBuffer<Int32>(count: channels, repeating: 0)
             // The widened image repeats each input channel depth_multiplier times; a hostile
             // stride and multiplier could make that far larger than any tensor, so past
             // 16M elements the kernel reads the int8 input directly instead.
             let widened = g.inputHeight * g.inputWidth * g.outputDepth
             let zeroPointFits = input.scalarZeroPoint >= Int32(Int8.min) && input.scalarZeroPoint <= Int32(Int8.max)
             useWidenedImage = zeroPointFits && (depthMultiplier == 1 || widened <= 1 << 24)
-            image16 = ConvBuffer<Int16>(count: useWidenedImage ? widened : 0, repeating: 0)
+            image16 = OwnedBuffer<Int16>(count: useWidenedImage ? widened : 0, repeating: 0)
             prepareWeights16(filter, channels: channels)
             if let bias {
                 if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int32.self, into: op.bias32.base) } else { op.biasNeedsEval = true }
@@ -180,8 +180,8 @@ final class DepthwiseConv2DKernel: Kernel {
             }
             arithmetic = .int16
             try op.prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: channels)
-            op.bias64 = ConvBuffer<Int64>(count: channels, repeating: 0)
-            accumulators64 = ConvBuffer<Int64>(count: channels, repeating: 0)
+            op.bias64 = OwnedBuffer<Int64>(count: channels, repeating: 0)
+            accumulators64 = OwnedBuffer<Int64>(count: channels, repeating: 0)
             prepareWeights16(filter, channels: channels)
             if let bias {
                 if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int64.self, into: op.bias64.base) } else { op.biasNeedsEval = true }
@@ -190,7 +190,7 @@ final class DepthwiseConv2DKernel: Kernel {
     }
 
     private func prepareWeights16(_ filter: TensorInfo, channels: Int) {
-        op.weights16 = ConvBuffer<Int16>(count: op.geometry.filterHeight * op.geometry.filterWidth * channels, repeating: 0)
+        op.weights16 = OwnedBuffer<Int16>(count: op.geometry.filterHeight * op.geometry.filterWidth * channels, repeating: 0)
         if let data = filter.constantData {
             widenWeights(data.assumingMemoryBound(to: Int8.self))
         } else {

@@ -82,7 +82,7 @@ final class DivKernel: Kernel {
                 let totalShift = shift &- reciprocalShift &- headroom
                 // MultiplyByQuantizedMultiplierSmallerThanOneExp, with the host's shifts (below).
                 let value = outOffset &+ divRoundingDivideByPOT(
-                    QuantizedMath.saturatingRoundingDoublingHighMul(unscaled, multiplier), 0 &- totalShift)
+                    Int32.saturatingRoundingDoublingHighMul(unscaled, multiplier), 0 &- totalShift)
                 return Int8(truncatingIfNeeded: min(max(value, lo), hi))
             }
         case .int32:
@@ -93,7 +93,7 @@ final class DivKernel: Kernel {
                 var i = 0
                 while i < divisorCount {
                     if divisors[i] == 0 {
-                        throw InvalidOperatorError(operatorIndex: operatorIndex, op: "DIV",
+                        throw InvalidOperatorError(operatorIndex: operatorIndex, op: BuiltinOperator.div.name,
                                                    reason: "int32 division by zero (undefined in TFLM's reference kernel)")
                     }
                     i &+= 1

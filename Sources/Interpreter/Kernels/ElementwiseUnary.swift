@@ -109,7 +109,7 @@ final class ElementwiseUnaryKernel: Kernel {
         while i < count {
             let x = Int32(input[i])
             guard x >= zeroPoint else {
-                throw InvalidOperatorError(operatorIndex: operatorIndex, op: "RSQRT",
+                throw InvalidOperatorError(operatorIndex: operatorIndex, op: BuiltinOperator.rsqrt.name,
                                            reason: "input element \(i) is below the zero point: RSQRT is defined for non-negative values only (TFLM's invoke fails too)")
             }
             let value = x &- zeroPoint

@@ -15,7 +15,7 @@ final class ExpandDimsKernel: Kernel {
         context.tempInput(1)
         context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("EXPAND_DIMS takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let axisTensor = try context.requireInput(1)

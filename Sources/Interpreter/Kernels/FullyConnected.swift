@@ -61,18 +61,13 @@ final class FullyConnectedKernel: Kernel {
     /// int16 path: accumulate in int64 (int64 bias) rather than int32.
     private var accumulate64 = true
     /// Requantization per output channel (a per-tensor multiplier is repeated).
-    private var multipliers: UnsafeMutablePointer<Int32>?
-    private var shifts: UnsafeMutablePointer<Int32>?
+    private var multipliers: OwnedBuffer<Int32>?
+    private var shifts: OwnedBuffer<Int32>?
     /// int8 with constant weights: bias + input_offset * (sum of the row's weights),
     /// folded in prepare. Identical in int32 wrapping arithmetic to TFLM's
     /// sum of w * (x + input_offset) + bias, and it leaves a plain dot product.
-    private var rowConstants: UnsafeMutablePointer<Int32>?
+    private var rowConstants: OwnedBuffer<Int32>?
 
-    deinit {
-        multipliers?.deallocate()
-        shifts?.deallocate()
-        rowConstants?.deallocate()
-    }
 
     func prepare(_ context: PrepareContext) throws {
         let cmsis = context.variant == .cmsisNN
@@ -164,11 +159,9 @@ final class FullyConnectedKernel: Kernel {
         }
 
         let inputScale = input.scalarScale, outputScale = output.scalarScale
-        multipliers?.deallocate()
-        shifts?.deallocate()
         let count = max(outputDepth, 1)
-        let m = UnsafeMutablePointer<Int32>.allocate(capacity: count)
-        let s = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+        let m = OwnedBuffer<Int32>(count: count, repeating: 0)
+        let s = OwnedBuffer<Int32>(count: count, repeating: 0)
         multipliers = m
         shifts = s
         if perChannel {
@@ -248,10 +241,9 @@ final class FullyConnectedKernel: Kernel {
             context.runsReference(.int8)
         }
 
-        rowConstants?.deallocate()
         rowConstants = nil
         if filterOffset == 0, let weights = filter.constantData, bias == nil || bias?.constantData != nil {
-            let rows = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+            let rows = OwnedBuffer<Int32>(count: count, repeating: 0)
             let w = weights.assumingMemoryBound(to: Int8.self)
             let b = bias?.constantData
             for o in 0..<outputDepth {
@@ -323,7 +315,7 @@ final class FullyConnectedKernel: Kernel {
         let filter = context.input(1, as: Int8.self)
         let bias: UnsafeMutablePointer<Int32>? = hasBias ? context.optionalInput(2, as: Int32.self) : nil
         let output = context.output(0, as: Int8.self)
-        guard let multipliers, let shifts else { return }
+        guard let multipliers = multipliers?.base, let shifts = shifts?.base else { return }
         let depth = accumDepth, outDepth = outputDepth
         let inOffset = inputOffset, wOffset = filterOffset, outOffset = outputOffset
         let lo = activationMin, hi = activationMax
@@ -332,7 +324,7 @@ final class FullyConnectedKernel: Kernel {
             for o in 0..<outDepth {
                 let w = filter + o * depth
                 var acc: Int32
-                if let rowConstants {
+                if let rowConstants = rowConstants?.base {
                     acc = Self.dot(x, w, depth) &+ rowConstants[o]
                 } else {
                     acc = 0
@@ -364,7 +356,7 @@ final class FullyConnectedKernel: Kernel {
         let input = context.input(0, as: Int16.self)
         let filter = context.input(1, as: Int8.self)
         let output = context.output(0, as: Int16.self)
-        guard let multipliers, let shifts else { return }
+        guard let multipliers = multipliers?.base, let shifts = shifts?.base else { return }
         let depth = accumDepth, outDepth = outputDepth
         let inOffset = inputOffset, wOffset = filterOffset, outOffset = outputOffset
         let lo = activationMin, hi = activationMax

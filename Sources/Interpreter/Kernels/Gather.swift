@@ -26,7 +26,7 @@ final class GatherKernel: Kernel {
         context.tempInput(1)
         context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("GATHER takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let coords = try context.requireInput(1)
@@ -60,7 +60,7 @@ final class GatherKernel: Kernel {
             throw context.invalid("output shape \(output.shape) differs from the gathered shape \(expected)")
         }
         // The dims copy is sized by the stored output rank.
-        context.allocatePersistent(.buffer("GATHER output dims", bytes: TFLMStructs.tfLiteIntArrayBytes(count: output.rank)))
+        context.allocatePersistent(.buffer("output dims", bytes: TFLMStructs.tfLiteIntArrayBytes(count: output.rank)))
 
         guard let batch = ShapeMath.product(input.shape[..<batchDims]),
               let outer = ShapeMath.product(input.shape[batchDims..<axis]),
@@ -90,7 +90,7 @@ final class GatherKernel: Kernel {
                 for coord in 0..<coordSize {
                     let position = Int(coords[batch &* coordSize &+ coord])
                     guard position >= 0, position < axisSize else {
-                        throw InvalidOperatorError(operatorIndex: operatorIndex, op: "GATHER",
+                        throw InvalidOperatorError(operatorIndex: operatorIndex, op: BuiltinOperator.gather.name,
                                                    reason: "position \(position) is outside [0, \(axisSize))")
                     }
                     let outBlock = ((batch &* outerSize &+ outer) &* coordSize &+ coord) &* blockBytes

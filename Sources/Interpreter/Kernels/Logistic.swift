@@ -73,7 +73,7 @@ final class LogisticKernel: Kernel {
                     let q4 = QuantizedMath.multiplyByQuantizedMultiplier(v, m, shift)
                     let q0 = FixedPoint.logistic(q4, integerBits: 4)
                     // To 8 fractional bits, then the fixed output zero point -128.
-                    let out = QuantizedMath.roundingDivideByPOT(q0, 23) &- 128
+                    let out = FixedPoint.roundingDivideByPOT(q0, 23) &- 128
                     y[i] = Int8(truncatingIfNeeded: min(max(out, -128), 127))
                 }
             }

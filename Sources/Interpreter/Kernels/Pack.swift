@@ -9,12 +9,12 @@ final class PackKernel: Kernel {
     static let registration = OperatorRegistration(.pack, options: PackOptions.self, builtinData: CStruct("TfLitePackParams", [.int32, .int32]),
                                                    temporaries: .none, macs: .none) { PackKernel() }
 
-    private var inputPointers: UnsafeMutablePointer<UnsafeRawPointer> = .allocate(capacity: 1)
+    /// Filled at each eval (no allocation there).
+    private var inputPointers = OwnedBuffer<UnsafeRawPointer?>(count: 0, repeating: nil)
     private var valuesCount = 0
     private var outerSize = 0
     private var chunkBytes = 0
 
-    deinit { inputPointers.deallocate() }
 
     func prepare(_ context: PrepareContext) throws {
         let output = try context.requireOutput(0)
@@ -46,8 +46,7 @@ final class PackKernel: Kernel {
         }
         valuesCount = count
         chunkBytes = try DataMovement.bytes(copySize, try DataMovement.elementSize(output.type, context), context: context)
-        inputPointers.deallocate()
-        inputPointers = .allocate(capacity: count)
+        inputPointers = OwnedBuffer(count: count, repeating: nil)
         context.runsReference(output.type)
         var geometry = AxisGeometry()
         geometry.axis = axis
@@ -60,7 +59,7 @@ final class PackKernel: Kernel {
         let out = UnsafeMutableRawPointer(context.output(0, as: UInt8.self))
         let bytes = chunkBytes, n = valuesCount
         for i in 0..<n {
-            let source = inputPointers[i]
+            let source = inputPointers[i].unsafelyUnwrapped
             for k in 0..<outerSize {
                 (out + (k * n + i) * bytes).copyMemory(from: source + k * bytes, byteCount: bytes)
             }

@@ -28,9 +28,9 @@ final class PadKernel: Kernel {
         for i in 0..<3 { context.tempInput(i) }
         context.tempOutput(0)
         guard context.inputCount == 2 || context.inputCount == 3 else {
-            throw context.invalid("PAD takes 2 or 3 inputs, got \(context.inputCount)")
+            throw context.invalid("\(context.op.name) takes 2 or 3 inputs, got \(context.inputCount)")
         }
-        guard context.outputCount == 1 else { throw context.invalid("PAD has 1 output, got \(context.outputCount)") }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) has 1 output, got \(context.outputCount)") }
         let input = try context.requireInput(0)
         let paddings = try context.requireInput(1)
         let output = try context.requireOutput(0)
@@ -42,7 +42,7 @@ final class PadKernel: Kernel {
         try context.expectType(input, [.float32, .int8, .int16, .int32], "input")
         elementSize = input.type.byteSize ?? 1
         guard input.rank <= 5 else {
-            throw context.unsupported("PAD supports at most 5 dimensions, input has \(input.rank)")
+            throw context.unsupported("\(context.op.name) supports at most 5 dimensions, input has \(input.rank)")
         }
         guard output.rank == input.rank else {
             throw context.invalid("output rank \(output.rank) differs from input rank \(input.rank)")
@@ -80,7 +80,7 @@ final class PadKernel: Kernel {
             if let constant {
                 guard constant.scalarZeroPoint == output.scalarZeroPoint,
                       Double(constant.scalarScale) == Double(output.scalarScale) else {
-                    throw context.invalid("PADV2's constant must share the output's quantization (zero point \(constant.scalarZeroPoint) vs \(output.scalarZeroPoint), scale \(constant.scalarScale) vs \(output.scalarScale))")
+                    throw context.invalid("\(context.op.name)'s constant must share the output's quantization (zero point \(constant.scalarZeroPoint) vs \(output.scalarZeroPoint), scale \(constant.scalarScale) vs \(output.scalarScale))")
                 }
             } else {
                 let zp = output.scalarZeroPoint

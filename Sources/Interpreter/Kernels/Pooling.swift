@@ -44,15 +44,10 @@ final class PoolingKernel: Kernel {
     private var activationMin: Int32 = 0, activationMax: Int32 = 0
     private var floatMin: Float = 0, floatMax: Float = 0
     /// Per-channel accumulators for one window (int32 sums or float sums).
-    private var intAccumulator: UnsafeMutablePointer<Int32>?
-    private var floatAccumulator: UnsafeMutablePointer<Float>?
+    private var intAccumulator: OwnedBuffer<Int32>?
+    private var floatAccumulator: OwnedBuffer<Float>?
 
     init(kind: Kind) { self.kind = kind }
-
-    deinit {
-        intAccumulator?.deallocate()
-        floatAccumulator?.deallocate()
-    }
 
     func prepare(_ context: PrepareContext) throws {
         let cmsis = context.variant == .cmsisNN
@@ -157,15 +152,13 @@ final class PoolingKernel: Kernel {
             context.runs(kind == .average ? .avgPoolS16 : .maxPoolS16)
         }
 
-        intAccumulator?.deallocate()
-        floatAccumulator?.deallocate()
         intAccumulator = nil
         floatAccumulator = nil
         if kind == .average {
             if path == .float32 {
-                floatAccumulator = .allocate(capacity: max(depth, 1))
+                floatAccumulator = OwnedBuffer(count: depth, repeating: 0)
             } else {
-                intAccumulator = .allocate(capacity: max(depth, 1))
+                intAccumulator = OwnedBuffer(count: depth, repeating: 0)
             }
         }
     }
@@ -199,7 +192,7 @@ final class PoolingKernel: Kernel {
 
     private func averageQuantized<T: FixedWidthInteger & SignedInteger>(_ input: UnsafeMutablePointer<T>,
                                                                        _ output: UnsafeMutablePointer<T>) {
-        guard let sums = intAccumulator else { return }
+        guard let sums = intAccumulator?.base else { return }
         let depth = self.depth, lo = activationMin, hi = activationMax
         var out = output
         for b in 0..<batches {
@@ -231,7 +224,7 @@ final class PoolingKernel: Kernel {
     }
 
     private func averageFloat(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
-        guard let sums = floatAccumulator else { return }
+        guard let sums = floatAccumulator?.base else { return }
         let depth = self.depth, lo = floatMin, hi = floatMax
         var out = output
         for b in 0..<batches {

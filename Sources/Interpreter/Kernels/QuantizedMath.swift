@@ -39,41 +39,26 @@ public enum QuantizedMath {
         return (m, s)
     }
 
-    @inline(__always)
-    public static func saturatingRoundingDoublingHighMul(_ a: Int32, _ b: Int32) -> Int32 {
-        if a == b && a == Int32.min { return Int32.max }
-        let ab = Int64(a) &* Int64(b)
-        let nudge: Int64 = ab >= 0 ? (1 << 30) : (1 - (1 << 30))
-        // Division truncates toward zero, as C's does.
-        return Int32(truncatingIfNeeded: (ab &+ nudge) / (Int64(1) << 31))
-    }
-
-    @inline(__always)
-    public static func roundingDivideByPOT(_ x: Int32, _ exponent: Int32) -> Int32 {
-        let mask = (Int32(1) << exponent) &- 1
-        let remainder = x & mask
-        let threshold = (mask >> 1) &+ (x < 0 ? 1 : 0)
-        return (x >> exponent) &+ (remainder > threshold ? 1 : 0)
-    }
+    // The fixed-point primitives are gemmlowp's, defined once in FixedPoint.swift.
 
     /// MultiplyByQuantizedMultiplier for int32 inputs (the int8 kernels' requantization).
     @inline(__always)
     public static func multiplyByQuantizedMultiplier(_ x: Int32, _ multiplier: Int32, _ shift: Int32) -> Int32 {
         let leftShift = shift > 0 ? shift : 0
         let rightShift = shift > 0 ? 0 : -shift
-        return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x &* (Int32(1) << leftShift), multiplier), rightShift)
+        return FixedPoint.roundingDivideByPOT(Int32.saturatingRoundingDoublingHighMul(x &* (Int32(1) << leftShift), multiplier), Int(rightShift))
     }
 
     /// MultiplyByQuantizedMultiplierSmallerThanOneExp (ADD/SUB's input and output scaling).
     @inline(__always)
     public static func multiplyByQuantizedMultiplierSmallerThanOneExp(_ x: Int32, _ multiplier: Int32, _ leftShift: Int32) -> Int32 {
-        roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, multiplier), -leftShift)
+        FixedPoint.roundingDivideByPOT(Int32.saturatingRoundingDoublingHighMul(x, multiplier), Int(-leftShift))
     }
 
     /// MultiplyByQuantizedMultiplierGreaterThanOne.
     @inline(__always)
     public static func multiplyByQuantizedMultiplierGreaterThanOne(_ x: Int32, _ multiplier: Int32, _ leftShift: Int32) -> Int32 {
-        saturatingRoundingDoublingHighMul(x &* (Int32(1) << leftShift), multiplier)
+        Int32.saturatingRoundingDoublingHighMul(x &* (Int32(1) << leftShift), multiplier)
     }
 
     /// MultiplyByQuantizedMultiplier for int64 inputs (the int16-activation kernels'

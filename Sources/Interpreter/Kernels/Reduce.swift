@@ -38,9 +38,9 @@ final class ReduceKernel: Kernel {
     private var hasEmptyDimension = false
     /// Host-side iteration state (dims, output stride per dimension, 0 on reduced
     /// dimensions, and the index counter): fixed size, allocated in prepare.
-    private var dims: UnsafeMutablePointer<Int>
-    private var outputStrides: UnsafeMutablePointer<Int>
-    private var counter: UnsafeMutablePointer<Int>
+    private var dims = OwnedBuffer<Int>(count: 0, repeating: 0)
+    private var outputStrides = OwnedBuffer<Int>(count: 0, repeating: 0)
+    private var counter = OwnedBuffer<Int>(count: 0, repeating: 0)
     private var reducedCount: Int64 = 0
 
     // OpDataReduce (the quantized part).
@@ -53,16 +53,8 @@ final class ReduceKernel: Kernel {
 
     init(_ kind: Kind) {
         self.kind = kind
-        dims = .allocate(capacity: 1)
-        outputStrides = .allocate(capacity: 1)
-        counter = .allocate(capacity: 1)
     }
 
-    deinit {
-        dims.deallocate()
-        outputStrides.deallocate()
-        counter.deallocate()
-    }
 
     func prepare(_ context: PrepareContext) throws {
         operatorIndex = context.operatorIndex
@@ -109,19 +101,15 @@ final class ReduceKernel: Kernel {
         context.requestScratch(bytes: 4 * rank)
         resolvedAxisScratch = context.requestScratch(bytes: 4 * axisCount)
 
-        dims.deallocate()
-        outputStrides.deallocate()
-        counter.deallocate()
-        dims = .allocate(capacity: max(rank, 1))
-        outputStrides = .allocate(capacity: max(rank, 1))
-        counter = .allocate(capacity: max(rank, 1))
+        dims = OwnedBuffer(count: rank, repeating: 0)
+        outputStrides = OwnedBuffer(count: rank, repeating: 0)
+        counter = OwnedBuffer(count: rank, repeating: 0)
         for (d, n) in input.shape.enumerated() { dims[d] = n }
 
         if let axes = axis.constantValues(Int32.self), axes.count == axisCount {
             axisIsConstant = true
-            let resolved = UnsafeMutablePointer<Int32>.allocate(capacity: max(axisCount, 1))
-            defer { resolved.deallocate() }
-            let ok = axes.withUnsafeBufferPointer { resolve(axes: $0.baseAddress, resolved: resolved) }
+            let resolved = OwnedBuffer<Int32>(count: axisCount, repeating: 0)
+            let ok = axes.withUnsafeBufferPointer { resolve(axes: $0.baseAddress, resolved: resolved.base) }
             guard ok else {
                 throw context.invalid("axis \(axes) is out of range for input shape \(input.shape), or output shape \(output.shape) does not match the reduction")
             }

@@ -17,9 +17,9 @@ final class ReshapeKernel: Kernel {
         context.tempInput(0)
         context.tempOutput(0)
         guard context.inputCount == 1 || context.inputCount == 2 else {
-            throw context.invalid("RESHAPE takes 1 or 2 inputs, got \(context.inputCount)")
+            throw context.invalid("\(context.op.name) takes 1 or 2 inputs, got \(context.inputCount)")
         }
-        guard context.outputCount == 1 else { throw context.invalid("RESHAPE takes 1 output, got \(context.outputCount)") }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) takes 1 output, got \(context.outputCount)") }
         let input = try context.requireInput(0)
         let output = try context.requireOutput(0)
         guard input.type == output.type else {

@@ -16,15 +16,15 @@ final class ResizeNearestNeighborKernel: Kernel {
     private var inputHeight = 0
     private var inputWidth = 0
     private var depth = 0
-    private var rowSource = ShapeTable<Int>([])
-    private var columnSource = ShapeTable<Int>([])
+    private var rowSource = OwnedBuffer<Int>([])
+    private var columnSource = OwnedBuffer<Int>([])
 
     func prepare(_ context: PrepareContext) throws {
         context.tempInput(0)
         context.tempInput(1)
         context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("RESIZE_NEAREST_NEIGHBOR takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let size = try context.requireInput(1)
@@ -65,8 +65,8 @@ final class ResizeNearestNeighborKernel: Kernel {
         guard output.elementCount == 0 || (rows.allSatisfy { $0 >= 0 && $0 < inputHeight } && columns.allSatisfy { $0 >= 0 && $0 < inputWidth }) else {
             throw context.invalid("an output pixel maps outside the \(inputHeight)x\(inputWidth) input")
         }
-        rowSource = ShapeTable(rows)
-        columnSource = ShapeTable(columns)
+        rowSource = OwnedBuffer(rows)
+        columnSource = OwnedBuffer(columns)
         context.runsReference(input.type)
     }
 
@@ -95,8 +95,8 @@ final class ResizeNearestNeighborKernel: Kernel {
 
     @inline(__always)
     private func resize<T>(_ input: UnsafeMutablePointer<T>, _ output: UnsafeMutablePointer<T>) {
-        let rows = rowSource.pointer, rowCount = rowSource.count
-        let columns = columnSource.pointer, columnCount = columnSource.count
+        let rows = rowSource.base, rowCount = rowSource.count
+        let columns = columnSource.base, columnCount = columnSource.count
         let depth = self.depth
         let rowStride = inputWidth &* depth
         let batchStride = inputHeight &* rowStride

@@ -70,11 +70,11 @@ final class SVDFKernel: Kernel {
         let options = context.options(SVDFOptions.self)
         rank = Int(options.rank)
         guard rank > 0 else { throw context.invalid("rank must be positive, got \(rank)") }
-        guard context.inputCount == 5 else { throw context.invalid("SVDF takes 5 inputs, got \(context.inputCount)") }
+        guard context.inputCount == 5 else { throw context.invalid("\(context.op.name) takes 5 inputs, got \(context.inputCount)") }
         // svdf_common.cc dereferences the optional bias (TODO(#1751) there): TFLM
         // crashes on a model without one, in both types.
         guard let bias = context.input(3) else {
-            throw context.unsupported("SVDF without a bias tensor: TFLM dereferences the optional bias and crashes (TODO #1751 in svdf_common.cc)")
+            throw context.unsupported("\(context.op.name) without a bias tensor: TFLM dereferences the optional bias and crashes (TODO #1751 in svdf_common.cc)")
         }
 
         guard input.type == .float32 || input.type == .int8 else {
@@ -90,7 +90,7 @@ final class SVDFKernel: Kernel {
         guard weightsTime.rank == 2 else { throw context.invalid("weights_time must be 2-D, got \(weightsTime.shape)") }
         memory = weightsTime.shape[1]
 
-        guard context.outputCount == 1 else { throw context.invalid("SVDF has 1 output, got \(context.outputCount)") }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) has 1 output, got \(context.outputCount)") }
         let output = try context.requireOutput(0)
         guard output.shape == [batches, units] else {
             throw context.invalid("output shape \(output.shape) must be [\(batches), \(units)]")
@@ -111,7 +111,7 @@ final class SVDFKernel: Kernel {
         guard state.isVariable else { throw context.invalid("the activation state (input 4) must be a variable tensor") }
         // An empty state would make TFLM's left shift run off the buffer.
         guard memory > 0, batches > 0, filters > 0, inputSize > 0 else {
-            throw context.invalid("SVDF with an empty dimension (batch \(batches), input \(inputSize), filters \(filters), memory \(memory))")
+            throw context.invalid("\(context.op.name) with an empty dimension (batch \(batches), input \(inputSize), filters \(filters), memory \(memory))")
         }
 
         var geometry = SequenceGeometry()

@@ -7,11 +7,11 @@ final class ShapeKernel: Kernel {
     static let registration = OperatorRegistration(.shape, options: ShapeOptions.self, builtinData: CStruct("TfLiteShapeParams", [.smallEnum]),
                                                    temporaries: .none, macs: .none) { ShapeKernel() }
 
-    private var dims = ShapeTable<Int32>([])
+    private var dims = OwnedBuffer<Int32>([])
 
     func prepare(_ context: PrepareContext) throws {
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("SHAPE takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let output = try context.requireOutput(0)
@@ -24,13 +24,13 @@ final class ShapeKernel: Kernel {
         guard input.shape.allSatisfy({ $0 <= Int(Int32.max) }) else {
             throw context.invalid("input shape \(input.shape) does not fit int32")
         }
-        dims = ShapeTable(input.shape.map { Int32($0) })
+        dims = OwnedBuffer(input.shape.map { Int32($0) })
         context.runsReference(output.type)
     }
 
     func eval(_ context: EvalContext) throws {
         let output = context.output(0, as: Int32.self)
-        let source = dims.pointer
+        let source = dims.base
         for i in 0..<dims.count { output[i] = source[i] }
     }
 }

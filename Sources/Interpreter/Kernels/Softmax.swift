@@ -39,14 +39,9 @@ final class SoftmaxKernel: Kernel {
     private var inputMultiplier: Int32 = 0
     private var inputLeftShift: Int32 = 0
     private var diffMin: Int32 = 0
-    private var expTable: UnsafeMutablePointer<Int16>?
-    private var reciprocalTable: UnsafeMutablePointer<Int16>?
+    private var expTable: OwnedBuffer<Int16>?
+    private var reciprocalTable: OwnedBuffer<Int16>?
     private var operatorIndex = 0
-
-    deinit {
-        expTable?.deallocate()
-        reciprocalTable?.deallocate()
-    }
 
     func prepare(_ context: PrepareContext) throws {
         operatorIndex = context.operatorIndex
@@ -56,7 +51,7 @@ final class SoftmaxKernel: Kernel {
         context.tempOutput(0)
 
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("SOFTMAX takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let output = try context.requireOutput(0)
@@ -132,15 +127,13 @@ final class SoftmaxKernel: Kernel {
             // Differences are scaled so that [-65535, 0] covers [-10, 0].
             let real = Double(input.scalarScale) * Double(betaOption) / (10.0 / 65535.0)
             (inputMultiplier, inputLeftShift) = QuantizedMath.quantizeMultiplier(real)
-            expTable?.deallocate()
-            reciprocalTable?.deallocate()
             let range = Float(Int32(Int16.max) - Int32(Int16.min))
-            let exps = UnsafeMutablePointer<Int16>.allocate(capacity: Self.int16TableSize)
-            let reciprocals = UnsafeMutablePointer<Int16>.allocate(capacity: Self.int16TableSize)
+            let exps = OwnedBuffer<Int16>(count: Self.int16TableSize, repeating: 0)
+            let reciprocals = OwnedBuffer<Int16>(count: Self.int16TableSize, repeating: 0)
             Self.populateTable(inputScale: 10 / range, inputZeroPoint: Int32(Int16.max), outputScale: 2 / range,
-                               outputZeroPoint: 0, table: exps) { expf($0) }
+                               outputZeroPoint: 0, table: exps.base) { expf($0) }
             Self.populateTable(inputScale: 1 / range, inputZeroPoint: Int32(Int16.min), outputScale: 2 / range,
-                               outputZeroPoint: 0, table: reciprocals) { 1 / (1 + $0) }
+                               outputZeroPoint: 0, table: reciprocals.base) { 1 / (1 + $0) }
             expTable = exps
             reciprocalTable = reciprocals
             if cmsis {
@@ -204,7 +197,7 @@ final class SoftmaxKernel: Kernel {
             let exponent = numBitsOverUnit + 31 - Output.bitWidth
             guard exponent >= 0 && exponent <= 31 else {
                 // TFLITE_CHECK in reference_ops::Softmax: TFLM aborts.
-                throw UnsupportedOperatorError(operatorIndex: operatorIndex, op: "SOFTMAX",
+                throw UnsupportedOperatorError(operatorIndex: operatorIndex, op: BuiltinOperator.softmax.name,
                                                reason: "the row's sum of exponentials overflows TFLM's fixed-point range (TFLM aborts)")
             }
             for c in 0..<depth {
@@ -223,7 +216,7 @@ final class SoftmaxKernel: Kernel {
     }
 
     private func evalInt16(_ input: UnsafeMutablePointer<Int16>, _ output: UnsafeMutablePointer<Int16>) {
-        guard let expTable, let reciprocalTable else { return }
+        guard let expTable = expTable?.base, let reciprocalTable = reciprocalTable?.base else { return }
         let depth = self.depth, multiplier = inputMultiplier, shift = inputLeftShift
         for i in 0..<rows {
             let x = input + i * depth, y = output + i * depth

@@ -14,7 +14,7 @@ final class SqueezeKernel: Kernel {
         context.tempInput(0)
         context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("SQUEEZE takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let output = try context.requireOutput(0)
@@ -22,7 +22,7 @@ final class SqueezeKernel: Kernel {
             throw context.unsupported("input type \(input.type.name) is not supported")
         }
         let rank = input.rank
-        guard rank <= 8 else { throw context.unsupported("SQUEEZE supports at most 8 dimensions, input has \(rank)") }
+        guard rank <= 8 else { throw context.unsupported("\(context.op.name) supports at most 8 dimensions, input has \(rank)") }
 
         var squeezed = [Bool](repeating: false, count: rank)
         let dims = context.options(SqueezeOptions.self).squeezeDims

@@ -30,7 +30,7 @@ final class StridedSliceKernel: Kernel {
         for i in 0..<4 { context.tempInput(i) }
         context.tempOutput(0)
         guard context.inputCount == 4, context.outputCount == 1 else {
-            throw context.invalid("STRIDED_SLICE takes 4 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 4 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let output = try context.requireOutput(0)

@@ -28,7 +28,7 @@ final class TanhKernel: Kernel {
         context.tempInput(0)
         context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("TANH takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let (input, output) = try ElementwiseOperands.unary(context, types: [.float32, .int8, .int16])
         type = input.type
@@ -64,7 +64,7 @@ final class TanhKernel: Kernel {
                 } else {
                     let q4 = QuantizedMath.multiplyByQuantizedMultiplier(v, m, shift)
                     let q0 = FixedPoint.tanh(q4, integerBits: 4)
-                    let out = QuantizedMath.roundingDivideByPOT(q0, 24)
+                    let out = FixedPoint.roundingDivideByPOT(q0, 24)
                     y[i] = Int8(truncatingIfNeeded: min(max(out, -128), 127))
                 }
             }

@@ -24,14 +24,14 @@ final class TransposeKernel: Kernel {
         context.tempInput(1)
         context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("TRANSPOSE takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let perm = try context.requireInput(1)
         let output = try context.requireOutput(0)
         let rank = input.rank
-        guard rank <= 5 else { throw context.unsupported("TRANSPOSE supports 1-D to 5-D inputs, input has \(rank) dimensions") }
-        guard rank >= 1 else { throw context.unsupported("TRANSPOSE of a scalar is not supported") }
+        guard rank <= 5 else { throw context.unsupported("\(context.op.name) supports 1-D to 5-D inputs, input has \(rank) dimensions") }
+        guard rank >= 1 else { throw context.unsupported("\(context.op.name) of a scalar is not supported") }
         guard output.type == input.type else {
             throw context.invalid("output type \(output.type.name) differs from input type \(input.type.name)")
         }

@@ -48,14 +48,14 @@ final class TransposeConvKernel: Kernel {
     private var activationMax: Int32 = 0
     private var floatMin: Float = 0
     private var floatMax: Float = 0
-    private var multipliers = ShapeTable<Int32>([])
-    private var shifts = ShapeTable<Int32>([])
+    private var multipliers = OwnedBuffer<Int32>([])
+    private var shifts = OwnedBuffer<Int32>([])
 
     func prepare(_ context: PrepareContext) throws {
         guard context.inputCount == 3 || context.inputCount == 4 else {
-            throw context.invalid("TRANSPOSE_CONV takes 3 or 4 inputs, got \(context.inputCount)")
+            throw context.invalid("\(context.op.name) takes 3 or 4 inputs, got \(context.inputCount)")
         }
-        guard context.outputCount == 1 else { throw context.invalid("TRANSPOSE_CONV has 1 output, got \(context.outputCount)") }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) has 1 output, got \(context.outputCount)") }
         let filter = try context.requireInput(1)
         let input = try context.requireInput(2)
         let bias = context.inputCount == 4 ? context.input(3) : nil
@@ -218,8 +218,8 @@ final class TransposeConvKernel: Kernel {
                 m.append(multiplier)
                 s.append(shift)
             }
-            multipliers = ShapeTable(m)
-            shifts = ShapeTable(s)
+            multipliers = OwnedBuffer(m)
+            shifts = OwnedBuffer(s)
             let range: (Int32, Int32) = kind == .int8 ? (Int32(Int8.min), Int32(Int8.max)) : (Int32(Int16.min), Int32(Int16.max))
             // CMSIS-NN's CalculateOpData passes kTfLiteActNone.
             let applied = cmsis ? FusedActivation.none : activation
@@ -318,7 +318,7 @@ final class TransposeConvKernel: Kernel {
                           _ bias: UnsafeMutablePointer<Int32>?, _ output: UnsafeMutablePointer<Int8>) {
         let depth = inputDepth
         let channelStride = filterHeight &* filterWidth &* depth
-        let multiplier = multipliers.pointer, shift = shifts.pointer
+        let multiplier = multipliers.base, shift = shifts.base
         let (inOffset, outOffset, lo, hi) = (inputOffset, outputOffset, activationMin, activationMax)
         var out = 0
         for b in 0..<batches {
@@ -349,7 +349,7 @@ final class TransposeConvKernel: Kernel {
                            _ biasBytes: UnsafeMutablePointer<UInt8>?, _ output: UnsafeMutablePointer<Int16>) {
         let depth = inputDepth
         let channelStride = filterHeight &* filterWidth &* depth
-        let multiplier = multipliers.pointer, shift = shifts.pointer
+        let multiplier = multipliers.base, shift = shifts.base
         let (lo, hi) = (activationMin, activationMax)
         let bias = biasBytes.map { UnsafeRawPointer($0) }
         let int16Bias = biasIsInt16

@@ -93,17 +93,13 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
     /// CMSIS-NN: the precomputed effective biases, gate-major: for gate g, input
     /// FC at [2g * hidden], recurrent FC at [(2g + 1) * hidden]. int32 for int8
     /// activations, int64 for int16.
-    private var effectiveBias32: UnsafeMutablePointer<Int32>?
-    private var effectiveBias64: UnsafeMutablePointer<Int64>?
+    private var effectiveBias32: OwnedBuffer<Int32>?
+    private var effectiveBias64: OwnedBuffer<Int64>?
 
     /// Input tensor indices of each gate's input weights, recurrent weights and bias,
     /// in TFLM's step order (forget, input, cell, output).
     private static let gateTensors: [(weights: Int, recurrent: Int, bias: Int)] = [(2, 6, 13), (1, 5, 12), (3, 7, 14), (4, 8, 15)]
 
-    deinit {
-        effectiveBias32?.deallocate()
-        effectiveBias64?.deallocate()
-    }
 
     // MARK: Prepare
 
@@ -315,15 +311,9 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
         for g in 0..<8 {
             context.allocatePersistent(.buffer(g < 4 ? "input kernel sums" : "hidden kernel sums", bytes: hidden * (wide ? 8 : 4)))
         }
-        effectiveBias32?.deallocate()
-        effectiveBias64?.deallocate()
-        effectiveBias32 = nil
-        effectiveBias64 = nil
-        let count = max(8 * hidden, 1)
-        let sums32 = wide ? nil : UnsafeMutablePointer<Int32>.allocate(capacity: count)
-        let sums64 = wide ? UnsafeMutablePointer<Int64>.allocate(capacity: count) : nil
-        sums32?.initialize(repeating: 0, count: count)
-        sums64?.initialize(repeating: 0, count: count)
+        let count = 8 * hidden
+        let sums32 = wide ? nil : OwnedBuffer<Int32>(count: count, repeating: 0)
+        let sums64 = wide ? OwnedBuffer<Int64>(count: count, repeating: 0) : nil
         effectiveBias32 = sums32
         effectiveBias64 = sums64
         for g in 0..<4 {
@@ -563,7 +553,7 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
         let inputs = (GateInputs<Int8>(context, gate: 0), GateInputs<Int8>(context, gate: 1),
                       GateInputs<Int8>(context, gate: 2), GateInputs<Int8>(context, gate: 3))
         let gates = self.gates
-        let sums32 = effectiveBias32, sums64 = effectiveBias64
+        let sums32 = effectiveBias32?.base, sums64 = effectiveBias64?.base
 
         func gate(_ g: Int, _ p: GateInputs<Int8>, _ q: Gate, rows: Int, _ data: UnsafeMutablePointer<Activation>,
                   _ hiddenIn: UnsafeMutablePointer<Activation>?, _ out: UnsafeMutablePointer<Int16>) {
