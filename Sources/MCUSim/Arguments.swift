@@ -357,7 +357,8 @@ struct ParsedArguments {
             let r = spec.positionalRange
             let expected = r.lowerBound == r.upperBound ? "\(r.lowerBound)"
                 : r.upperBound == Int.max ? "at least \(r.lowerBound)" : "\(r.lowerBound) to \(r.upperBound)"
-            throw UsageError(message: "expected \(expected) argument\(r.upperBound == 1 ? "" : "s"), got \(result.positionals.count) (usage: \(spec.usage))")
+            let plural = r.lowerBound == r.upperBound || r.upperBound == Int.max ? r.lowerBound != 1 : true
+            throw UsageError(message: "expected \(expected) argument\(plural ? "s" : ""), got \(result.positionals.count) (usage: \(spec.usage))")
         }
         return result
     }

@@ -46,7 +46,8 @@ struct OutputPlan {
     mutating func output(_ path: String, option: String) throws -> OutputDestination {
         let target = try Self.resolve(path, option: option)
         if let identity = FileIdentity(path: target.path), let input = inputs.first(where: { $0.identity == identity }) {
-            throw FileError(file: path, message: "\(option) would overwrite \(input.what) (\(input.path)), an input of this command; choose another file",
+            let alias = input.path == path ? "" : " (\(input.path))"
+            throw FileError(file: path, message: "is \(input.what)\(alias), an input of this command; \(option) will not write over it",
                             code: ExitCode.invalidInput)
         }
         if let earlier = destinations.first(where: { $0.target.path == target.path }) {

@@ -88,7 +88,8 @@ struct HTMLReport {
         <section class="panel"><h2>Arena over time</h2>
         <p class="caption">Each block is a buffer the memory planner placed in the arena, from the first to the last operator that uses it
         (hover for the tensor, its shape, size and offset). Blocks take the colour of the operator type that writes them; hatched blocks are
-        kernels' scratch buffers. The black line is the highest byte in use while each operator runs; the red outline marks the fullest operator.</p>
+        kernels' scratch buffers. Above the dashed planned head, the persistent section holds what TFLM allocates once for the whole run
+        (operator data, quantization parameters, variables). The black line is the highest byte in use while each operator runs; the red outline marks the fullest operator.</p>
         \(ArenaChart(sim: sim, palette: palette).svg(width: 1200, standalone: false))</section>
 
         """
@@ -120,6 +121,10 @@ struct HTMLReport {
             h += "<td class=\"num\">\(String(format: "%.3f", ms))</td><td class=\"num\">\(String(format: "%.1f%%", cost.milliseconds > 0 ? ms / cost.milliseconds * 100 : 0))</td>"
             h += "<td class=\"num\">\(arena.liveBytes(atOperator: i).grouped) B</td></tr>\n"
         }
+        let frameworkMs = cost.frameworkCycles / Double(max(cost.clockHz, 1)) * 1000
+        h += "<tr><td class=\"num\"></td><td>(framework)</td><td class=\"mono\">MicroInterpreter::Invoke outside the kernels</td><td class=\"num\"></td>"
+        h += "<td class=\"num\">\(Int(cost.frameworkCycles.rounded()).grouped)</td><td class=\"num\">\(String(format: "%.3f", frameworkMs))</td>"
+        h += "<td class=\"num\">\(String(format: "%.1f%%", sim.frameworkShare * 100))</td><td class=\"num\"></td></tr>\n"
         h += "</tbody></table></details></section>\n"
 
         h += """

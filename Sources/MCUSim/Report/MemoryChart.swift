@@ -65,18 +65,25 @@ struct MemoryChart {
                 }
                 offset += s.bytes
             }
-            // Capacity (when exceeded) and headroom markers.
-            if used > capacity {
-                let cx = x(Double(capacity))
-                svg.line(x1: cx, y1: barY - 8, x2: cx, y2: barY + barHeight + 8, stroke: "#c81e1e", width: 2)
-                svg.text("capacity", x: cx - 4, y: barY - 10, size: 11, anchor: .end, fill: "#c81e1e", weight: "600")
-            }
+            // Headroom above the bar; capacity, when exceeded, below it, so the two labels never
+            // meet however close the lines are.
             let hx = x(headroom * Double(capacity))
             svg.line(x1: hx, y1: barY - 6, x2: hx, y2: barY + barHeight + 6, stroke: "#1f2933", width: 1.5, dash: "4 3")
             svg.text("\(verdict.headroomText) headroom", x: hx, y: barY - 9, size: 11, anchor: .middle, fill: "#1f2933")
+            var legendY = barY + barHeight + 24
+            if used > capacity {
+                let cx = x(Double(capacity))
+                svg.line(x1: cx, y1: barY - 8, x2: cx, y2: barY + barHeight + 8, stroke: "#c81e1e", width: 2)
+                let label = "capacity \(ByteSize.format(capacity))"
+                // Beside the line, on whichever side has room.
+                let fitsRight = cx + 4 + Markup.textWidth(label, size: 11) <= width - right
+                svg.text(label, x: fitsRight ? cx + 4 : cx - 4, y: barY + barHeight + 20, size: 11, anchor: fitsRight ? .start : .end,
+                         fill: "#c81e1e", weight: "600")
+                legendY += 16
+            }
 
             // Legend with exact figures.
-            var lx = left, ly = barY + barHeight + 24
+            var lx = left, ly = legendY
             for s in segments {
                 let label = "\(s.name) \(s.bytes.grouped) B"
                 let itemWidth = 18 + Markup.textWidth(label, size: 11.5) + 22
