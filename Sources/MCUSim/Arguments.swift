@@ -28,10 +28,6 @@ struct ValueParser<Value> {
     let placeholder: String
     /// Parses `text` given to `flag` (`--arena-size`); throws a UsageError naming the flag.
     let parse: (_ text: String, _ flag: String) throws -> Value
-
-    func map<T>(_ transform: @escaping (Value, _ text: String, _ flag: String) throws -> T) -> ValueParser<T> {
-        ValueParser<T>(placeholder: placeholder) { text, flag in try transform(try parse(text, flag), text, flag) }
-    }
 }
 
 // MARK: - Declarations

@@ -12,7 +12,7 @@ extension ValueParser where Value == String {
     /// Text taken as given (a device id, a file name).
     static func text(_ placeholder: String) -> ValueParser {
         ValueParser(placeholder: placeholder) { text, flag in
-            guard !text.isEmpty else { throw UsageError(message: "\(flag) expects \(placeholder), got an empty value") }
+            guard !text.isEmpty else { throw UsageError(message: "\(flag): the value is empty") }
             return text
         }
     }
@@ -49,7 +49,7 @@ extension ValueParser where Value == Int {
 }
 
 extension ValueParser where Value == Double {
-    /// A finite number in `range` (open at the bottom), described as `rangeText` in errors.
+    /// A finite number in (low, high].
     static func number(_ placeholder: String, above low: Double, atMost high: Double) -> ValueParser {
         ValueParser(placeholder: placeholder) { text, flag in
             guard let v = Double(text), v.isFinite else { throw UsageError(message: "\(flag) expects a number, got '\(text)'") }
