@@ -15,9 +15,9 @@ enum InputFiles {
         let tensors = (0..<count).map { interpreter.inputTensor($0) }
         var arrays: [(file: String, array: NpyArray)] = []
         if files.count == 1, count > 1, let archive = try archive(files[0]), archive.members.count == count {
-            let byName = tensors.allSatisfy { t in archive.members.contains { $0.name == t.name } }
-            for (i, tensor) in tensors.enumerated() {
-                let member = byName ? archive.members.first { $0.name == tensor.name }! : archive.members[i]
+            let named = tensors.compactMap { t in archive.members.first { $0.name == t.name } }
+            let members = named.count == count ? named : archive.members
+            for (tensor, member) in zip(tensors, members) {
                 arrays.append(("\(files[0]):\(member.name)", try read(member, of: archive, file: files[0], for: tensor)))
             }
         } else {
