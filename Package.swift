@@ -6,7 +6,7 @@ import PackageDescription
 let package = Package(
     name: "mcusim",
     products: [
-        .executable(name: "mcusim", targets: ["MCUSim"]),
+        .executable(name: "mcusim", targets: ["MCUSimMain"]),
         .library(name: "Interpreter", targets: ["Interpreter"]),
         .library(name: "Devices", targets: ["Devices"]),
     ],
@@ -15,13 +15,15 @@ let package = Package(
         .target(name: "Interpreter", exclude: ["README.md"]),
         // Device profiles and the Cortex-M cost model. Consumes the interpreter's workload records.
         .target(name: "Devices", dependencies: ["Interpreter"], exclude: ["README.md"]),
-        // The `mcusim` command and its reports.
-        .executableTarget(name: "MCUSim", dependencies: ["Interpreter", "Devices"]),
+        // The commands, their options and reports: a library, so tests call it in-process.
+        .target(name: "MCUSim", dependencies: ["Interpreter", "Devices"], exclude: ["main"]),
+        // The `mcusim` executable: a two-line main over the MCUSim library.
+        .executableTarget(name: "MCUSimMain", dependencies: ["MCUSim"], path: "Sources/MCUSim/main"),
         // Locating ../shared and the project's fixtures, for every test target.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TestSupport"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Interpreter", "TestSupport"]),
-        .testTarget(name: "MCUSimTests", dependencies: ["MCUSim", "Interpreter", "Devices", "TestSupport"]),
+        .testTarget(name: "MCUSimTests", dependencies: ["MCUSim", "MCUSimMain", "Interpreter", "Devices", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -257,6 +257,10 @@ extension DeviceProfile {
 
     public var flashCapacityBytes: Int { flash.bytes }
 
+    /// TFLM's interpreter, allocator and planner (the reserve item "tflm-framework"): part of
+    /// the profile's reserve, but counted on a line of its own in the footprint.
+    public var tflmRuntimeFlashBytes: Int { reserve.items.first { $0.name == "tflm-framework" }?.flashBytes ?? 0 }
+
     /// Flash left for the model and its kernels once the software stack's reserve is taken.
     public var flashAvailableBytes: Int { max(0, flash.bytes - reserve.flashBytes) }
 

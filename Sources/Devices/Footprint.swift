@@ -99,7 +99,7 @@ public struct Footprint: Sendable {
         let variant = input.variant
         let weights = max(0, min(input.weightBytes, input.modelBytes))
         let structure = max(0, input.modelBytes - weights)
-        let framework = device.reserve.items.first { $0.name == "tflm-framework" }?.flashBytes ?? 0
+        let framework = device.tflmRuntimeFlashBytes
         let reserveFlash = reserveOverride?.flash.map { max(0, $0) } ?? device.reserve.flashBytes
         let runtime = min(framework, reserveFlash)
         let application = max(0, reserveFlash - runtime)

@@ -4,19 +4,10 @@ import Interpreter
 
 /// `mcusim check BUDGETS.json`: latency, RAM, flash and arena budgets for CI, with
 /// JUnit XML, JSON, and drift against a previous run's JSON.
-enum CheckCommand: Command {
-    static let spec = CommandSpec(
-        name: "check",
-        summary: "Check latency, RAM, flash and arena budgets of models on devices (for CI): JUnit XML, JSON, baseline drift.",
-        usage: "mcusim check BUDGETS.json [--junit FILE] [--json] [--baseline PREVIOUS.json] [--profiles DIR]... [--quiet]",
-        options: [
-            OptionSpec(name: "junit", value: "FILE", help: "Also write JUnit XML: one testsuite per entry, one testcase per entry and metric."),
-            OptionSpec(name: "json", value: nil, help: "Write the full result (entries, metrics, per-operator figures) as JSON to stdout."),
-            OptionSpec(name: "baseline", value: "PREV.json", help: "A previous 'check --json' output: also fail on regressions beyond each entry's tolerance."),
-            OptionSpec(name: "profiles", value: "DIR", help: "Also load device profiles from DIR.", repeatable: true),
-            OptionSpec(name: "quiet", value: nil, help: "No progress on stderr (progress is shown only when stderr is a terminal)."),
-        ],
-        details: """
+enum CheckCommand: ParsableCommand {
+    static let name = "check"
+    static let summary = "Check latency, RAM, flash and arena budgets of models on devices (for CI): JUnit XML, JSON, baseline drift."
+    static let details = """
         BUDGETS.json: {"defaults": {...}, "entries": [{"name", "model", "device", "kernels", "opt", "tolerance", "limits"}]}
           model      .tflite path, relative to the budget file
           device     profile id (see 'mcusim devices'); kernels cmsis-nn (default) or reference; opt -Os, -O2 or -O3
@@ -28,21 +19,40 @@ enum CheckCommand: Command {
           tolerance  allowed growth against --baseline, a fraction (0.05) or "5%" (default 0.05)
         "defaults" holds any entry key but name and model; its limits merge key by key (null in an entry removes one).
         ram_bytes = arena + the device's software reserve; arena_bytes = planned + persistent arena.
-        Exit codes: 0 every entry holds, 1 a limit is exceeded or a baseline regression, 2 a malformed budget or
-        baseline file (the message names the JSON path of the bad field) or a missing model, 3 an unsupported model.
-        """)
+        An entry that cannot be simulated (an unsupported or invalid model, an operator limit that does not fit the
+        model) is reported as an error, in the output and as a JUnit <error>, and the other entries still run.
+        Exit codes, the highest that applies: 3 an entry's model is unsupported; 2 a malformed budget or baseline file
+        (the message names the JSON path of the bad field), a missing model or device, or an entry's invalid model or
+        operator limit; 1 a limit is exceeded or a baseline regression; 0 every entry holds.
+        """
 
-    static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let budgetPath = args.positionals[0]
-        let quiet = args.flag("quiet")
+    struct Options: ParsableOptions {
+        var budgets = ""
+        var junit: String?
+        var baseline: String?
+        var quiet = false
+        var profiles = ProfileOptions()
+        var output = OutputOptions()
+
+        static let declarations: [Declaration<Options>] = [
+            .positional("BUDGETS.json", .text("BUDGETS.json"), help: "The budget file.", \.budgets),
+            .option("junit", .text("FILE"), help: "Also write JUnit XML: one testsuite per entry, one testcase per entry and metric.", \.junit),
+            .option("baseline", .text("PREV.json"), help: "A previous 'check --json' output: also fail on regressions beyond each entry's tolerance.",
+                    \.baseline),
+            .quiet(\.quiet),
+        ] + .group(\.profiles) + .group(\.output)
+    }
+
+    static func run(_ options: Options, console: Console) throws -> Int32 {
+        let budgetPath = options.budgets
         let budget = try Budget.load(path: budgetPath)
-        let catalog = try DevicesCommand.loadCatalog(args)
-        let baseline = try args.value("baseline").map(Baseline.load)
+        let catalog = try options.profiles.loadCatalog()
+        let baseline = try options.baseline.map(Baseline.load)
 
         // Everything the budget names must exist before anything runs.
         var devices: [DeviceProfile] = []
         for entry in budget.entries {
-            guard let profile = try? catalog.profile(id: entry.device) else {
+            guard let profile = catalog.lookup(entry.device) else {
                 let suggestion = ParsedArguments.closest(entry.device, among: catalog.ids)
                 throw FileError(file: budgetPath,
                                 message: "\(entry.devicePath): no device profile \"\(entry.device)\""
@@ -56,46 +66,56 @@ enum CheckCommand: Command {
             }
             devices.append(profile)
         }
+        var plan = OutputPlan()
+        plan.input(budgetPath, "the budget file")
+        if let file = options.baseline { plan.input(file, "the baseline") }
+        for entry in budget.entries { plan.input(entry.modelURL.path, "the model of entry \"\(entry.name)\"") }
+        let junit = try options.junit.map { try plan.output($0, option: "--junit") }
 
-        // One interpreter per model and kernel variant, shared by that model's entries.
-        var interpreters: [String: (Model, MicroInterpreter)] = [:]
-        var results: [EntryResult] = []
+        // One interpreter per model and kernel variant, shared by that model's entries. An entry
+        // that cannot be simulated is reported and the others still run.
+        var interpreters: [String: Result<(Model, MicroInterpreter), FileError>] = [:]
+        var outcomes: [EntryOutcome] = []
         for (n, (entry, device)) in zip(budget.entries, devices).enumerated() {
-            console.progress("[\(n + 1)/\(budget.entries.count)] \(entry.name)", quiet: quiet)
+            console.progress("[\(n + 1)/\(budget.entries.count)] \(entry.name)", quiet: options.quiet)
             let key = entry.variant.rawValue + "|" + entry.modelURL.path
-            let built: (Model, MicroInterpreter)
+            let built: Result<(Model, MicroInterpreter), FileError>
             if let cached = interpreters[key] {
                 built = cached
             } else {
                 do {
-                    built = try Simulation.interpreter(for: entry.modelURL.path, variant: entry.variant)
-                } catch let e as FileError {
-                    throw FileError(file: e.file, message: e.message + " (budget entry \"\(entry.name)\")", code: e.code)
+                    built = .success(try Simulation.interpreter(for: entry.modelURL.path, variant: entry.variant))
+                } catch {
+                    let e = MCUSimCLI.fileError(error, file: entry.modelURL.path)
+                    built = .failure(FileError(file: e.file, message: e.message + " (budget entry \"\(entry.name)\")", code: e.code))
                 }
                 interpreters[key] = built
             }
-            var settings = Simulation.Settings()
-            settings.variant = entry.variant
-            settings.optimization = entry.optimization
-            let sim = Simulation(modelPath: entry.model, model: built.0, interpreter: built.1, device: device, settings: settings)
-            results.append(try evaluate(entry, sim: sim, baseline: baseline, budgetFile: budgetPath))
-        }
-        console.endProgress(quiet: quiet)
-
-        let report = CheckReport(budgetFile: budgetPath, results: results, baselineFile: args.value("baseline"))
-        if let junit = args.value("junit") {
             do {
-                try Data(report.junit().xml().utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
-            } catch {
-                throw FileError(file: junit, message: "cannot write the JUnit file", code: ExitCode.invalidInput)
+                let (model, interpreter) = try built.get()
+                let sim = Simulation(modelPath: entry.model, model: model, interpreter: interpreter, device: device,
+                                     settings: SimulationOptions(variant: entry.variant, optimization: entry.optimization))
+                outcomes.append(.checked(try evaluate(entry, sim: sim, baseline: baseline, budgetFile: budgetPath)))
+            } catch let error as FileError {
+                console.endProgress(quiet: options.quiet)
+                console.error("mcusim: error: \(error.file): \(error.message)")
+                outcomes.append(.failed(entry, error))
             }
         }
-        if args.flag("json") {
+        console.endProgress(quiet: options.quiet)
+
+        let report = CheckReport(budgetFile: budgetPath, outcomes: outcomes, baselineFile: options.baseline)
+        if let junit {
+            let staged = StagedFiles()
+            try staged.stage(Array(report.junit().xml().utf8), at: junit)
+            try staged.commit()
+        }
+        if options.output.json {
             console.write(report.json().rendered())
         } else {
             for line in report.textLines(console: console) { console.print(line) }
         }
-        return report.ok ? ExitCode.ok : ExitCode.checkFailed
+        return report.exitCode
     }
 
     // MARK: Evaluation
@@ -328,24 +348,60 @@ struct EntryResult {
     }
 }
 
+/// One budget entry's outcome: checked (pass or fail), or not simulated at all.
+enum EntryOutcome {
+    case checked(EntryResult)
+    /// The model could not be simulated, or a per-operator limit does not fit it.
+    case failed(Budget.Entry, FileError)
+
+    var entry: Budget.Entry {
+        switch self {
+        case .checked(let r): return r.entry
+        case .failed(let entry, _): return entry
+        }
+    }
+}
+
 // MARK: - Output
 
 struct CheckReport {
     let budgetFile: String
-    let results: [EntryResult]
+    let outcomes: [EntryOutcome]
     let baselineFile: String?
 
-    var ok: Bool { results.allSatisfy(\.ok) }
+    var results: [EntryResult] { outcomes.compactMap { if case .checked(let r) = $0 { return r }; return nil } }
+    var errors: [(entry: Budget.Entry, error: FileError)] {
+        outcomes.compactMap { if case .failed(let e, let error) = $0 { return (e, error) }; return nil }
+    }
+
+    var ok: Bool { errors.isEmpty && results.allSatisfy(\.ok) }
+
+    /// The highest code that applies: an entry's error (3 unsupported, 2 invalid), then 1 for a failed check.
+    var exitCode: Int32 {
+        let failed = results.allSatisfy(\.ok) ? ExitCode.ok : ExitCode.checkFailed
+        return errors.map(\.error.code).reduce(failed, max)
+    }
 
     func textLines(console: Console) -> [String] {
         var lines: [String] = []
-        for r in results {
+        for outcome in outcomes {
+            guard case .checked(let r) = outcome else {
+                if case .failed(let entry, let error) = outcome {
+                    lines.append("\(console.red("ERROR")) \(entry.name): \(error.file): \(error.message)")
+                }
+                continue
+            }
             if r.ok {
                 let limits = r.checks.filter { $0.kind == .limit && $0.operatorIndex == nil }.map(\.passSummary)
                 var parts = limits
                 let operatorLimits = r.checks.filter { $0.kind == .limit && $0.operatorIndex != nil }.count
                 if operatorLimits > 0 { parts.append("\(operatorLimits) operator limit\(operatorLimits == 1 ? "" : "s")") }
-                if r.baselineCompared { parts.append("within \(String(format: "%g%%", r.entry.tolerance * 100)) of the baseline") }
+                if r.baselineCompared {
+                    let tolerance = String(format: "%g%%", r.entry.tolerance * 100)
+                    // Figures that fell by more than the tolerance are not "within" it: they are listed below.
+                    parts.append(r.checks.contains(where: \.improvedBeyondTolerance)
+                                 ? "no growth beyond \(tolerance) over the baseline" : "within \(tolerance) of the baseline")
+                }
                 if parts.isEmpty {
                     let t = EntryResult.totals(r.sim)
                     parts.append(String(format: "no limits; latency %.2f ms", t["latency_ms"] ?? 0)
@@ -360,7 +416,8 @@ struct CheckReport {
         }
         let failed = results.filter { !$0.ok }.count
         let violations = results.reduce(0) { $0 + $1.violations.count }
-        var summary = "\(results.count) entr\(results.count == 1 ? "y" : "ies"): \(results.count - failed) passed, \(failed) failed"
+        var summary = "\(outcomes.count) entr\(outcomes.count == 1 ? "y" : "ies"): \(results.count - failed) passed, \(failed) failed"
+        if !errors.isEmpty { summary += ", \(errors.count) error\(errors.count == 1 ? "" : "s")" }
         if violations > 0 { summary += " (\(violations) violation\(violations == 1 ? "" : "s"))" }
         lines.append(console.bold(summary))
         return lines
@@ -368,7 +425,21 @@ struct CheckReport {
 
     func junit() -> JUnitReport {
         var report = JUnitReport(name: "mcusim check \(budgetFile)")
-        for r in results {
+        for outcome in outcomes {
+            guard case .checked(let r) = outcome else {
+                if case .failed(let entry, let error) = outcome {
+                    var suite = JUnitReport.TestSuite(name: entry.name, properties: [
+                        ("model", entry.model), ("device", entry.device), ("kernels", entry.variant.rawValue),
+                        ("opt", entry.optimization?.rawValue ?? "profile"),
+                    ])
+                    var testcase = JUnitReport.TestCase(name: "simulation", classname: entry.name)
+                    testcase.error = (message: "\(error.file): \(error.message)",
+                                      type: error.code == ExitCode.unsupported ? "unsupported" : "invalid")
+                    suite.cases.append(testcase)
+                    report.suites.append(suite)
+                }
+                continue
+            }
             var suite = JUnitReport.TestSuite(name: r.entry.name, properties: [
                 ("model", r.entry.model), ("device", r.sim.device.id), ("kernels", r.entry.variant.rawValue),
                 ("opt", r.sim.optimization.rawValue),
@@ -397,103 +468,6 @@ struct CheckReport {
 
     static func number(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
-    }
-
-    func checkJSON(_ c: Check) -> JSON {
-        var pairs: [(String, JSON)] = []
-        if let i = c.operatorIndex { pairs += [("index", .int(i)), ("op", .string(c.op ?? ""))] }
-        pairs += [("metric", .string(c.label)), ("unit", .string(c.unit.rawValue)), ("measured", value(c.measured, c.unit))]
-        switch c.kind {
-        case .limit: pairs.append(("limit", value(c.reference, c.unit)))
-        case .baseline:
-            pairs += [("before", value(c.reference, c.unit)), ("tolerance", .double(c.tolerance ?? 0))]
-            pairs.append(("change_pct", c.percentChange.map { .double(($0 * 100).rounded() / 100) } ?? .null))
-        }
-        pairs.append(("ok", .bool(c.ok)))
-        return .object(pairs)
-    }
-
-    func value(_ v: Double, _ unit: MetricUnit) -> JSON { unit == .bytes ? .int(Int(v)) : .double(v) }
-
-    func entryJSON(_ r: EntryResult) -> JSON {
-        let sim = r.sim, f = sim.footprint, arena = sim.interpreter.arenaUsage
-        let totals = EntryResult.totals(sim)
-        let limitChecks = r.checks.filter { $0.kind == .limit }
-        let metrics: [JSON] = EntryResult.totalMetrics.map { m in
-            let c = limitChecks.first { $0.label == m.name && $0.operatorIndex == nil }
-            return .obj([
-                "metric": .string(m.name), "unit": .string(m.unit.rawValue),
-                "measured": value(totals[m.name] ?? 0, m.unit),
-                "limit": c.map { value($0.reference, m.unit) } ?? .null,
-                "ok": .bool(c?.ok ?? true),
-            ])
-        }
-        var baseline: JSON = .null
-        if baselineFile != nil {
-            let b = r.checks.filter { $0.kind == .baseline }
-            baseline = .obj([
-                "compared": .bool(r.baselineCompared),
-                "totals": .array(b.filter { $0.operatorIndex == nil }.map(checkJSON)),
-                "operators_compared": .bool(r.operatorsCompared),
-                "operators_moved": .array(b.filter { $0.operatorIndex != nil }.map(checkJSON)),
-            ])
-        }
-        return .obj([
-            "name": .string(r.entry.name),
-            "model": .string(r.entry.model),
-            "device": .string(sim.device.id),
-            "kernels": .string(r.entry.variant.rawValue),
-            "opt": .string(sim.optimization.rawValue),
-            "tolerance": .double(r.entry.tolerance),
-            "ok": .bool(r.ok),
-            "metrics": .array(metrics),
-            "operator_limits": .array(limitChecks.filter { $0.operatorIndex != nil }.map(checkJSON)),
-            "baseline": baseline,
-            "notes": .array(r.notes.map { .string($0) }),
-            "totals": .obj([
-                "cycles": .double(sim.cost.totalCycles),
-                "latency_ms": .double(sim.cost.milliseconds),
-                "ram_bytes": .int(f.ram.total),
-                "flash_bytes": .int(f.flash.total),
-                "arena_bytes": .int(f.ram.arena),
-                "ram_capacity_bytes": .int(f.ramCapacity),
-                "flash_capacity_bytes": .int(f.flashCapacity),
-                "energy_uj": sim.cost.energyMicrojoules.map { .double($0) } ?? .null,
-            ]),
-            "flash": .obj([
-                "model_weights": .int(f.flash.modelWeights), "model_structure": .int(f.flash.modelStructure),
-                "tflm_runtime": .int(f.flash.tflmRuntime), "kernel_code": .int(f.flash.kernelCode),
-                "application_reserve": .int(f.flash.applicationReserve),
-            ]),
-            "ram": .obj([
-                "arena_planned": .int(f.ram.arenaPlanned), "arena_persistent": .int(f.ram.arenaPersistent),
-                "reserve": .int(f.ram.reserve),
-            ]),
-            "operators": .array(sim.cost.operators.enumerated().map { i, op in
-                .obj([
-                    "index": .int(i), "op": .string(op.op.name), "kernel": .string(op.kernelPath.name), "macs": .int(op.macs),
-                    "cycles": .double(op.cycles), "latency_ms": .double(sim.cost.milliseconds(op)),
-                    "live_arena_bytes": .int(arena.liveBytes(atOperator: i)),
-                    "weight_bytes": .int(CheckCommand.weightBytes(sim, i)),
-                ])
-            }),
-        ])
-    }
-
-    func json() -> JSON {
-        let failed = results.filter { !$0.ok }.count
-        return .obj([
-            "tool": .string("mcusim"),
-            "version": .string(MCUSimCLI.version),
-            "budgets": .string(budgetFile),
-            "baseline": baselineFile.map { .string($0) } ?? .null,
-            "ok": .bool(ok),
-            "summary": .obj([
-                "entries": .int(results.count), "passed": .int(results.count - failed), "failed": .int(failed),
-                "violations": .int(results.reduce(0) { $0 + $1.violations.count }),
-            ]),
-            "entries": .array(results.map(entryJSON)),
-        ])
     }
 }
 

@@ -2,32 +2,30 @@ import Foundation
 import Interpreter
 
 /// `mcusim inspect MODEL`: the model at a glance, from the file alone.
-enum InspectCommand: Command {
-    static let spec = CommandSpec(
-        name: "inspect",
-        summary: "Show a model's operators, shapes, quantization, MACs, weights, sparsity and what mcusim can run.",
-        usage: "mcusim inspect MODEL.tflite [--json] [--kernels cmsis-nn|reference]",
-        options: [
-            OptionSpec(name: "json", value: nil, help: "Write JSON to stdout instead of tables."),
-            OptionSpec(name: "kernels", value: "VARIANT", help: "Kernel set whose support is reported: cmsis-nn (default) or reference."),
-        ])
+enum InspectCommand: ParsableCommand {
+    static let name = "inspect"
+    static let summary = "Show a model's operators, shapes, quantization, MACs, weights, sparsity and what mcusim can run."
 
-    static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let path = args.positionals[0]
-        let variant = try RunCommand.variant(args)
-        let model = try MCUSimCLI.loadModel(path)
-        let report = ModelSummary(model: model, variant: variant)
-        if args.flag("json") {
-            console.write(report.json(path: path).rendered())
-        } else {
-            console.write(report.text(path: path))
-        }
+    struct Options: ParsableOptions {
+        var model = ""
+        var variant: KernelVariant = .cmsisNN
+        var output = OutputOptions()
+
+        static let declarations: [Declaration<Options>] = [
+            .positional("MODEL.tflite", .text("MODEL.tflite"), help: "The model to inspect.", \.model),
+            .kernels(\.variant),
+        ] + .group(\.output)
+    }
+
+    static func run(_ options: Options, console: Console) throws -> Int32 {
+        let model = try MCUSimCLI.loadModel(options.model)
+        options.output.emit(ModelSummary(path: options.model, model: model, variant: options.variant), console: console)
         return ExitCode.ok
     }
 }
 
 /// Everything `inspect` reports, computed from the model (and the kernel registry).
-struct ModelSummary {
+struct ModelSummary: CommandOutput {
     struct WeightTensor {
         let index: Int
         let name: String
@@ -36,13 +34,15 @@ struct ModelSummary {
         let zeros: Int
     }
 
+    let path: String
     let model: Model
     let support: [OperatorSupport]
     let macs: [Int]
     let weightBytes: [Int]
     let weights: [WeightTensor]
 
-    init(model: Model, variant: KernelVariant) {
+    init(path: String, model: Model, variant: KernelVariant) {
+        self.path = path
         self.model = model
         let subgraph = model.subgraphs[0]
         support = MicroInterpreter.supportReport(model: model, variant: variant)
@@ -133,7 +133,7 @@ struct ModelSummary {
         return "\(t.type?.numpyName ?? t.typeName)\(t.shape.map(Int.init))" + (model.data(of: t) != nil ? "*" : "")
     }
 
-    func text(path: String) -> String {
+    func text(console: Console) -> String {
         var out = ""
         let sub = subgraph
         out += "\(path): \(model.bytes.count.grouped) bytes, schema v\(model.version)"
@@ -182,91 +182,5 @@ struct ModelSummary {
             out += "\n"
         }
         return out
-    }
-
-    func tensorJSON(_ index: Int32) -> JSON {
-        guard index >= 0 else { return .null }
-        let t = subgraph.tensors[Int(index)]
-        var q: JSON = .null
-        if let quant = t.quantization, quant.isQuantized {
-            q = .obj([
-                "scale": .array(quant.scale.map { .double(Double($0)) }),
-                "zero_point": .array(quant.zeroPoint.map { .int(Int($0)) }),
-                "quantized_dimension": .int(Int(quant.quantizedDimension)),
-                "per_channel": .bool(quant.isPerChannel),
-            ])
-        }
-        return .obj([
-            "tensor": .int(Int(index)),
-            "name": .string(t.name),
-            "shape": .array(t.shape.map { .int(Int($0)) }),
-            "shape_signature": t.shapeSignature.map { .array($0.map { .int(Int($0)) }) } ?? .null,
-            "dtype": .string(t.type?.numpyName ?? t.typeName),
-            "constant": .bool(model.data(of: t) != nil),
-            "quantization": q,
-        ])
-    }
-
-    static func optionsJSON(_ options: BuiltinOptions) -> JSON {
-        .object(options.fields.map { field in
-            let v: JSON
-            switch field.value {
-            case .bool(let b): v = .bool(b)
-            case .int(let i): v = .int(Int(i))
-            case .float(let f): v = .double(f)
-            case .enumeration(let name, _): v = .string(name)
-            case .ints(let a): v = .array(a.map { .int(Int($0)) })
-            case .string(let s): v = .string(s)
-            }
-            return (field.name, v)
-        })
-    }
-
-    func json(path: String) -> JSON {
-        let sub = subgraph
-        let ops: [JSON] = sub.operators.enumerated().map { i, op in
-            .obj([
-                "index": .int(i),
-                "op": .string(model.opName(op)),
-                "version": .int(Int(model.operatorCodes[Int(op.opcodeIndex)].version)),
-                "options": Self.optionsJSON(op.builtinOptions),
-                "inputs": .array(op.inputs.map(tensorJSON)),
-                "outputs": .array(op.outputs.map(tensorJSON)),
-                "macs": .int(macs[i]),
-                "weight_bytes": .int(weightBytes[i]),
-                "supported": .bool(support[i].isSupported),
-                "refusal": support[i].refusal.map { .string($0) } ?? .null,
-            ])
-        }
-        return .obj([
-            "model": .string(path),
-            "bytes": .int(model.bytes.count),
-            "schema_version": .int(Int(model.version)),
-            "description": model.description.map { .string($0) } ?? .null,
-            "subgraphs": .int(model.subgraphs.count),
-            "inputs": .array(sub.inputs.map(tensorJSON)),
-            "outputs": .array(sub.outputs.map(tensorJSON)),
-            "operators": .array(ops),
-            "totals": .obj([
-                "operators": .int(sub.operators.count),
-                "tensors": .int(sub.tensors.count),
-                "parameters": .int(parameters),
-                "weight_bytes": .int(totalWeightBytes),
-                "macs": .int(totalMACs),
-            ]),
-            "weights": .array(weights.map { w in
-                .obj([
-                    "tensor": .int(w.index), "name": .string(w.name), "dtype": .string(w.type),
-                    "elements": .int(w.elements), "zeros": .int(w.zeros),
-                    "zero_fraction": .double(Double(w.zeros) / Double(max(w.elements, 1))),
-                ])
-            }),
-            "support": .array(supportByOp.map { s in
-                .obj(["op": .string(s.op), "count": .int(s.count), "supported": .bool(s.refusal == nil),
-                      "refusal": s.refusal.map { .string($0) } ?? .null])
-            }),
-            "metadata": .array(model.metadata.map { .string($0.name) }),
-            "signatures": .array(model.signatureDefs.map { .string($0.key) }),
-        ])
     }
 }

@@ -64,12 +64,16 @@ struct LatencyChart {
             (type, ops.filter { $0.op.name == type }.reduce(0) { $0 + cost.milliseconds($1) })
         }
         shares.sort { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }
+        // The interpreter's own loop last, so the legend's shares add up to the whole inference.
+        let frameworkLabel = "interpreter outside the kernels"
+        shares.append((frameworkLabel, framework))
         var lx = left, ly = axisY + 26
         for (type, ms) in shares {
             let label = type + String(format: " %.1f%%", total > 0 ? ms / total * 100 : 0)
             let itemWidth = 18 + Markup.textWidth(label, size: 11.5) + 20
             if lx + itemWidth > width - 16 { lx = left; ly += 20 }
-            svg.rect(x: lx, y: ly - 10, width: 12, height: 12, fill: palette.colour(type), rx: 2)
+            svg.rect(x: lx, y: ly - 10, width: 12, height: 12, fill: type == frameworkLabel ? "#ffffff" : palette.colour(type),
+                     stroke: type == frameworkLabel ? "#9aa5b1" : nil, rx: 2)
             svg.text(label, x: lx + 18, y: ly, size: 11.5, fill: "#323f4b")
             lx += itemWidth
         }
