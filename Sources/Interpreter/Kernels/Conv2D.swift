@@ -67,18 +67,8 @@ final class Conv2DKernel: Kernel {
         // Init: the operator data.
         ConvOpData.initialize(context)
 
-        guard context.inputCount == 2 || context.inputCount == 3 else {
-            throw context.invalid("\(context.op.name) takes 2 or 3 inputs, has \(context.inputCount)")
-        }
-        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) has 1 output, has \(context.outputCount)") }
-        let input = try context.requireInput(0)
-        let filter = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        let bias = context.input(2)
-
-        guard input.type == output.type else {
-            throw context.unsupported("input type \(input.type.name) and output type \(output.type.name) differ")
-        }
+        let operands = try ConvOperands(context, filterLayout: "OHWI")
+        let (input, filter, output, bias, options) = (operands.input, operands.filter, operands.output, operands.bias, operands.options)
         if context.variant == .cmsisNN, ![.float32, .int16, .int8].contains(input.type) {
             throw context.unsupported("input type \(input.type.name) is not supported (CMSIS-NN: \"Input data type not supported\")")
         }
@@ -90,10 +80,7 @@ final class Conv2DKernel: Kernel {
         default:
             throw context.unsupported("input \(input.type.name) with filter \(filter.type.name): Hybrid models are not supported on TFLite Micro.")
         }
-        guard filter.rank == 4 else { throw context.invalid("filter must be 4-D (OHWI), has shape \(filter.shape)") }
-        let options = try ConvOptions(context)
-        op.geometry = try ConvGeometry(context: context, input: input, filterHeight: filter.shape[1],
-                                    filterWidth: filter.shape[2], output: output, options: options)
+        op.geometry = operands.geometry
         let g = op.geometry
         let outputChannels = filter.shape[0]
         guard outputChannels == g.outputDepth else {

@@ -67,6 +67,38 @@ struct ConvOptions {
     }
 }
 
+/// The operands of CONV_2D and DEPTHWISE_CONV_2D, checked as both kernels' Prepare check
+/// them: 2 or 3 inputs and 1 output, input and output of one type (the kernels write the
+/// output as the input's type), a 4-D filter, the options, and the output shape TFLM's
+/// padding arithmetic gives.
+struct ConvOperands {
+    let input: TensorInfo
+    let filter: TensorInfo
+    let output: TensorInfo
+    let bias: TensorInfo?
+    let options: ConvOptions
+    let geometry: ConvGeometry
+
+    /// `filterLayout` names the filter's dimensions for messages (OHWI, 1HWO).
+    init(_ context: PrepareContext, filterLayout: String) throws {
+        guard context.inputCount == 2 || context.inputCount == 3 else {
+            throw context.invalid("\(context.op.name) takes 2 or 3 inputs, has \(context.inputCount)")
+        }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) has 1 output, has \(context.outputCount)") }
+        input = try context.requireInput(0)
+        filter = try context.requireInput(1)
+        output = try context.requireOutput(0)
+        bias = context.input(2)
+        guard input.type == output.type else {
+            throw context.unsupported("input type \(input.type.name) and output type \(output.type.name) differ")
+        }
+        guard filter.rank == 4 else { throw context.invalid("filter must be 4-D (\(filterLayout)), has shape \(filter.shape)") }
+        options = try ConvOptions(context)
+        geometry = try ConvGeometry(context: context, input: input, filterHeight: filter.shape[1],
+                                    filterWidth: filter.shape[2], output: output, options: options)
+    }
+}
+
 /// TFLM's padding arithmetic (ComputeOutSize, ComputePaddingWithOffset).
 enum ConvPadding {
     /// The output size for one spatial dimension (GetWindowedOutputSize), nil when negative.

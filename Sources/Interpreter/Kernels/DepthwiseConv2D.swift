@@ -43,22 +43,8 @@ final class DepthwiseConv2DKernel: Kernel {
     func prepare(_ context: PrepareContext) throws {
         ConvOpData.initialize(context)
 
-        guard context.inputCount == 2 || context.inputCount == 3 else {
-            throw context.invalid("\(context.op.name) takes 2 or 3 inputs, has \(context.inputCount)")
-        }
-        guard context.outputCount == 1 else {
-            throw context.invalid("\(context.op.name) has 1 output, has \(context.outputCount)")
-        }
-        let input = try context.requireInput(0)
-        let filter = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        let bias = context.input(2)
-
-        // The reference checks only the hybrid rule below; its eval then writes the
-        // output as the input's type, so a different output type cannot run.
-        guard input.type == output.type else {
-            throw context.unsupported("input type \(input.type.name) and output type \(output.type.name) differ")
-        }
+        let operands = try ConvOperands(context, filterLayout: "1HWO")
+        let (input, filter, output, bias, options) = (operands.input, operands.filter, operands.output, operands.bias, operands.options)
         switch (input.type, filter.type) {
         case (.float32, .float32), (.int16, .int8), (.int8, .int8):
             break
@@ -72,10 +58,7 @@ final class DepthwiseConv2DKernel: Kernel {
         default:
             throw context.unsupported("input type \(input.type.name) is not supported")
         }
-        guard filter.rank == 4 else { throw context.invalid("filter must be 4-D (1HWO), has shape \(filter.shape)") }
-        let options = try ConvOptions(context)
-        op.geometry = try ConvGeometry(context: context, input: input, filterHeight: filter.shape[1],
-                                    filterWidth: filter.shape[2], output: output, options: options)
+        op.geometry = operands.geometry
         let g = op.geometry
         let channels = filter.shape[3]
         guard filter.shape[0] >= 1 else { throw context.invalid("filter shape \(filter.shape) is empty") }

@@ -17,8 +17,17 @@ struct BinaryOperands {
     /// - Parameters:
     ///   - secondType: the type input 2 must have; nil: input 1's.
     ///   - secondRole: how messages name input 2 (PRELU's alpha).
-    init(_ context: PrepareContext, types: Set<TensorType>, secondType: TensorType? = nil, secondRole: String = "input 2",
-         maxRank: Int = ElementwiseBinaryLayout.maxRank) throws {
+    /// `opData`: the operator data the kernel's Init allocates (nil: none). With
+    /// `temporaries`, Prepare takes input 1, input 2 and the output as temporary tensors,
+    /// as every such TFLM kernel's CalculateOpData does.
+    init(_ context: PrepareContext, opData: CStruct?, temporaries: Bool = true, types: Set<TensorType>,
+         secondType: TensorType? = nil, secondRole: String = "input 2", maxRank: Int = ElementwiseBinaryLayout.maxRank) throws {
+        if let opData { context.allocatePersistent(.opData(opData)) }
+        if temporaries {
+            context.tempInput(0)
+            context.tempInput(1)
+            context.tempOutput(0)
+        }
         guard context.inputCount == 2, context.outputCount == 1 else {
             throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
         }

@@ -22,7 +22,7 @@ final class MaximumMinimumKernel: Kernel {
     func prepare(_ context: PrepareContext) throws {
         // CMSIS-NN extends every shape to exactly four dimensions.
         let cmsisInt8 = context.variant == .cmsisNN && context.input(0)?.type == .int8
-        let operands = try BinaryOperands(context, types: [.float32, .int8, .int16, .int32, .int64],
+        let operands = try BinaryOperands(context, opData: nil, temporaries: false, types: [.float32, .int8, .int16, .int32, .int64],
                                           maxRank: cmsisInt8 ? 4 : ElementwiseBinaryLayout.maxRank)
         type = operands.type
         layout = operands.layout

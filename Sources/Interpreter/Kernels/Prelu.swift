@@ -20,14 +20,10 @@ final class PreluKernel: Kernel {
     private var multiplierNegative: Int32 = 0, shiftNegative: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        context.allocatePersistent(.opData(Self.opData))
-        context.tempInput(0)
-        context.tempInput(1)
-        context.tempOutput(0)
         // Alpha is float32 with a float32 input, int8 otherwise; the float path is TFLM's
         // 4-D loop, the quantized one its generic broadcast.
         let inputType = context.input(0)?.type
-        let operands = try BinaryOperands(context, types: [.float32, .int8, .int16],
+        let operands = try BinaryOperands(context, opData: Self.opData, types: [.float32, .int8, .int16],
                                           secondType: inputType == .float32 ? .float32 : .int8, secondRole: "alpha",
                                           maxRank: inputType == .float32 ? 4 : ElementwiseBinaryLayout.maxRank)
         let (input, alpha, output) = (operands.input1, operands.input2, operands.output)

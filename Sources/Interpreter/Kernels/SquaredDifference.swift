@@ -24,11 +24,7 @@ final class SquaredDifferenceKernel: Kernel {
     private var outputMin: Int32 = 0, outputMax: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        context.allocatePersistent(.opData(Self.opData))
-        context.tempInput(0)
-        context.tempInput(1)
-        context.tempOutput(0)
-        let operands = try BinaryOperands(context, types: [.int8, .int16, .int32, .float32])
+        let operands = try BinaryOperands(context, opData: Self.opData, types: [.int8, .int16, .int32, .float32])
         let (input1, input2, output) = (operands.input1, operands.input2, operands.output)
         type = operands.type
         layout = operands.layout
