@@ -3,14 +3,30 @@ import Interpreter
 
 // `run --input`: arrays from `.npy` or `.npz` files, checked against the model's inputs
 // (dtype, and shape up to a leading batch of 1) and, for a quantized input given floats,
-// quantized as TFLM's QUANTIZE kernel would.
+// quantized as TFLM's QUANTIZE kernel would. An array with an extra first axis is a
+// stream of frames (e.g. [50, 1, 480] for a [1, 480] input: a second of audio for a
+// front end that takes 20 ms per invoke), run one invoke per frame.
+
+/// What the `--input` files give each model input: `frames` inputs' worth, back to back.
+struct InputFrames {
+    let frames: Int
+    /// Per model input, every frame's bytes back to back.
+    let inputs: [[UInt8]]
+
+    /// Frame `k` of input `i`, as raw memory for MicroInterpreter.setInput(_:from:).
+    func withFrame<R>(_ k: Int, ofInput i: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let size = inputs[i].count / max(frames, 1)
+        return try inputs[i].withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[(k * size)..<((k + 1) * size)])) }
+    }
+}
 
 enum InputFiles {
     /// The bytes for each model input, from the `--input` files in subgraph-input order.
     /// A `.npz` gives one array; or, as the only `--input`, one array per model input (by
     /// the inputs' tensor names when every one is in the archive, else in archive order).
-    /// Notes (a quantization made) go to stderr.
-    static func load(_ files: [String], into interpreter: MicroInterpreter, console: Console) throws -> [[UInt8]] {
+    /// Arrays with one more leading axis than their input stream frames along it; every
+    /// input then needs the same number of frames. Notes (a quantization made) go to stderr.
+    static func load(_ files: [String], into interpreter: MicroInterpreter, console: Console) throws -> InputFrames {
         let count = interpreter.inputIndices.count
         let tensors = (0..<count).map { interpreter.inputTensor($0) }
         var arrays: [(file: String, array: NpyArray)] = []
@@ -39,9 +55,24 @@ enum InputFiles {
                 }
             }
         }
-        return try zip(arrays, tensors).enumerated().map { i, pair in
-            try bytes(pair.0.array, file: pair.0.file, forInput: i, pair.1, console: console)
+        var frames: (count: Int, file: String)?
+        var inputs: [[UInt8]] = []
+        for (i, (given, tensor)) in zip(arrays, tensors).enumerated() {
+            let count = frameCount(given.array.shape, tensor.shape)
+            if let frames, frames.count != count {
+                throw FileError(file: given.file, message: "holds \(count) frame(s) of input \(i), \(frames.file) holds \(frames.count): "
+                                + "streamed inputs need the same number of frames", code: ExitCode.invalidInput)
+            }
+            frames = (count, given.file)
+            inputs.append(try bytes(given.array, file: given.file, forInput: i, tensor, frames: count, console: console))
         }
+        return InputFrames(frames: frames?.count ?? 1, inputs: inputs)
+    }
+
+    /// 1 when the array is the input (see shapesMatch); its first axis when the rest is.
+    static func frameCount(_ array: [Int], _ tensor: [Int]) -> Int {
+        guard !shapesMatch(array, tensor), let first = array.first, first > 0, shapesMatch(Array(array.dropFirst()), tensor) else { return 1 }
+        return first
     }
 
     /// The archive in `file`, or nil when the file is not a zip archive.
@@ -72,14 +103,16 @@ enum InputFiles {
 
     /// The tensor's bytes from `array`: its own when the dtype matches, quantized when floats
     /// are given for a quantized input.
-    static func bytes(_ array: NpyArray, file: String, forInput i: Int, _ tensor: TensorInfo, console: Console) throws -> [UInt8] {
+    static func bytes(_ array: NpyArray, file: String, forInput i: Int, _ tensor: TensorInfo, frames: Int = 1,
+                      console: Console) throws -> [UInt8] {
         let described = "input \(i) (\(tensor.type.numpyName) \(tensor.shape))"
         let quantizes = [.float32, .float64].contains(array.type) && [.int8, .uint8, .int16].contains(tensor.type) && (tensor.scale.first ?? 0) > 0
         guard array.type == tensor.type || quantizes else {
             throw FileError(file: file, message: "dtype \(array.type.numpyName) does not match \(described)", code: ExitCode.invalidInput)
         }
-        guard shapesMatch(array.shape, tensor.shape) else {
-            throw FileError(file: file, message: "shape \(array.shape) does not match \(described)", code: ExitCode.invalidInput)
+        guard frames > 1 || shapesMatch(array.shape, tensor.shape) else {
+            throw FileError(file: file, message: "shape \(array.shape) does not match \(described), nor is it a stream of frames of it "
+                            + "along a first axis", code: ExitCode.invalidInput)
         }
         if array.type == tensor.type { return array.bytes }
         guard tensor.scale.count == 1 else {
@@ -130,10 +163,15 @@ enum InputFiles {
 extension InputFiles {
     /// Deterministic inputs from `seed`, the same on every host (`run` without --input, `bench`).
     static func fillRandom(_ interpreter: MicroInterpreter, seed: Int) throws {
+        for (i, bytes) in randomInputs(interpreter, seed: seed).enumerated() { try interpreter.setInput(i, bytes: bytes) }
+    }
+
+    /// The bytes fillRandom sets, per input.
+    static func randomInputs(_ interpreter: MicroInterpreter, seed: Int) -> [[UInt8]] {
         var rng = SplitMix64(seed: UInt64(bitPattern: Int64(seed)))
-        for i in 0..<interpreter.inputIndices.count {
+        return (0..<interpreter.inputIndices.count).map { i in
             let t = interpreter.inputTensor(i)
-            try interpreter.setInput(i, bytes: randomBytes(type: t.type, count: t.elementCount, rng: &rng))
+            return randomBytes(type: t.type, count: t.elementCount, rng: &rng)
         }
     }
 

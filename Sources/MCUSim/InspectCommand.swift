@@ -163,6 +163,7 @@ struct ModelSummary: CommandOutput {
                                macs[i].grouped, weightBytes[i].grouped])
         }
         out += table.render() + "\n\n"
+        out += customOptionsText()
         out += "totals: \(parameters.grouped) parameters, \(totalWeightBytes.grouped) bytes of constant data, "
         out += "\(totalMACs.grouped) MACs, \(sub.tensors.count) tensors\n\n"
         if !weights.isEmpty {
@@ -176,8 +177,10 @@ struct ModelSummary: CommandOutput {
             out += "weights (zeros = values equal to the zero point):\n" + w.render() + "\n\n"
         }
         out += "support (kernel registry, \(support.isEmpty ? "-" : "prepared per operator")):\n"
+        // Wide enough for the longest name (custom operators run long), never truncated.
+        let width = max(26, supportByOp.map(\.op.count).max() ?? 0)
         for s in supportByOp {
-            out += "  \(s.op.padding(toLength: 26, withPad: " ", startingAt: 0)) x\(s.count)  "
+            out += "  \(s.op.padding(toLength: width, withPad: " ", startingAt: 0)) x\(s.count)  "
             out += s.refusal.map { "NOT SUPPORTED: \($0)" } ?? "supported"
             out += "\n"
         }

@@ -40,6 +40,8 @@ extension RunReport {
         var pairs: [(String, JSON)] = [
             ("model", .string(path)),
             ("kernels", .string(interpreter.options.variant.rawValue)),
+            ("invokes", .int(invokes)),
+            ("frames", .int(frames)),
             ("arena", .obj([
                 "planned_bytes": .int(arena.plannedBytes),
                 "persistent_bytes": .int(arena.persistentBytes),
@@ -158,6 +160,7 @@ extension ModelSummary {
                 "op": .string(model.opName(op)),
                 "version": .int(Int(model.operatorCodes[Int(op.opcodeIndex)].version)),
                 "options": Self.optionsJSON(op.builtinOptions),
+                "custom_options": customOptionsJSON(op),
                 "inputs": .array(op.inputs.map(tensorJSON)),
                 "outputs": .array(op.outputs.map(tensorJSON)),
                 "macs": .int(macs[i]),

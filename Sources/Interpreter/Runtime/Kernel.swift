@@ -20,6 +20,13 @@ public protocol Kernel: AnyObject {
     func eval(_ context: EvalContext) throws
 }
 
+/// A kernel whose state (beyond variable tensors) TFLM's MicroInterpreter::Reset
+/// clears, through the registration's `reset` function: e.g. the signal library's
+/// circular buffers and noise estimates.
+public protocol ResettableKernel: Kernel {
+    func reset()
+}
+
 /// A tensor as kernels see it at prepare time: static facts, no data pointer for
 /// activations (they are placed after every operator is prepared, as in TFLM).
 public struct TensorInfo: @unchecked Sendable {

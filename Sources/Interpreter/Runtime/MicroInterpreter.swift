@@ -110,9 +110,7 @@ public final class MicroInterpreter {
                 offsets[tensor.index] = offset
             } else if tensor.isVariable {
                 addresses[tensor.index] = base + variableCursor
-                // TFLM's ResetVariableTensors: memset to the zero point for int8, else 0.
-                let fill = tensor.type == .int8 ? Int(UInt8(truncatingIfNeeded: tensor.scalarZeroPoint)) : 0
-                (base + variableCursor).initializeMemory(as: UInt8.self, repeating: UInt8(fill), count: tensor.byteCount)
+                Self.resetVariable(tensor, at: base + variableCursor)
                 variableCursor += Self.align16(tensor.byteCount)
             } else if let constant = tensor.constantData {
                 addresses[tensor.index] = UnsafeMutableRawPointer(mutating: constant)
@@ -151,15 +149,41 @@ public final class MicroInterpreter {
 
     /// Copies `bytes` into input `i`; the length must match the tensor's.
     public func setInput(_ i: Int, bytes: [UInt8]) throws {
-        let tensor = inputTensor(i)
-        guard bytes.count == tensor.byteCount else {
-            throw ModelError("input \(i) needs \(tensor.byteCount) bytes (\(tensor.type.numpyName) \(tensor.shape)), got \(bytes.count)", at: "input \(i)")
+        try bytes.withUnsafeBytes { try setInput(i, from: $0) }
+    }
+
+    /// Copies `source` into input `i`; the length must match the tensor's. Allocates
+    /// nothing, so a loop may set inputs between invokes (run --repeat does).
+    public func setInput(_ i: Int, from source: UnsafeRawBufferPointer) throws {
+        let index = inputIndices[i]
+        let byteCount = tensors[index].byteCount
+        guard source.count == byteCount else {
+            let tensor = tensors[index]
+            throw ModelError("input \(i) needs \(byteCount) bytes (\(tensor.type.numpyName) \(tensor.shape)), got \(source.count)", at: "input \(i)")
         }
-        guard let address = tensorAddresses[tensor.index], !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { raw in
-            if let source = raw.baseAddress { address.copyMemory(from: source, byteCount: bytes.count) }
+        guard let address = tensorAddresses[index], let start = source.baseAddress, byteCount > 0 else { return }
+        address.copyMemory(from: start, byteCount: byteCount)
+    }
+
+    // MARK: Reset
+
+    /// TFLM's MicroInterpreter::Reset: every kernel's reset function (the state of
+    /// stateful kernels such as the signal library's), then the variable tensors.
+    public func reset() {
+        for kernel in kernels {
+            (kernel as? ResettableKernel)?.reset()
+        }
+        for tensor in tensors where tensor.isVariable {
+            if let address = tensorAddresses[tensor.index] { Self.resetVariable(tensor, at: address) }
         }
     }
+
+    /// TFLM's ResetVariableTensors: memset to the zero point for int8, else 0.
+    private static func resetVariable(_ tensor: TensorInfo, at address: UnsafeMutableRawPointer) {
+        let fill = tensor.type == .int8 ? UInt8(truncatingIfNeeded: tensor.scalarZeroPoint) : 0
+        address.initializeMemory(as: UInt8.self, repeating: fill, count: tensor.byteCount)
+    }
+
 
     /// The bytes of any non-constant tensor as they are now in the arena (valid until
     /// the next invoke; planned tensors share memory).
