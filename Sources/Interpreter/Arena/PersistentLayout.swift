@@ -149,11 +149,15 @@ public enum TFLMStructs {
                                                     [.smallEnum, .int32, .int32, .int32, .smallEnum, .int32, .int32])
     public static let poolParams = CStruct("TfLitePoolParams",
                                            [.smallEnum, .int32, .int32, .int32, .int32, .smallEnum, .record(tfLitePaddingValues)])
-    /// The goldens' TFLM has a quantization-spec pointer and length after the five
-    /// fields of older trees (the wheel's ParseFullyConnected writes offsets 16 and 24;
-    /// 32 bytes, 8-aligned on x86-64).
+    /// The goldens' TFLM (8f6596d) has a quantization-spec pointer and length after the
+    /// five fields of older trees (the wheel's ParseFullyConnected writes offsets 16 and 24;
+    /// 32 bytes, 8-aligned on x86-64; 16 bytes, 4-aligned on Cortex-M).
     public static let fullyConnectedParams = CStruct("TfLiteFullyConnectedParams",
                                                      [.smallEnum, .smallEnum, .bool, .bool, .smallEnum, ptr, .int32])
+    /// The same struct in the TFLM tree the Cortex-M figures were measured on (90b983c,
+    /// Scripts/tflm-cortexm): the five fields only, 5 bytes and 1-aligned with short enums.
+    public static let fullyConnectedParamsWithoutQuantizationSpec = CStruct("TfLiteFullyConnectedParams",
+                                                                           [.smallEnum, .smallEnum, .bool, .bool, .smallEnum])
     public static let addParams = CStruct("TfLiteAddParams", [.smallEnum, .bool])
     public static let subParams = CStruct("TfLiteSubParams", [.smallEnum, .bool])
     public static let mulParams = CStruct("TfLiteMulParams", [.smallEnum])
@@ -569,22 +573,36 @@ public struct PersistentLayout: Sendable, Equatable {
     public let allocator: Allocator
     /// USE_TFLM_COMPRESSION: on in the Python wheel, off in the default Makefile build.
     public let compression: Bool
+    /// Whether TfLiteFullyConnectedParams has the quantization-spec pointer and length: yes
+    /// in the goldens' tree (8f6596d), no in the tree of the Cortex-M figures (90b983c,
+    /// Tests/Fixtures/cortexm/arena.json), which is the only 32-bit build measured.
+    public let fullyConnectedQuantizationSpec: Bool
 
-    public init(target: CTarget, allocator: Allocator, compression: Bool) {
+    public init(target: CTarget, allocator: Allocator, compression: Bool, fullyConnectedQuantizationSpec: Bool = true) {
         self.target = target
         self.allocator = allocator
         self.compression = compression
+        self.fullyConnectedQuantizationSpec = fullyConnectedQuantizationSpec
+    }
+
+    /// A parse function's struct as this build declares it.
+    public func builtinData(_ data: CStruct) -> CStruct {
+        if !fullyConnectedQuantizationSpec && data == TFLMStructs.fullyConnectedParams {
+            return TFLMStructs.fullyConnectedParamsWithoutQuantizationSpec
+        }
+        return data
     }
 
     /// 8: the 64-bit host build the goldens come from (recording allocator, compression
     /// compiled in, 4-byte enums). 4: a Cortex-M firmware build with arm-none-eabi-gcc
-    /// (plain allocator, no compression, short enums).
+    /// (plain allocator, no compression, short enums, FULLY_CONNECTED params of 90b983c).
     public init(pointerSize: Int) {
         self = pointerSize == 8 ? .hostGoldens : .cortexM
     }
 
     public static let hostGoldens = PersistentLayout(target: .x86_64, allocator: .recording, compression: true)
-    public static let cortexM = PersistentLayout(target: .cortexMGCC, allocator: .plain, compression: false)
+    public static let cortexM = PersistentLayout(target: .cortexMGCC, allocator: .plain, compression: false,
+                                                 fullyConnectedQuantizationSpec: false)
 
     public var pointerSize: Int { target.pointerSize }
 
@@ -647,7 +665,8 @@ public struct PersistentLayout: Sendable, Equatable {
                         alignment: nodes.alignment(on: target), as: .recorded(.nodeAndRegistrations), count: operatorCount)
 
         for op in model.operators {
-            if let data = op.builtinData {
+            if let declared = op.builtinData {
+                let data = builtinData(declared)
                 replay.allocate(data.size(on: target), alignment: data.alignment(on: target), as: .unrecorded("builtin operator data"))
             }
         }
