@@ -671,6 +671,7 @@ def main():
     p.add_argument("--timeout", type=int, default=600)
     p = sub.add_parser("flash")
     p.add_argument("--only", nargs="*", help="substrings of model file names to link")
+    p.add_argument("--merge", action="store_true", help="keep configurations already in flash.json")
     p.add_argument("--all-operators", action="store_true",
                    help="also link each operator the harness built, not only those of the flash models")
     p = sub.add_parser("verify")
