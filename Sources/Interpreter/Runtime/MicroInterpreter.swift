@@ -9,14 +9,20 @@ public struct InterpreterOptions: Sendable {
     public var variant: KernelVariant
     /// The arena's size in bytes, as a firmware would declare it; nil sizes it to fit.
     public var arenaSize: Int?
-    /// Pointer size of the target build that the persistent section is modelled for:
-    /// 4 for a 32-bit Cortex-M build (the default), 8 for a 64-bit host.
-    public var pointerSize: Int
+    /// The target build the persistent section is modelled for: a 32-bit Cortex-M build
+    /// (the default) or the 64-bit host the goldens come from.
+    public var layout: PersistentLayout
+    public var pointerSize: Int { layout.pointerSize }
 
+    /// `pointerSize` 4: PersistentLayout.cortexM; 8: PersistentLayout.hostGoldens.
     public init(variant: KernelVariant = .cmsisNN, arenaSize: Int? = nil, pointerSize: Int = 4) {
+        self.init(variant: variant, arenaSize: arenaSize, layout: PersistentLayout(pointerSize: pointerSize))
+    }
+
+    public init(variant: KernelVariant = .cmsisNN, arenaSize: Int? = nil, layout: PersistentLayout) {
         self.variant = variant
         self.arenaSize = arenaSize
-        self.pointerSize = pointerSize
+        self.layout = layout
     }
 }
 
@@ -84,7 +90,7 @@ public final class MicroInterpreter {
         let persistentModel = Self.persistentModel(subgraph: subgraph, tensors: tensors, prepared: prepared,
                                                    registrations: registrations)
         let report = try ArenaUsage(graph: graph, persistentModel: persistentModel, prepareSteps: prepared.map(\.prepareSteps),
-                                    pointerSize: options.pointerSize)
+                                    layout: options.layout)
         arenaUsage = report
         let plan = report.plan
 
