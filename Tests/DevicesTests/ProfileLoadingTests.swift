@@ -186,4 +186,13 @@ final class ProfileLoadingTests: XCTestCase {
         XCTAssertEqual(catalog.ids, ["nano33ble", "stm32f746zg"])
         XCTAssertTrue(catalog.notes.contains { $0.contains("hides 'stm32f411re'") }, "\(catalog.notes)")
     }
+
+    /// The validation page's profile (docs/validation.md) must keep loading as the schema evolves.
+    func testValidationProfileLoads() throws {
+        let profile = try ProfileLoader.load(file: Self.packageRoot.appendingPathComponent("docs/validation/profiles/nucleo-l4r5zi.json"))
+        XCTAssertEqual(profile.clockHz, 120_000_000)        // the submission's system description
+        XCTAssertEqual(profile.flash.waitStates, 5)         // L4+ at 120 MHz, range 1
+        XCTAssertEqual(profile.toolchain.opt, .os)          // mbed's default develop profile
+        XCTAssertFalse(profile.flash.accelerator.prefetch)  // mbed-os hal_conf: PREFETCH_ENABLE 0
+    }
 }
