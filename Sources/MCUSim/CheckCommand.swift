@@ -52,6 +52,8 @@ enum CheckCommand: ParsableCommand {
         // Everything the budget names must exist before anything runs.
         var devices: [DeviceProfile] = []
         for entry in budget.entries {
+            // A budget naming a profile whose file did not load fails with that file's error.
+            if let invalid = catalog.invalidEntry(entry.device) { throw invalid.error.fileError }
             guard let profile = catalog.lookup(entry.device) else {
                 let suggestion = ParsedArguments.closest(entry.device, among: catalog.ids)
                 throw FileError(file: budgetPath,

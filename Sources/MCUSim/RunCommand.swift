@@ -190,7 +190,7 @@ struct RunReport: CommandOutput {
                        w.macs.grouped, arena.liveBytes(atOperator: w.index).grouped]
             if let sim = simulation, w.index < sim.cost.operators.count {
                 let c = sim.cost.operators[w.index]
-                row += [Int(c.cycles.rounded()).grouped, String(format: "%.3f", sim.cost.milliseconds(c)),
+                row += [Int(c.cycles.rounded()).grouped, sim.millisecondsText(c),
                         String(format: "%.1f%%", 100 * sim.share(c))]
             }
             table.rows.append(row)
@@ -216,13 +216,14 @@ struct RunReport: CommandOutput {
             let f = sim.footprint
             out += "\non \(sim.device.id) (\(sim.device.core.rawValue) @ \(sim.device.clockHz / 1_000_000) MHz, \(sim.optimization.rawValue)): "
             out += String(format: "latency %.3f ms", sim.cost.milliseconds) + " (\(Int(sim.cost.totalCycles.rounded()).grouped) cycles"
-            out += ", framework \(Int(sim.cost.frameworkCycles.rounded()).grouped))"
+            out += ", framework \(Int(sim.cost.frameworkCycles.rounded()).grouped)); guessed share \(sim.estimatedShareText)"
             out += sim.cost.energyMicrojoules.map {
                 String(format: ", energy %.1f µJ", $0) + (sim.energyVerified ? "" : " (run current not verified against the datasheet)")
             } ?? ", energy n/a (no run current in the profile)"
             out += "\nflash \(f.flash.total.grouped) B of \(f.flashCapacity.grouped) (weights \(f.flash.modelWeights.grouped), structure \(f.flash.modelStructure.grouped), "
             out += "TFLM \(f.flash.tflmRuntime.grouped), kernels \(f.flash.kernelCode.grouped), application \(f.flash.applicationReserve.grouped))\n"
-            out += "RAM \(f.ram.total.grouped) B of \(f.ramCapacity.grouped) (arena \(f.ram.arena.grouped), reserve \(f.ram.reserve.grouped))\n\n"
+            out += "RAM \(f.ram.total.grouped) B of \(f.ramCapacity.grouped) (arena \(f.ram.arena.grouped), reserve \(f.ram.reserve.grouped))\n"
+            out += Simulation.estimatedFootnote + "\n\n"
         }
         if frames > 1 { out += "streamed \(frames) input frames, one invoke each; outputs of the last frame:\n" }
         for i in 0..<interpreter.outputIndices.count {
