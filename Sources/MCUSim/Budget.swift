@@ -89,8 +89,10 @@ struct JSONReader {
     private var depth = 0
     private static let maxDepth = 256
 
-    static func parse(_ data: Data) throws -> JSONValue {
-        var reader = JSONReader(bytes: [UInt8](data))
+    static func parse(_ data: Data) throws -> JSONValue { try parse([UInt8](data)) }
+
+    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        var reader = JSONReader(bytes: bytes)
         // A UTF-8 byte order mark is tolerated, as editors on some hosts write one.
         if reader.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.position = 3 }
         reader.skipWhitespace()
@@ -329,8 +331,20 @@ struct JSONField {
 // MARK: - Units
 
 enum BudgetUnits {
+    /// The longest duration a budget or baseline may give, in ms (about 32 years): beyond it
+    /// a limit is a mistake, and past Double's range it would become infinite.
+    static let maxMilliseconds = 1e12
+
     /// Milliseconds from a number (ms) or a string with a unit: "20ms", "1.5s", "500us" / "500µs".
     static func milliseconds(_ field: JSONField) throws -> Double {
+        let ms = try unboundedMilliseconds(field)
+        guard ms <= maxMilliseconds else {
+            throw field.fail("a duration must be at most \(Int(maxMilliseconds)) ms, got \(field.value.shown)")
+        }
+        return ms
+    }
+
+    private static func unboundedMilliseconds(_ field: JSONField) throws -> Double {
         let message = "expected a number or a duration like \"20ms\", got \(field.value.shown)"
         switch field.value {
         case .number(let d, _):
@@ -460,15 +474,9 @@ struct Budget {
     /// Reads and checks `path`; errors are FileErrors with exit code 2 naming the JSON path.
     static func load(path: String) throws -> Budget {
         let url = URL(fileURLWithPath: path)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FileError(file: path, message: "no such file", code: ExitCode.invalidInput)
-        }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw FileError(file: path, message: "cannot read the file", code: ExitCode.invalidInput)
-        }
+        let bytes = try FileAccess.contents(of: path, limit: FileAccess.Limit.budget, what: "a budget file")
         do {
-            return try Budget(file: path, root: JSONReader.parse(data), directory: url.deletingLastPathComponent())
+            return try Budget(file: path, root: JSONReader.parse(bytes), directory: url.deletingLastPathComponent())
         } catch let e as BudgetError {
             throw e.fileError(path)
         }

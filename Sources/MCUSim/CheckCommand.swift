@@ -60,8 +60,8 @@ enum CheckCommand: ParsableCommand {
                                     + " (known: \(catalog.ids.joined(separator: ", ")))",
                                 code: ExitCode.invalidInput)
             }
-            guard FileManager.default.fileExists(atPath: entry.modelURL.path) else {
-                throw FileError(file: budgetPath, message: "\(entry.modelPath): no such model file \"\(entry.model)\" (looked for \(entry.modelURL.path))",
+            if let problem = FileAccess.problem(entry.modelURL.path) {
+                throw FileError(file: budgetPath, message: "\(entry.modelPath): model file \"\(entry.model)\": \(problem) (looked for \(entry.modelURL.path))",
                                 code: ExitCode.invalidInput)
             }
             devices.append(profile)
@@ -496,14 +496,9 @@ struct Baseline {
     let entries: [Entry]
 
     static func load(path: String) throws -> Baseline {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FileError(file: path, message: "no such file", code: ExitCode.invalidInput)
-        }
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
-            throw FileError(file: path, message: "cannot read the file", code: ExitCode.invalidInput)
-        }
+        let bytes = try FileAccess.contents(of: path, limit: FileAccess.Limit.baseline, what: "a baseline")
         do {
-            return try Baseline(root: JSONField(value: JSONReader.parse(data), path: ""))
+            return try Baseline(root: JSONField(value: JSONReader.parse(bytes), path: ""))
         } catch let e as BudgetError {
             throw e.fileError(path)
         }
@@ -545,7 +540,7 @@ struct Baseline {
 
     static func milliseconds(_ f: JSONField) throws -> Double {
         let v = try f.double()
-        guard v >= 0, v < 1e12 else { throw f.fail("expected a non-negative latency in ms, got \(f.value.shown)") }
+        guard v >= 0, v <= BudgetUnits.maxMilliseconds else { throw f.fail("expected a non-negative latency in ms, got \(f.value.shown)") }
         return v
     }
 }
