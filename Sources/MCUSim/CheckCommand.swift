@@ -61,7 +61,8 @@ enum CheckCommand: ParsableCommand {
                                 code: ExitCode.invalidInput)
             }
             if let problem = FileAccess.problem(entry.modelURL.path) {
-                throw FileError(file: budgetPath, message: "\(entry.modelPath): model file \"\(entry.model)\": \(problem) (looked for \(entry.modelURL.path))",
+                let what = problem == "no such file" ? "no such model file \"\(entry.model)\"" : "model file \"\(entry.model)\": \(problem)"
+                throw FileError(file: budgetPath, message: "\(entry.modelPath): \(what) (looked for \(entry.modelURL.path))",
                                 code: ExitCode.invalidInput)
             }
             devices.append(profile)

@@ -71,6 +71,24 @@ final class RegressionCorpusTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(runs, files.count)
     }
 
+    /// The same inputs through the fuzz targets' own code, in this process (as the fuzzers run
+    /// them): under CI's AddressSanitizer build this also catches memory errors a clean exit
+    /// code would hide.
+    func testEveryRegressionInputThroughItsFuzzTarget() throws {
+        let targets: [String: ([UInt8]) -> Void] = [
+            "model": FuzzTargets.model, "npy": FuzzTargets.npy, "profile": FuzzTargets.profile, "budget": FuzzTargets.budget,
+        ]
+        var count = 0
+        for (kind, target) in targets {
+            let directory = Self.corpus.appendingPathComponent(kind)
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() {
+                target([UInt8](try Data(contentsOf: directory.appendingPathComponent(name))))
+                count += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(count, 10)
+    }
+
     private func check(_ run: Run, file: String, kind: String, executable: URL) throws {
         let directory = try SharedReference.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
