@@ -22,11 +22,9 @@ product() { case "$1" in model) echo FuzzModel ;; npy) echo FuzzNpy ;; profile) 
             *) echo "unknown target '$1' (known: ${targets[*]})" >&2; exit 2 ;; esac; }
 
 build() {
-    local list=("$@")
-    [ ${#list[@]} -gt 0 ] || list=("${targets[@]}")
-    for t in "${list[@]}"; do
-        (cd "$here" && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product "$(product "$t")")
-    done
+    local flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+    if [ $# -eq 0 ]; then (cd "$here" && swift build "${flags[@]}"); return; fi
+    for t in "$@"; do (cd "$here" && swift build "${flags[@]}" --product "$(product "$t")"); done
 }
 
 binary() { echo "$here/.build/release/$(product "$1")"; }

@@ -50,8 +50,9 @@ struct BudgetError: Error {
 // MARK: - Strict JSON reading
 
 /// A JSON value with its object keys in file order. Numbers keep whether they were
-/// written as integers, so `"index": 2.5` can be refused.
-indirect enum JSONValue {
+/// written as integers, so `"index": 2.5` can be refused. Not `indirect`: arrays already
+/// hold their elements on the heap, and a boxed scalar would cost an allocation per value.
+enum JSONValue {
     case null
     case bool(Bool)
     case number(Double, isInteger: Bool)

@@ -59,8 +59,8 @@ final class FileAccessTests: XCTestCase {
         assertRefused(["check", fine, "--baseline", path("fifo")], "is a named pipe (FIFO)")
     }
 
-    /// A budget over 1 MB or a baseline over 8 MB is refused before it is parsed: memory
-    /// stays bounded whatever the file holds (parsing costs some 30 bytes per input byte).
+    /// A budget over 1 MB or a baseline over 4 MB is refused before it is parsed: memory
+    /// stays bounded whatever the file holds.
     func testOversizedBudgetsAndBaselinesAreRefusedBeforeParsing() throws {
         let budget = path("huge-budget.json")
         let padding = String(repeating: " ", count: 2 << 20)
@@ -71,9 +71,9 @@ final class FileAccessTests: XCTestCase {
         let fine = path("fine.json")
         try Data(#"{"entries": [{"model": "\#(model)", "device": "stm32f411re"}]}"#.utf8).write(to: URL(fileURLWithPath: fine))
         let baseline = path("huge-baseline.json")
-        let items = String(repeating: "1,", count: 9 << 19)
+        let items = String(repeating: "1,", count: 5 << 19)
         try Data(("{\"entries\": [" + items + "1]}").utf8).write(to: URL(fileURLWithPath: baseline))
-        assertRefused(["check", fine, "--baseline", baseline], "more than the 8388608 bytes mcusim reads from a baseline")
+        assertRefused(["check", fine, "--baseline", baseline], "more than the 4194304 bytes mcusim reads from a baseline")
     }
 
     /// An --input file larger than any input of the model can need is refused unread.
