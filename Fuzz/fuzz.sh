@@ -38,11 +38,14 @@ seed() {
     model)
         add "$root"/Tests/Fixtures/models/*.tflite "$root"/Examples/models/*.tflite "$here"/Seeds/model/* "$root"/Tests/Regressions/model/*
         # The real models, when ../shared is there (the largest would slow every execution).
-        for f in "$shared"/models/*.tflite; do [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 131072 ] && add "$f"; done ;;
+        for f in "$shared"/models/*.tflite; do
+            if [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 131072 ]; then add "$f"; fi
+        done ;;
     npy) add "$root"/Tests/Fixtures/models/*.npy "$root"/Tests/Fixtures/inputs/*.npy "$root"/Examples/models/*.npy "$root"/Tests/Regressions/npy/* ;;
     profile) add "$root"/Profiles/*.json "$root"/Tests/Regressions/profile/* ;;
     budget) add "$root"/Examples/ci/budgets.json "$here"/Seeds/budget/* "$root"/Tests/Regressions/budget/* ;;
     esac
+    return 0
 }
 
 run() {

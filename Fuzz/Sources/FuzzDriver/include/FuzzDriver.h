@@ -1,3 +1,3 @@
-// The fuzz executables' `main` lives in C (driver.c): with -parse-as-library the Swift
-// entry points define no `main`, and libFuzzer's own `main` is not linked in when one exists.
+// The fuzz executables' entry points (<Target>_main) live in C, in driver.c: with
+// -parse-as-library the Swift entry points define none, and each hands control to libFuzzer.
 #pragma once
