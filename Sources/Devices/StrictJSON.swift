@@ -5,8 +5,9 @@ import Foundation
 // bounded, numbers kept with whether they were written as integers.
 
 /// A JSON value with its object keys in file order. Numbers keep whether they were
-/// written as integers, so `"index": 2.5` can be refused.
-public indirect enum JSONValue: Sendable {
+/// written as integers, so `"index": 2.5` can be refused. Not `indirect`: arrays already
+/// hold their elements on the heap, and a boxed scalar would cost an allocation per value.
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case number(Double, isInteger: Bool)
@@ -49,8 +50,10 @@ public struct StrictJSONReader {
     private var path: [String] = []
     private static let maxDepth = 256
 
-    public static func parse(_ data: Data) throws -> JSONValue {
-        var reader = StrictJSONReader(bytes: [UInt8](data))
+    public static func parse(_ data: Data) throws -> JSONValue { try parse([UInt8](data)) }
+
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        var reader = StrictJSONReader(bytes: bytes)
         // A UTF-8 byte order mark is tolerated, as editors on some hosts write one.
         if reader.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.position = 3 }
         reader.skipWhitespace()

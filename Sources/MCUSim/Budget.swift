@@ -52,9 +52,11 @@ struct BudgetError: Error {
 /// The strict reader lives in Devices (profiles use it too); budgets and baselines read
 /// through it and report its syntax errors as budget errors.
 enum JSONReader {
-    static func parse(_ data: Data) throws -> JSONValue {
+    static func parse(_ data: Data) throws -> JSONValue { try parse([UInt8](data)) }
+
+    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         do {
-            return try StrictJSONReader.parse(data)
+            return try StrictJSONReader.parse(bytes)
         } catch let error as JSONSyntaxError {
             throw BudgetError(path: "", message: error.description)
         }
@@ -127,8 +129,20 @@ struct JSONField {
 // MARK: - Units
 
 enum BudgetUnits {
+    /// The longest duration a budget or baseline may give, in ms (about 32 years): beyond it
+    /// a limit is a mistake, and past Double's range it would become infinite.
+    static let maxMilliseconds = 1e12
+
     /// Milliseconds from a number (ms) or a string with a unit: "20ms", "1.5s", "500us" / "500µs".
     static func milliseconds(_ field: JSONField) throws -> Double {
+        let ms = try unboundedMilliseconds(field)
+        guard ms <= maxMilliseconds else {
+            throw field.fail("a duration must be at most \(Int(maxMilliseconds)) ms, got \(field.value.shown)")
+        }
+        return ms
+    }
+
+    private static func unboundedMilliseconds(_ field: JSONField) throws -> Double {
         let message = "expected a number or a duration like \"20ms\", got \(field.value.shown)"
         switch field.value {
         case .number(let d, _):
@@ -258,15 +272,9 @@ struct Budget {
     /// Reads and checks `path`; errors are FileErrors with exit code 2 naming the JSON path.
     static func load(path: String) throws -> Budget {
         let url = URL(fileURLWithPath: path)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FileError(file: path, message: "no such file", code: ExitCode.invalidInput)
-        }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw FileError(file: path, message: "cannot read the file", code: ExitCode.invalidInput)
-        }
+        let bytes = try FileAccess.contents(of: path, limit: FileAccess.Limit.budget, what: "a budget file")
         do {
-            return try Budget(file: path, root: JSONReader.parse(data), directory: url.deletingLastPathComponent())
+            return try Budget(file: path, root: JSONReader.parse(bytes), directory: url.deletingLastPathComponent())
         } catch let e as BudgetError {
             throw e.fileError(path)
         }

@@ -30,7 +30,14 @@ enum InputFiles {
         let count = interpreter.inputIndices.count
         let tensors = (0..<count).map { interpreter.inputTensor($0) }
         var arrays: [(file: String, array: NpyArray)] = []
-        if files.count == 1, count > 1, let archive = try archive(files[0]), archive.members.count == count {
+        // No input file needs more than every input in float64 plus headers and archive overhead.
+        let limit = tensors.reduce(1 << 20) { $0 + $1.elementCount * 8 + 4096 }
+        let contents = try files.map { try FileAccess.contents(of: $0, limit: limit, what: "an input for this model") }
+        func archive(_ i: Int) throws -> Npz? {
+            guard Npz.isArchive(contents[i]) else { return nil }
+            do { return try Npz(contents[i]) } catch { throw MCUSimCLI.fileError(error, file: files[i]) }
+        }
+        if files.count == 1, count > 1, let archive = try archive(0), archive.members.count == count {
             let named = tensors.compactMap { t in archive.members.first { $0.name == t.name } }
             let members = named.count == count ? named : archive.members
             for (tensor, member) in zip(tensors, members) {
@@ -40,8 +47,8 @@ enum InputFiles {
             guard files.count == count else {
                 throw UsageError(message: "the model has \(count) input(s), got \(files.count) --input file(s)")
             }
-            for (file, tensor) in zip(files, tensors) {
-                if let archive = try archive(file) {
+            for (i, (file, tensor)) in zip(files, tensors).enumerated() {
+                if let archive = try archive(i) {
                     guard archive.members.count == 1, let member = archive.members.first else {
                         let names = archive.members.map(\.name).joined(separator: ", ")
                         throw FileError(file: file, message: "holds \(archive.members.count) arrays (\(names)); give one array per --input, "
@@ -49,7 +56,7 @@ enum InputFiles {
                     }
                     arrays.append((file, try read(member, of: archive, file: file, for: tensor)))
                 } else {
-                    do { arrays.append((file, try Npy.read(contentsOf: URL(fileURLWithPath: file)))) } catch {
+                    do { arrays.append((file, try Npy.decode(contents[i]))) } catch {
                         throw MCUSimCLI.fileError(error, file: file)
                     }
                 }
@@ -73,17 +80,6 @@ enum InputFiles {
     static func frameCount(_ array: [Int], _ tensor: [Int]) -> Int {
         guard !shapesMatch(array, tensor), let first = array.first, first > 0, shapesMatch(Array(array.dropFirst()), tensor) else { return 1 }
         return first
-    }
-
-    /// The archive in `file`, or nil when the file is not a zip archive.
-    private static func archive(_ file: String) throws -> Npz? {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw FileError(file: file, message: FileManager.default.fileExists(atPath: file) ? "cannot read the file" : "no such file",
-                            code: ExitCode.invalidInput)
-        }
-        let bytes = [UInt8](data)
-        guard Npz.isArchive(bytes) else { return nil }
-        do { return try Npz(bytes) } catch { throw MCUSimCLI.fileError(error, file: file) }
     }
 
     private static func read(_ member: Npz.Member, of archive: Npz, file: String, for tensor: TensorInfo) throws -> NpyArray {

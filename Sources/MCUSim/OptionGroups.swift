@@ -120,6 +120,15 @@ extension Declaration {
         .option("headroom", .fraction, help: "A model fits when flash and RAM use are at most F of capacity: 0.8 or 80%.", default: "0.8", key)
     }
 
+    /// The host arena `run` and `bench` allocate at most: far above any microcontroller's RAM,
+    /// so only a hostile or mistaken file meets it (`fit`, `check` and `report` allocate none).
+    static var defaultMaxArena: Int { 64 << 20 }
+
+    static func maxArena(_ key: WritableKeyPath<Root, Int>) -> Declaration {
+        .option("max-arena", .bytes, help: "Refuse (exit 2) a model whose arena needs more than BYTES of host memory to run: a guard against hostile files.",
+                default: "64MB", key)
+    }
+
     static func quiet(_ key: WritableKeyPath<Root, Bool>) -> Declaration {
         .flag("quiet", help: "No progress on stderr (progress is shown only when stderr is a terminal).", key)
     }

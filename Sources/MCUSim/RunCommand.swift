@@ -31,6 +31,7 @@ enum RunCommand: ParsableCommand {
         var seed: Int?
         var outputs: [String] = []
         var arenaSize: Int?
+        var maxArena = Declaration<Options>.defaultMaxArena
         var dumpDirectory: String?
         var repeats = 1
         var device: String?
@@ -44,6 +45,7 @@ enum RunCommand: ParsableCommand {
             .option("random", .integer("SEED"), help: "Deterministic random inputs from SEED (default 1 when no --input).", \.seed),
             .repeated("output", .text("FILE.npy"), help: "Write output tensor i to the i-th file.", \.outputs),
             .option("arena-size", .bytes, help: "Fixed arena size (e.g. 65536, 96KB); fails like AllocateTensors when too small.", \.arenaSize),
+            .maxArena(\.maxArena),
             .option("dump-tensors", .text("DIR"), help: "Write every operator's outputs as DIR/op<index>_<op>_t<tensor>.npy.", \.dumpDirectory),
             .option("repeat", .integer("N", minimum: 1), help: "Invoke N times on the same inputs, set again before each invoke (state carries over); report the last.",
                     default: "1", \.repeats),
@@ -66,7 +68,8 @@ enum RunCommand: ParsableCommand {
         let interpreter: MicroInterpreter
         do {
             interpreter = try MicroInterpreter(model: model, options: InterpreterOptions(variant: options.simulation.variant,
-                                                                                         arenaSize: options.arenaSize))
+                                                                                         arenaSize: options.arenaSize,
+                                                                                         hostArenaLimit: options.maxArena))
         } catch {
             throw MCUSimCLI.fileError(error, file: path)
         }

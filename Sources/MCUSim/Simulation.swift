@@ -35,11 +35,13 @@ struct Simulation {
         footprint = Footprint.estimate(input, optimization: cost.optimization, device: device, reserveOverride: override)
     }
 
-    /// Builds the interpreter for `path` (exit-code-mapped errors).
+    /// Prepares and plans the model at `path` (exit-code-mapped errors). The commands that
+    /// only report (`fit`, `check`, `report`) never invoke, so no host arena is allocated,
+    /// however large the model says it is.
     static func interpreter(for path: String, variant: KernelVariant) throws -> (Model, MicroInterpreter) {
         let model = try MCUSimCLI.loadModel(path)
         do {
-            return (model, try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant)))
+            return (model, try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant, allocatesArena: false)))
         } catch {
             throw MCUSimCLI.fileError(error, file: path)
         }

@@ -197,8 +197,8 @@ final class FullyConnectedKernel: Kernel {
         inputOffset = 0 &- input.scalarZeroPoint
         outputOffset = output.scalarZeroPoint
         let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
-        (activationMin, activationMax) = QuantizedMath.activationRange(
-            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+        (activationMin, activationMax) = try QuantizedMath.activationRange(
+            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
 
         if path == .int16 {
             if let bias {

@@ -231,6 +231,16 @@ public final class PrepareContext {
         return scratchRequests.count - 1
     }
 
+    /// TFLM's CheckDynamicTensors, run after each operator's Prepare: an output with a
+    /// dimension of 0 (other than the legacy scalar shape [0]) counts as a dynamic tensor,
+    /// and TFLM refuses the model. Inputs may be empty (a CONCATENATION of an empty part).
+    func refuseDynamicOutputs() throws {
+        for i in 0..<outputCount {
+            guard let t = output(i), t.shape != [0], t.shape.contains(where: { $0 <= 0 }) else { continue }
+            throw unsupported("output \(i) (tensor \(t.index)) has shape \(t.shape): TFLM takes a zero-sized dimension for a dynamic tensor and refuses the model")
+        }
+    }
+
     /// The operator cannot run in mcusim (exit 3).
     public func unsupported(_ reason: String) -> UnsupportedOperatorError {
         UnsupportedOperatorError(operatorIndex: operatorIndex, op: op.name, reason: reason)
