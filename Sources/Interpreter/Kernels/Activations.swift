@@ -70,8 +70,8 @@ final class ReluKernel: Kernel {
         }
         let inputScale = try ElementwiseOperands.scale(input, "input", context)
         let outputScale = try ElementwiseOperands.scale(output, "output", context)
-        // The ratio is taken in float, then widened, as TFLM does.
-        (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(Double(inputScale / outputScale))
+        // The ratio is taken in double, as the oracle TFLM does (older sources divided in float).
+        (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(Double(inputScale) / Double(outputScale))
         let range = ElementwiseOperands.typeRange(type)
         // act_min = 0 quantized with the output's parameters: round(0 / scale) is 0.
         activationMin = max(range.min, output.scalarZeroPoint)

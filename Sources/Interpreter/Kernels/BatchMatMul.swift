@@ -130,8 +130,8 @@ final class BatchMatMulKernel: Kernel {
             guard let ls = lhs.scale.first, let rs = rhs.scale.first, let os = output.scale.first, os > 0, os.isFinite else {
                 throw context.invalid("int8 operands and output need quantization scales")
             }
-            // GetQuantizedConvolutionMultipler: the scales' product in float, then double.
-            let product = Double(ls * rs)
+            // GetQuantizedConvolutionMultipler: the scales' product in double.
+            let product = Double(ls) * Double(rs)
             guard product >= 0 else { throw context.invalid("negative input scale product") }
             (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(product / Double(os))
             lhsOffset = -lhs.scalarZeroPoint

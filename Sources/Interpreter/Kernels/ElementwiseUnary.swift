@@ -65,8 +65,8 @@ final class ElementwiseUnaryKernel: Kernel {
             }
             inputZeroPoint = input.scalarZeroPoint
             outputZeroPoint = output.scalarZeroPoint
-            // sqrt and product in float, the reciprocal in double: TFLM's order.
-            let real = 1.0 / Double(input.scalarScale.squareRoot() * output.scalarScale)
+            // 1 / (sqrt(input scale) * output scale), all in double, as the oracle TFLM computes it.
+            let real = 1.0 / (Double(input.scalarScale).squareRoot() * Double(output.scalarScale))
             (multiplier, shift) = QuantizedMath.quantizeMultiplier(real)
         }
         context.runsReference(type)

@@ -172,7 +172,7 @@ final class FullyConnectedKernel: Kernel {
             }
             filterOffset = 0
         } else {
-            // GetQuantizedConvolutionMultipler: the product of the two scales in float,
+            // GetQuantizedConvolutionMultipler: the product of the two scales in double,
             // and the bias scale must agree with it within 2% of the output scale.
             let filterScale = filter.scalarScale
             if let bias, let biasScale = bias.scale.first {
@@ -181,7 +181,7 @@ final class FullyConnectedKernel: Kernel {
                     throw context.invalid("bias scale \(biasScale) does not match input scale * weights scale \(productScale)")
                 }
             }
-            let real = Double(inputScale * filterScale) / Double(outputScale)
+            let real = Double(inputScale) * Double(filterScale) / Double(outputScale)
             guard real >= 0 else { throw context.invalid("negative input * weights scale") }
             let (multiplier, shift) = QuantizedMath.quantizeMultiplier(real)
             for c in 0..<outputDepth {

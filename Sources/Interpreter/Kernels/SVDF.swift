@@ -143,12 +143,13 @@ final class SVDFKernel: Kernel {
         try context.expectType(output, [.int8], "output")
         path = weightsTime.type == .int16 ? .int16State : .int8State
 
-        // The scales are combined in float, then widened, as svdf_common.cc does.
-        let inputScale = input.scalarScale, featureScale = weightsFeature.scalarScale
-        let stateScale = state.scalarScale, timeScale = weightsTime.scalarScale, outputScale = output.scalarScale
-        let effectiveScale1 = Double(inputScale * featureScale / stateScale)
-        let effectiveScale2 = Double(stateScale * timeScale / outputScale)
-        guard abs(Double(bias.scalarScale) - Double(stateScale * timeScale)) < 1e-5 else {
+        // The scales are combined in double, as the oracle TFLM's svdf_common.cc does (older
+        // sources combined them in float, then widened).
+        let inputScale = Double(input.scalarScale), featureScale = Double(weightsFeature.scalarScale)
+        let stateScale = Double(state.scalarScale), timeScale = Double(weightsTime.scalarScale), outputScale = Double(output.scalarScale)
+        let effectiveScale1 = inputScale * featureScale / stateScale
+        let effectiveScale2 = stateScale * timeScale / outputScale
+        guard abs(Double(bias.scalarScale) - stateScale * timeScale) < 1e-5 else {
             throw context.invalid("bias scale \(bias.scalarScale) must equal activation state scale * weights_time scale \(stateScale * timeScale)")
         }
         (featureMultiplier, featureShift) = QuantizedMath.quantizeMultiplier(effectiveScale1)

@@ -51,7 +51,7 @@ final class SquaredDifferenceKernel: Kernel {
             let realInput1 = Double(input1.scalarScale) / twiceMaxInputScale
             let realInput2 = Double(input2.scalarScale) / twiceMaxInputScale
             let realOutput = (twiceMaxInputScale * twiceMaxInputScale)
-                / Double(Float(1 << (leftShift * 2)) * output.scalarScale)
+                / (Double(1 << (leftShift * 2)) * Double(output.scalarScale))
             (input1Multiplier, input1Shift) = QuantizedMath.quantizeMultiplier(realInput1)
             (input2Multiplier, input2Shift) = QuantizedMath.quantizeMultiplier(realInput2)
             (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(realOutput)
