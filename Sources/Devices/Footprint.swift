@@ -15,15 +15,20 @@ public struct FootprintInput: Sendable {
     public var variant: KernelVariant
     public var plannedBytes: Int
     public var persistentBytes: Int
+    /// The arena the firmware declares (kTensorArenaSize): the smallest with which
+    /// AllocateTensors and Invoke succeed, at least planned + persistent.
+    public var declareBytes: Int
 
+    /// `declareBytes` nil: planned + persistent (no temporary memory in AllocateTensors).
     public init(modelBytes: Int, weightBytes: Int, operators: [OperatorKind], variant: KernelVariant,
-                plannedBytes: Int, persistentBytes: Int) {
+                plannedBytes: Int, persistentBytes: Int, declareBytes: Int? = nil) {
         self.modelBytes = modelBytes
         self.weightBytes = weightBytes
         self.operators = operators
         self.variant = variant
         self.plannedBytes = plannedBytes
         self.persistentBytes = persistentBytes
+        self.declareBytes = declareBytes ?? plannedBytes + persistentBytes
     }
 
     public init(interpreter: MicroInterpreter) {
@@ -36,7 +41,8 @@ public struct FootprintInput: Sendable {
         var seen = Set<OperatorKind>()
         let ops = interpreter.workloads.map(\.op).filter { seen.insert($0).inserted }
         self.init(modelBytes: model.bytes.count, weightBytes: weights, operators: ops, variant: interpreter.options.variant,
-                  plannedBytes: interpreter.arenaUsage.plannedBytes, persistentBytes: interpreter.arenaUsage.persistentBytes)
+                  plannedBytes: interpreter.arenaUsage.plannedBytes, persistentBytes: interpreter.arenaUsage.persistentBytes,
+                  declareBytes: interpreter.arenaUsage.declareBytes)
     }
 }
 
@@ -60,10 +66,15 @@ public struct Footprint: Sendable {
         public let arenaPlanned: Int
         /// Persistent arena bytes: operator data, quantization parameters, variables.
         public let arenaPersistent: Int
+        /// What AllocateTensors needs beyond planned + persistent while it runs (temporary
+        /// tensors, the scratch-request and planner arrays) and the rounding to 16 bytes:
+        /// the arena to declare is planned + persistent + this.
+        public let arenaTransient: Int
         /// The board software's RAM: stacks, heap, statics (profile reserve or the override).
         public let reserve: Int
-        public var arena: Int { arenaPlanned + arenaPersistent }
-        public var total: Int { arenaPlanned + arenaPersistent + reserve }
+        /// The arena to declare (kTensorArenaSize).
+        public var arena: Int { arenaPlanned + arenaPersistent + arenaTransient }
+        public var total: Int { arena + reserve }
     }
 
     public struct KernelCodeItem: Sendable {
@@ -118,7 +129,9 @@ public struct Footprint: Sendable {
         return Footprint(
             flash: Flash(modelWeights: weights, modelStructure: structure, tflmRuntime: runtime,
                          kernelCode: kernelCode, applicationReserve: application),
-            ram: RAM(arenaPlanned: max(0, input.plannedBytes), arenaPersistent: max(0, input.persistentBytes), reserve: reserveRAM),
+            ram: RAM(arenaPlanned: max(0, input.plannedBytes), arenaPersistent: max(0, input.persistentBytes),
+                     arenaTransient: max(0, input.declareBytes - max(0, input.plannedBytes) - max(0, input.persistentBytes)),
+                     reserve: reserveRAM),
             flashCapacity: device.flash.bytes, ramCapacity: device.largestContiguousArenaBytes,
             kernelCodeItems: items, kernelSupportBytes: support, variant: variant, optimization: optimization)
     }

@@ -77,4 +77,27 @@ final class RegistryTests: XCTestCase {
             }
         }
     }
+
+    /// Every registration names TFLM's MicroMutableOpResolver method for its operator
+    /// (micro_mutable_op_resolver.h), which `run --deploy` writes: "Add" and the TFLite
+    /// name in camel case, except where TFLM spells it otherwise.
+    func testEveryRegistrationHasItsResolverMethod() {
+        let spelledOtherwise: [String: String] = [
+            "PADV2": "AddPadV2", "BATCH_MATMUL": "AddBatchMatMul", "UNIDIRECTIONAL_SEQUENCE_LSTM": "AddUnidirectionalSequenceLSTM",
+        ]
+        var methods = Set<String>()
+        for registration in KernelRegistry.all {
+            let name = registration.op.name
+            let method = registration.resolverMethod
+            XCTAssertTrue(methods.insert(method).inserted, "\(method) is registered twice")
+            XCTAssertNotNil(method.range(of: "^Add[A-Z][A-Za-z0-9]*$", options: .regularExpression), "\(name): \(method) is not an Add method")
+            // CONV_2D -> Conv2D: words capitalised, a word that starts with a digit kept as is.
+            let camel = "Add" + name.split(separator: "_").map {
+                $0.first?.isNumber == true ? String($0) : $0.prefix(1) + $0.dropFirst().lowercased()
+            }.joined()
+            XCTAssertEqual(method, spelledOtherwise[name] ?? camel, name)
+        }
+        XCTAssertEqual(KernelRegistry.registration(for: .builtin(.svdf))?.resolverMethod, "AddSvdf")
+        XCTAssertEqual(KernelRegistry.registration(for: .builtin(.conv2D))?.resolverMethod, "AddConv2D")
+    }
 }

@@ -41,7 +41,7 @@ enum ElementwiseOperands {
 }
 
 final class ReluKernel: Kernel {
-    static let registration = OperatorRegistration(.relu, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.relu, resolver: "AddRelu", options: nil, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { ReluKernel() }
     /// activations.h: ReluParams { ActivationParams { enum class : uint8_t, int32 min, max }, four int32 }.
     static let opData = CStruct("ReluOpData", [.int8, .int32, .int32, .int32, .int32, .int32, .int32])
@@ -107,7 +107,7 @@ final class ReluKernel: Kernel {
 }
 
 final class Relu6Kernel: Kernel {
-    static let registration = OperatorRegistration(.relu6, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.relu6, resolver: "AddRelu6", options: nil, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { Relu6Kernel() }
     static let opData = CStruct("Relu6OpData", [.int32, .int32])
 

@@ -19,7 +19,7 @@ extension TFLMStructs {
 }
 
 final class AddKernel: Kernel {
-    static let registration = OperatorRegistration(.add, options: AddOptions.self, builtinData: CStruct("TfLiteAddParams", [.smallEnum, .bool]),
+    static let registration = OperatorRegistration(.add, resolver: "AddAdd", options: AddOptions.self, builtinData: CStruct("TfLiteAddParams", [.smallEnum, .bool]),
                                                    temporaries: .takenInPrepare, macs: .perOutputElement) { AddKernel() }
 
     private enum Path { case float32, int32, int8, int16 }

@@ -7,7 +7,7 @@
 // clamps; int32 (unquantized) truncates toward zero and clamps.
 
 final class DivKernel: Kernel {
-    static let registration = OperatorRegistration(.div, options: DivOptions.self, builtinData: CStruct("TfLiteDivParams", [.smallEnum]),
+    static let registration = OperatorRegistration(.div, resolver: "AddDiv", options: DivOptions.self, builtinData: CStruct("TfLiteDivParams", [.smallEnum]),
                                                    temporaries: .takenInPrepare, macs: .perOutputElement) { DivKernel() }
     /// div.cc: OpDataDiv: seven int32 fields.
     static let opData = CStruct("OpDataDiv", Array(repeating: .int32, count: 7))

@@ -11,12 +11,12 @@ import Foundation
 final class ElementwiseUnaryKernel: Kernel {
     enum Function { case log, sqrt, rsqrt }
 
-    static let logRegistration = registration(.log, .log)
-    static let sqrtRegistration = registration(.sqrt, .sqrt)
-    static let rsqrtRegistration = registration(.rsqrt, .rsqrt)
+    static let logRegistration = registration(.log, .log, resolver: "AddLog")
+    static let sqrtRegistration = registration(.sqrt, .sqrt, resolver: "AddSqrt")
+    static let rsqrtRegistration = registration(.rsqrt, .rsqrt, resolver: "AddRsqrt")
 
-    private static func registration(_ op: BuiltinOperator, _ function: Function) -> OperatorRegistration {
-        OperatorRegistration(op, options: nil, builtinData: nil, temporaries: .takenInPrepare, macs: .perOutputElement) {
+    private static func registration(_ op: BuiltinOperator, _ function: Function, resolver: String) -> OperatorRegistration {
+        OperatorRegistration(op, resolver: resolver, options: nil, builtinData: nil, temporaries: .takenInPrepare, macs: .perOutputElement) {
             ElementwiseUnaryKernel(function)
         }
     }

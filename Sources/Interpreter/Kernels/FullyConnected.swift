@@ -34,7 +34,7 @@ extension TFLMStructs {
 }
 
 final class FullyConnectedKernel: Kernel {
-    static let registration = OperatorRegistration(.fullyConnected, options: FullyConnectedOptions.self, builtinData: TFLMStructs.fullyConnectedParams,
+    static let registration = OperatorRegistration(.fullyConnected, resolver: "AddFullyConnected", options: FullyConnectedOptions.self, builtinData: TFLMStructs.fullyConnectedParams,
                                                    temporaries: .takenInPrepare, macs: MACRule { shapes in
         guard let filter = shapes.input(1), filter.count == 2 else { return 0 }
         return shapes.outputElements &* filter[1]

@@ -9,7 +9,7 @@ import Foundation
 // All int16 arithmetic below wraps or saturates exactly where TFLM's does.
 
 final class HardSwishKernel: Kernel {
-    static let registration = OperatorRegistration(.hardSwish, options: HardSwishOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.hardSwish, resolver: "AddHardSwish", options: HardSwishOptions.self, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { HardSwishKernel() }
     /// types.h HardSwishParams: three int16, an int, an int16, an int.
     static let opData = CStruct("HardSwishParams", [.int16, .int16, .int16, .int32, .int16, .int32])

@@ -8,7 +8,7 @@ import Foundation
 // older TFLM sources do, gives another multiplier for some scales and outputs off by 1.
 
 final class LeakyReluKernel: Kernel {
-    static let registration = OperatorRegistration(.leakyRelu, options: LeakyReluOptions.self, builtinData: CStruct("TfLiteLeakyReluParams", [.float32]),
+    static let registration = OperatorRegistration(.leakyRelu, resolver: "AddLeakyRelu", options: LeakyReluOptions.self, builtinData: CStruct("TfLiteLeakyReluParams", [.float32]),
                                                    temporaries: .takenInPrepare, macs: .perOutputElement) { LeakyReluKernel() }
     /// leaky_relu.h LeakyReluOpData: six int32 fields.
     static let opData = CStruct("LeakyReluOpData", Array(repeating: .int32, count: 6))

@@ -21,7 +21,7 @@
 import Foundation
 
 final class SVDFKernel: Kernel {
-    static let registration = OperatorRegistration(.svdf, options: SVDFOptions.self, builtinData: CStruct("TfLiteSVDFParams", [.int32, .smallEnum, .bool]),
+    static let registration = OperatorRegistration(.svdf, resolver: "AddSvdf", options: SVDFOptions.self, builtinData: CStruct("TfLiteSVDFParams", [.int32, .smallEnum, .bool]),
                                                    temporaries: .takenInPrepare, macs: MACRule { shapes in
         // Feature matmul (filters x input) then the time filter (filters x memory), per batch.
         guard let input = shapes.input(0), let feature = shapes.input(1), let time = shapes.input(2),

@@ -6,7 +6,7 @@
 // int32 square the plain difference (int32 wraps).
 
 final class SquaredDifferenceKernel: Kernel {
-    static let registration = OperatorRegistration(.squaredDifference, options: SquaredDifferenceOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.squaredDifference, resolver: "AddSquaredDifference", options: SquaredDifferenceOptions.self, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { SquaredDifferenceKernel() }
     /// types.h ArithmeticParams: a uint8 category, ten int32 offsets, multipliers and
     /// shifts, int32 and float bounds, int64 bounds, int16 bounds, int broadcast_shape[5].

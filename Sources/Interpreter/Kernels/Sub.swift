@@ -8,7 +8,7 @@
 // activation; int32 must be unquantized.
 
 final class SubKernel: Kernel {
-    static let registration = OperatorRegistration(.sub, options: SubOptions.self, builtinData: CStruct("TfLiteSubParams", [.smallEnum, .bool]),
+    static let registration = OperatorRegistration(.sub, resolver: "AddSub", options: SubOptions.self, builtinData: CStruct("TfLiteSubParams", [.smallEnum, .bool]),
                                                    temporaries: .takenInPrepare, macs: .perOutputElement) { SubKernel() }
     /// sub.h: OpDataSub: a bool and twelve int32 fields.
     static let opData = CStruct("OpDataSub", [.bool] + Array(repeating: .int32, count: 12))

@@ -36,7 +36,7 @@ import Foundation
 
 final class UnidirectionalSequenceLSTMKernel: Kernel {
     static let registration = OperatorRegistration(
-        .unidirectionalSequenceLstm, options: UnidirectionalSequenceLSTMOptions.self,
+        .unidirectionalSequenceLstm, resolver: "AddUnidirectionalSequenceLSTM", options: UnidirectionalSequenceLSTMOptions.self,
         builtinData: CStruct("TfLiteUnidirectionalSequenceLSTMParams", [.smallEnum, .float32, .float32, .bool, .bool, .bool]),
         temporaries: .takenInPrepare, macs: MACRule { shapes in
             // Four gates, each an input matmul (cell x input) and a recurrent one (cell x output),

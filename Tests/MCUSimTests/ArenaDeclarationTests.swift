@@ -1,0 +1,127 @@
+import Foundation
+import TestSupport
+import XCTest
+@testable import Interpreter
+@testable import MCUSim
+
+/// Issue #9: the arena `fit`, `check`, `report` and `run` tell a user to declare
+/// (`arena.declare_bytes`) is the smallest `kTensorArenaSize` with which AllocateTensors and
+/// Invoke succeed on the modelled 32-bit build: `run --arena-size N` runs at it and fails 16
+/// bytes below, for every model in ../shared, the zoo and the project's fixtures.
+final class ArenaDeclarationTests: XCTestCase {
+    /// Every model with a golden: ../shared's zoo and real models (when present) and the
+    /// project's fixtures (all indexes), plus the examples.
+    private func models() throws -> [URL] {
+        var urls: [URL] = []
+        if (try? SharedReference.require()) != nil {
+            urls += try SharedReference.allGoldenModels().map { $0.2.appendingPathComponent("\($0.0).tflite") }
+        }
+        let fixtures = SharedReference.fixturesDirectory
+        for index in ["fixtures.json", "handmade_fixtures.json", "sequence_fixtures.json", "requant_fixtures.json"] {
+            let url = fixtures.appendingPathComponent(index)
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            let entries = try SharedReference.json(url)["fixtures"] as? [String: [String: Any]] ?? [:]
+            urls += entries.values.compactMap { $0["file"] as? String }.sorted().map { fixtures.appendingPathComponent($0) }
+        }
+        let examples = SharedReference.examplesDirectory.appendingPathComponent("models")
+        urls += try FileManager.default.contentsOfDirectory(at: examples, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "tflite" }.sorted { $0.path < $1.path }
+        return urls
+    }
+
+    private func object(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func testDeclaredArenaRunsAndSixteenBytesLessFails() throws {
+        var tested = 0
+        var refused: [String] = []
+        for url in try models() {
+            for kernels in ["cmsis-nn", "reference"] {
+                let fit = runCLI(["fit", url.path, "--device", "stm32f411re", "--kernels", kernels, "--json"])
+                guard fit.code != 3, fit.code != 2 else {
+                    // An operator or type TFLM refuses too (with this kernel variant).
+                    refused.append("\(url.lastPathComponent) [\(kernels)]")
+                    continue
+                }
+                let devices = try XCTUnwrap(try object(fit.out)["devices"] as? [[String: Any]])
+                let device = try XCTUnwrap(devices.first)
+                let arena = try XCTUnwrap(device["arena"] as? [String: Any])
+                let declare = try XCTUnwrap(arena["declare_bytes"] as? Int)
+                let planned = try XCTUnwrap(arena["planned_bytes"] as? Int), persistent = try XCTUnwrap(arena["persistent_bytes"] as? Int)
+                let name = "\(url.lastPathComponent) [\(kernels)]"
+                XCTAssertEqual(declare % 16, 0, name)
+                XCTAssertGreaterThanOrEqual(declare, planned + persistent, name)
+                XCTAssertEqual(device["arena_bytes"] as? Int, declare, "\(name): fit's arena is the one to declare")
+                let ram = try XCTUnwrap(device["ram"] as? [String: Any])
+                XCTAssertEqual(device["ram_bytes"] as? Int, declare + (ram["reserve"] as? Int ?? -1), "\(name): RAM counts the declared arena")
+
+                let fits = runCLI(["run", url.path, "--kernels", kernels, "--arena-size", String(declare)])
+                XCTAssertEqual(fits.code, 0, "\(name): run --arena-size \(declare): \(fits.err)")
+                let short = runCLI(["run", url.path, "--kernels", kernels, "--arena-size", String(declare - 16)])
+                XCTAssertEqual(short.code, 1, "\(name): run --arena-size \(declare - 16) must fail")
+                XCTAssertTrue(short.err.contains("arena too small: the model needs \(declare) bytes"), "\(name): \(short.err)")
+                tested += 1
+            }
+        }
+        print("arena to declare: run succeeds at N and fails at N - 16 for \(tested) model/kernel pairs; "
+              + "refused as TFLM refuses them: \(refused.count) (\(refused.joined(separator: ", ")))")
+        XCTAssertGreaterThan(tested, 300)
+    }
+
+    /// A model whose AllocateTensors needs more than it keeps: every command reports the
+    /// larger figure as the arena, and the RAM verdict counts it.
+    func testEveryCommandReportsTheArenaToDeclare() throws {
+        let model = SharedReference.examplesDirectory.appendingPathComponent("models/kws_dscnn_int8.tflite").path
+        let usage = try MicroInterpreter(model: try Model(contentsOf: URL(fileURLWithPath: model))).arenaUsage
+        XCTAssertGreaterThan(usage.declareBytes, usage.totalBytes, "the example needs temporary memory in AllocateTensors")
+
+        let run = try object(runCLI(["run", model, "--json"]).out)
+        XCTAssertEqual((run["arena"] as? [String: Any])?["declare_bytes"] as? Int, usage.declareBytes)
+        let runText = runCLI(["run", model]).out
+        XCTAssertTrue(runText.contains("declare \(usage.declareBytes.grouped) B (kTensorArenaSize)"), runText)
+
+        let fitText = runCLI(["fit", model, "--device", "nano33ble"]).out
+        XCTAssertTrue(fitText.contains("arena (32-bit build): declare \(usage.declareBytes.grouped) B"), fitText)
+
+        let dir = try SharedReference.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let budget = dir.appendingPathComponent("b.json")
+        try Data("""
+            {"entries": [{"model": "\(model)", "device": "nano33ble", "limits": {"arena_bytes": \(usage.declareBytes - 16)}}]}
+            """.utf8).write(to: budget)
+        let check = runCLI(["check", budget.path, "--json"])
+        XCTAssertEqual(check.code, 1, "the limit is 16 bytes below the arena to declare")
+        let entry = try XCTUnwrap((try object(check.out)["entries"] as? [[String: Any]])?.first)
+        XCTAssertEqual((entry["arena"] as? [String: Any])?["declare_bytes"] as? Int, usage.declareBytes)
+        XCTAssertEqual((entry["totals"] as? [String: Any])?["arena_bytes"] as? Int, usage.declareBytes)
+
+        let report = dir.appendingPathComponent("r.html")
+        XCTAssertEqual(runCLI(["report", model, "--device", "nano33ble", "--out", report.path]).code, 0)
+        let html = try String(contentsOf: report, encoding: .utf8)
+        XCTAssertTrue(html.contains("Arena to declare"), "report card")
+        XCTAssertTrue(html.contains("declare \(usage.declareBytes.grouped) B (kTensorArenaSize)"), "report table")
+    }
+
+    /// `run --deploy`: the C++ to paste, and nothing else on stdout.
+    func testDeploySnippet() throws {
+        let model = SharedReference.fixturesDirectory.appendingPathComponent("net_mnist_mini_int8.tflite").path
+        let usage = try MicroInterpreter(model: try Model(contentsOf: URL(fileURLWithPath: model))).arenaUsage
+        let result = runCLI(["run", model, "--deploy"])
+        XCTAssertEqual(result.code, 0, result.err)
+        let lines = result.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertTrue(result.out.hasPrefix("// mcusim "), result.out)
+        XCTAssertTrue(lines.contains("constexpr int kTensorArenaSize = \(usage.declareBytes);"), result.out)
+        XCTAssertTrue(lines.contains("alignas(16) static uint8_t tensor_arena[kTensorArenaSize];"), result.out)
+        XCTAssertTrue(lines.contains("using ModelOpResolver = tflite::MicroMutableOpResolver<7>;"), result.out)
+        let calls = lines.filter { $0.hasPrefix("  TF_LITE_ENSURE_STATUS(op_resolver.") }
+        XCTAssertEqual(calls, ["AddConv2D", "AddMaxPool2D", "AddDepthwiseConv2D", "AddAveragePool2D", "AddReshape",
+                               "AddFullyConnected", "AddSoftmax"].map { "  TF_LITE_ENSURE_STATUS(op_resolver.\($0)());" })
+
+        let json = try object(runCLI(["run", model, "--deploy", "--json"]).out)
+        let deploy = try XCTUnwrap(json["deploy"] as? [String: Any])
+        XCTAssertEqual(deploy["arena_size"] as? Int, usage.declareBytes)
+        XCTAssertEqual((deploy["resolver_methods"] as? [String])?.count, 7)
+        XCTAssertEqual(deploy["cpp"] as? String, result.out)
+    }
+}
