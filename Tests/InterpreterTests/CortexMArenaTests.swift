@@ -77,25 +77,40 @@ final class CortexMArenaTests: XCTestCase {
         XCTAssertGreaterThan(compared, 0)
     }
 
-    /// working_minimum_bytes against the smallest arena (16-byte steps) with which
-    /// AllocateTensors and Invoke succeed on the Cortex-M4, model by model.
-    func testWorkingMinimumEqualsCortexM4MinimumArena() throws {
+    /// The arena to declare (declare_bytes, what fit, check, report and run tell a user to
+    /// set as kTensorArenaSize) against the smallest arena (16-byte steps) with which
+    /// AllocateTensors and Invoke succeed on the Cortex-M4, model by model; and mcusim's own
+    /// --arena-size check accepts it and refuses 16 bytes less.
+    func testDeclareBytesEqualsCortexM4MinimumArena() throws {
         let (models, _) = try Self.recorded()
-        var compared = 0, equal = 0
+        var compared = 0, equal = 0, aboveTotal = 0, largestExcess = (bytes: 0, key: "")
         var differing: [String] = []
         for record in models {
             for variant in KernelVariant.allCases {
                 guard let run = record.runs["\(Self.core)/\(variant.rawValue)"],
                       let expected = run["min_arena_bytes"] as? Int else { continue }
                 let key = "\(record.name) \(variant.rawValue)"
-                let got = try usage(record, variant).workingMinimumBytes
+                let arena = try usage(record, variant)
+                let declare = arena.declareBytes
+                XCTAssertEqual(declare, arena.workingMinimumBytes, key)
                 compared += 1
-                if got == expected { equal += 1; continue }
-                differing.append("\(key): mcusim \(got), TFLM \(expected)")
+                if declare > arena.totalBytes {
+                    aboveTotal += 1
+                    if declare - arena.totalBytes > largestExcess.bytes { largestExcess = (declare - arena.totalBytes, key) }
+                }
+                if declare == expected { equal += 1 } else { differing.append("\(key): mcusim \(declare), TFLM \(expected)") }
+
+                let model = try Model(contentsOf: record.url)
+                let options = { (size: Int) in InterpreterOptions(variant: variant, arenaSize: size, layout: .cortexM, allocatesArena: false) }
+                XCTAssertNoThrow(try MicroInterpreter(model: model, options: options(declare)), "\(key): --arena-size \(declare)")
+                XCTAssertThrowsError(try MicroInterpreter(model: model, options: options(declare - 16)), "\(key): --arena-size \(declare - 16)") {
+                    XCTAssertEqual(($0 as? ArenaTooSmallError)?.neededBytes, declare, key)
+                }
             }
         }
-        print("Cortex-M4 minimum arena: \(equal) of \(compared) model/variant pairs equal working_minimum_bytes")
-        XCTAssertEqual(differing, [], "working minimum differs from the Cortex-M4 minimum arena")
+        print("Cortex-M4 minimum arena: \(equal) of \(compared) model/variant pairs equal declare_bytes; "
+              + "declare_bytes > total_bytes in \(aboveTotal), by up to \(largestExcess.bytes) B (\(largestExcess.key))")
+        XCTAssertEqual(differing, [], "the arena to declare differs from the Cortex-M4 minimum arena")
         XCTAssertGreaterThan(compared, 0)
     }
 }
