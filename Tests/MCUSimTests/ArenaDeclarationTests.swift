@@ -17,7 +17,7 @@ final class ArenaDeclarationTests: XCTestCase {
             urls += try SharedReference.allGoldenModels().map { $0.2.appendingPathComponent("\($0.0).tflite") }
         }
         let fixtures = SharedReference.fixturesDirectory
-        for index in ["fixtures.json", "handmade_fixtures.json", "sequence_fixtures.json", "requant_fixtures.json"] {
+        for index in ["fixtures.json", "handmade_fixtures.json", "sequence_fixtures.json", "requant_fixtures.json", "signal_fixtures.json"] {
             let url = fixtures.appendingPathComponent(index)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
             let entries = try SharedReference.json(url)["fixtures"] as? [String: [String: Any]] ?? [:]
@@ -34,7 +34,7 @@ final class ArenaDeclarationTests: XCTestCase {
     }
 
     func testDeclaredArenaRunsAndSixteenBytesLessFails() throws {
-        var tested = 0
+        var tested = 0, aboveTotal = 0, largestExcess = (bytes: 0, name: "")
         var refused: [String] = []
         for url in try models() {
             for kernels in ["cmsis-nn", "reference"] {
@@ -52,6 +52,10 @@ final class ArenaDeclarationTests: XCTestCase {
                 let name = "\(url.lastPathComponent) [\(kernels)]"
                 XCTAssertEqual(declare % 16, 0, name)
                 XCTAssertGreaterThanOrEqual(declare, planned + persistent, name)
+                if declare > planned + persistent {
+                    aboveTotal += 1
+                    if declare - planned - persistent > largestExcess.bytes { largestExcess = (declare - planned - persistent, name) }
+                }
                 XCTAssertEqual(device["arena_bytes"] as? Int, declare, "\(name): fit's arena is the one to declare")
                 let ram = try XCTUnwrap(device["ram"] as? [String: Any])
                 XCTAssertEqual(device["ram_bytes"] as? Int, declare + (ram["reserve"] as? Int ?? -1), "\(name): RAM counts the declared arena")
@@ -65,6 +69,7 @@ final class ArenaDeclarationTests: XCTestCase {
             }
         }
         print("arena to declare: run succeeds at N and fails at N - 16 for \(tested) model/kernel pairs; "
+              + "N > planned + persistent in \(aboveTotal), by up to \(largestExcess.bytes) B (\(largestExcess.name)); "
               + "refused as TFLM refuses them: \(refused.count) (\(refused.joined(separator: ", ")))")
         XCTAssertGreaterThan(tested, 300)
     }
@@ -123,5 +128,68 @@ final class ArenaDeclarationTests: XCTestCase {
         XCTAssertEqual(deploy["arena_size"] as? Int, usage.declareBytes)
         XCTAssertEqual((deploy["resolver_methods"] as? [String])?.count, 7)
         XCTAssertEqual(deploy["cpp"] as? String, result.out)
+    }
+
+    /// The C++ lines of a snippet: its kTensorArenaSize, its resolver's template count and its Add calls.
+    private func parseSnippet(_ cpp: String) -> (arena: Int?, count: Int?, calls: [String]) {
+        var arena: Int?, count: Int?, calls: [String] = []
+        for line in cpp.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("constexpr int kTensorArenaSize = "), line.hasSuffix(";") {
+                arena = Int(line.dropFirst("constexpr int kTensorArenaSize = ".count).dropLast())
+            } else if line.hasPrefix("using ModelOpResolver = tflite::MicroMutableOpResolver<"), line.hasSuffix(">;") {
+                count = Int(line.dropFirst("using ModelOpResolver = tflite::MicroMutableOpResolver<".count).dropLast(2))
+            } else if line.hasPrefix("  TF_LITE_ENSURE_STATUS(op_resolver."), line.hasSuffix("());") {
+                calls.append(String(line.dropFirst("  TF_LITE_ENSURE_STATUS(op_resolver.".count).dropLast(4)))
+            }
+        }
+        return (arena, count, calls)
+    }
+
+    /// A signal front end: the custom operators' methods are TFLM's (micro_mutable_op_resolver.h
+    /// registers "SignalWindow" through AddWindow, "SignalPCAN" through AddPCAN, ...).
+    func testDeploySnippetOfASignalFrontEnd() throws {
+        let model = SharedReference.fixturesDirectory.appendingPathComponent("sig_pipeline_frontend_int8.tflite").path
+        let result = runCLI(["run", model, "--deploy", "--json"])
+        XCTAssertEqual(result.code, 0, result.err)
+        let json = try object(result.out)
+        let cpp = try XCTUnwrap((json["deploy"] as? [String: Any])?["cpp"] as? String)
+        let snippet = parseSnippet(cpp)
+        XCTAssertEqual(snippet.calls, ["AddWindow", "AddReshape", "AddFftAutoScale", "AddRfft", "AddEnergy", "AddCast", "AddStridedSlice",
+                                       "AddConcatenation", "AddFilterBank", "AddFilterBankSquareRoot", "AddFilterBankSpectralSubtraction",
+                                       "AddPCAN", "AddFilterBankLog", "AddMul", "AddAdd", "AddDiv", "AddMinimum", "AddMaximum"])
+        XCTAssertEqual(snippet.count, 18)
+        XCTAssertEqual(snippet.arena, (json["arena"] as? [String: Any])?["declare_bytes"] as? Int)
+    }
+
+    /// Every fixture and example, both kernel variants: the snippet declares the arena `run`
+    /// reports as declare_bytes, and its resolver holds one Add call per distinct operator of
+    /// the model (as `inspect` lists them, in first-use order) and is sized for exactly those.
+    func testDeploySnippetOfEveryFixture() throws {
+        let fixtures = try FileManager.default.contentsOfDirectory(at: SharedReference.fixturesDirectory, includingPropertiesForKeys: nil)
+        let examples = try FileManager.default.contentsOfDirectory(at: SharedReference.examplesDirectory.appendingPathComponent("models"),
+                                                                   includingPropertiesForKeys: nil)
+        var checked = 0
+        for url in (fixtures + examples).filter({ $0.pathExtension == "tflite" }).sorted(by: { $0.path < $1.path }) {
+            let inspect = try object(runCLI(["inspect", url.path, "--json"]).out)
+            var seen = Set<String>()
+            let ops = (inspect["operators"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String }.filter { seen.insert($0).inserted }
+            for kernels in ["cmsis-nn", "reference"] {
+                let result = runCLI(["run", url.path, "--kernels", kernels, "--deploy", "--json"])
+                guard result.code == 0 else { continue }   // refused, as TFLM refuses it
+                let json = try object(result.out)
+                let name = "\(url.lastPathComponent) [\(kernels)]"
+                let deploy = try XCTUnwrap(json["deploy"] as? [String: Any], name)
+                let snippet = parseSnippet(try XCTUnwrap(deploy["cpp"] as? String, name))
+                let declare = (json["arena"] as? [String: Any])?["declare_bytes"] as? Int
+                XCTAssertEqual(snippet.arena, declare, name)
+                XCTAssertEqual(deploy["arena_size"] as? Int, declare, name)
+                XCTAssertEqual(snippet.count, ops.count, name)
+                XCTAssertEqual(snippet.calls, ops.map { OperatorKind(name: $0).flatMap { KernelRegistry.registration(for: $0)?.resolverMethod } ?? "?" },
+                               name)
+                XCTAssertEqual(deploy["resolver_methods"] as? [String], snippet.calls, name)
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 400)
     }
 }
