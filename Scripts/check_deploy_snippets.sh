@@ -9,6 +9,7 @@
 # TFLM_DIR needs its downloads (flatbuffers, gemmlowp, ruy) in tensorflow/lite/micro/tools/make/downloads,
 # as `make -f tensorflow/lite/micro/tools/make/Makefile third_party_downloads` leaves them.
 # MCUSIM (default .build/debug/mcusim) names the executable; CXX (default arm-none-eabi-g++) the compiler.
+# KERNELS (default reference) and REGISTRATION (default: default; or int8-only) choose the snippets' kernels.
 set -eu
 [ $# -ge 2 ] || { echo "usage: $0 TFLM_DIR MODEL.tflite..." >&2; exit 2; }
 tflm=$1; shift
@@ -24,12 +25,12 @@ compile() {
 compiled=0; skipped=0
 for model in "$@"; do
     out=$work/snippet_$compiled.cc
-    if ! "$mcusim" run "$model" --deploy --kernels reference > "$out" 2>/dev/null; then
+    if ! "$mcusim" run "$model" --deploy --kernels "${KERNELS:-reference}" --registration "${REGISTRATION:-default}" > "$out" 2>/dev/null; then
         skipped=$((skipped + 1)); continue   # a model mcusim refuses (as TFLM does) has no snippet
     fi
     printf '\nTfLiteStatus CheckRegistration() { static ModelOpResolver r; return RegisterModelOps(r); }\n' >> "$out"
     compile "$out"
-    grep -o 'op_resolver\.Add[A-Za-z0-9]*()' "$out" >> "$work/methods"
+    grep -o 'op_resolver\.Add[A-Za-z0-9]*(' "$out" | sed 's/($/()/' >> "$work/methods"
     compiled=$((compiled + 1))
 done
 methods=$(sort -u "$work/methods")

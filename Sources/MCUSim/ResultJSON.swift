@@ -13,6 +13,8 @@ extension Footprint {
             "model_weights": .int(flash.modelWeights), "model_structure": .int(flash.modelStructure),
             "tflm_runtime": .int(flash.tflmRuntime), "kernel_code": .int(flash.kernelCode),
             "application_reserve": .int(flash.applicationReserve),
+            "code_basis": .string(codeBasis.rawValue), "registration": .string(registration.rawValue),
+            "int8_only_saves_bytes": int8OnlySavings.map { .int($0) } ?? .null,
         ])
     }
 
@@ -103,7 +105,7 @@ extension RunReport {
             let t = interpreter.outputTensor(i)
             return OutputSummary(type: t.type, bytes: interpreter.outputBytes(i)).json(shape: t.shape)
         })))
-        if deploy { pairs.append(("deploy", DeploySnippet(modelPath: path, interpreter: interpreter).json)) }
+        if deploy { pairs.append(("deploy", deploySnippet.json)) }
         return .object(pairs)
     }
 }

@@ -138,7 +138,7 @@ enum RunCommand: ParsableCommand {
         }
         try staged.commit()
         options.output.emit(RunReport(path: path, interpreter: interpreter, simulation: simulation, invokes: invokes, frames: given.frames,
-                                      deploy: options.deploy),
+                                      deploy: options.deploy, registration: options.simulation.registration),
                             console: console)
         return ExitCode.ok
     }
@@ -188,11 +188,15 @@ struct RunReport: CommandOutput {
     var frames = 1
     /// `--deploy`: the text is the C++ snippet, and the JSON carries it.
     var deploy = false
+    /// `--registration`: how the snippet registers the kernels.
+    var registration = KernelRegistration.standard
+
+    var deploySnippet: DeploySnippet { DeploySnippet(modelPath: path, interpreter: interpreter, registration: registration) }
 
     var arena: ArenaUsage { interpreter.arenaUsage }
 
     func text(console: Console) -> String {
-        if deploy { return DeploySnippet(modelPath: path, interpreter: interpreter).cpp }
+        if deploy { return deploySnippet.cpp }
         var out = "\(path): \(interpreter.workloads.count) operators, kernels \(interpreter.options.variant.rawValue)\n\n"
         var headers = ["#", "op", "kernel", "output", "MACs", "live arena B"]
         if simulation != nil { headers += ["cycles", "ms", "share"] }
@@ -232,7 +236,11 @@ struct RunReport: CommandOutput {
                 String(format: ", energy %.1f µJ", $0) + (sim.energyVerified ? "" : " (run current not verified against the datasheet)")
             } ?? ", energy n/a (no run current in the profile)"
             out += "\nflash \(f.flash.total.grouped) B of \(f.flashCapacity.grouped) (weights \(f.flash.modelWeights.grouped), structure \(f.flash.modelStructure.grouped), "
-            out += "TFLM \(f.flash.tflmRuntime.grouped), kernels \(f.flash.kernelCode.grouped), application \(f.flash.applicationReserve.grouped))\n"
+            out += "TFLM \(f.flash.tflmRuntime.grouped), kernels \(f.flash.kernelCode.grouped), application \(f.flash.applicationReserve.grouped))"
+            out += f.codeBasis == .link ? "; code from real Cortex-M4 links\n" : "; code from per-operator sizes (an estimate at -Os)\n"
+            if let saved = f.int8OnlySavings, f.registration == .standard {
+                out += "--registration int8-only would save \(saved.grouped) B of flash\n"
+            }
             out += "RAM \(f.ram.total.grouped) B of \(f.ramCapacity.grouped) (arena \(f.ram.arena.grouped), reserve \(f.ram.reserve.grouped))\n"
             out += Simulation.estimatedFootnote + "\n\n"
         }

@@ -192,4 +192,36 @@ final class ArenaDeclarationTests: XCTestCase {
         }
         XCTAssertGreaterThan(checked, 400)
     }
+
+    /// `--registration int8-only`: the snippet registers the int8-only kernels (TFLM's
+    /// Register_<OP>_INT8) the flash figures count, and includes the kernel headers the
+    /// resolver's header lacks (pad.h, transpose.h).
+    func testDeploySnippetWithInt8OnlyRegistration() throws {
+        let kws = SharedReference.examplesDirectory.appendingPathComponent("models/kws_dscnn_int8.tflite").path
+        let result = runCLI(["run", kws, "--deploy", "--registration", "int8-only", "--json"])
+        XCTAssertEqual(result.code, 0, result.err)
+        let deploy = try XCTUnwrap(try object(result.out)["deploy"] as? [String: Any])
+        XCTAssertEqual(deploy["registration"] as? String, "int8-only")
+        let cpp = try XCTUnwrap(deploy["cpp"] as? String)
+        let calls = cpp.split(separator: "\n").filter { $0.hasPrefix("  TF_LITE_ENSURE_STATUS(") }
+        XCTAssertEqual(calls, ["AddConv2D(tflite::Register_CONV_2D_INT8())", "AddDepthwiseConv2D(tflite::Register_DEPTHWISE_CONV_2D_INT8())",
+                               "AddAveragePool2D(tflite::Register_AVERAGE_POOL_2D_INT8())", "AddReshape()",
+                               "AddFullyConnected(tflite::Register_FULLY_CONNECTED_INT8())", "AddSoftmax(tflite::Register_SOFTMAX_INT8())"]
+                        .map { "  TF_LITE_ENSURE_STATUS(op_resolver.\($0));" })
+        XCTAssertEqual(parseSnippet(cpp).calls, ["AddReshape"], "RESHAPE has no int8-only kernel: its default registration")
+
+        // The default registration of the same model: plain Add calls.
+        let standard = runCLI(["run", kws, "--deploy"]).out
+        XCTAssertEqual(parseSnippet(standard).calls, ["AddConv2D", "AddDepthwiseConv2D", "AddAveragePool2D", "AddReshape",
+                                                      "AddFullyConnected", "AddSoftmax"])
+
+        let pad = runCLI(["run", SharedReference.fixturesDirectory.appendingPathComponent("op_pad_int8.tflite").path,
+                          "--deploy", "--registration", "int8-only"]).out
+        XCTAssertTrue(pad.contains("#include \"tensorflow/lite/micro/kernels/pad.h\"\n"), pad)
+        XCTAssertTrue(pad.contains("  TF_LITE_ENSURE_STATUS(op_resolver.AddPad(tflite::Register_PAD_INT8()));\n"), pad)
+        // A float model has nothing to register int8-only.
+        let float = runCLI(["run", SharedReference.fixturesDirectory.appendingPathComponent("op_pad_f32.tflite").path,
+                            "--deploy", "--registration", "int8-only"]).out
+        XCTAssertFalse(float.contains("_INT8"), float)
+    }
 }
