@@ -15,20 +15,25 @@ public struct FootprintInput: Sendable {
     public var variant: KernelVariant
     public var plannedBytes: Int
     public var persistentBytes: Int
+    /// The arena the firmware declares (kTensorArenaSize): the smallest with which
+    /// AllocateTensors and Invoke succeed, at least planned + persistent.
+    public var declareBytes: Int
     /// How the firmware registers the kernels (a deployment choice, like `variant`).
     public var registration: KernelRegistration = .standard
     /// Operators whose every instance has int8 activations and weights only (int32/int64
     /// tensors are biases, shapes or indices): those that may use an int8-only registration.
     public var int8OnlyOperators: Set<OperatorKind> = []
 
+    /// `declareBytes` nil: planned + persistent (no temporary memory in AllocateTensors).
     public init(modelBytes: Int, weightBytes: Int, operators: [OperatorKind], variant: KernelVariant,
-                plannedBytes: Int, persistentBytes: Int) {
+                plannedBytes: Int, persistentBytes: Int, declareBytes: Int? = nil) {
         self.modelBytes = modelBytes
         self.weightBytes = weightBytes
         self.operators = operators
         self.variant = variant
         self.plannedBytes = plannedBytes
         self.persistentBytes = persistentBytes
+        self.declareBytes = declareBytes ?? plannedBytes + persistentBytes
     }
 
     public init(interpreter: MicroInterpreter) {
@@ -41,12 +46,20 @@ public struct FootprintInput: Sendable {
         var seen = Set<OperatorKind>()
         let ops = interpreter.workloads.map(\.op).filter { seen.insert($0).inserted }
         self.init(modelBytes: model.bytes.count, weightBytes: weights, operators: ops, variant: interpreter.options.variant,
-                  plannedBytes: interpreter.arenaUsage.plannedBytes, persistentBytes: interpreter.arenaUsage.persistentBytes)
+                  plannedBytes: interpreter.arenaUsage.plannedBytes, persistentBytes: interpreter.arenaUsage.persistentBytes,
+                  declareBytes: interpreter.arenaUsage.declareBytes)
         var notInt8 = Set<OperatorKind>()
         for workload in interpreter.workloads where (workload.inputs.compactMap { $0 } + workload.outputs).contains(where: { !Self.int8Only($0.type) }) {
             notInt8.insert(workload.op)
         }
         int8OnlyOperators = Set(ops).subtracting(notInt8)
+    }
+
+    /// Whether `registration` registers `op` with its kernel set's int8-only kernel
+    /// (`AddConv2D(tflite::Register_CONV_2D_INT8())`): int8-only asked for, every instance of the
+    /// operator int8, and the kernel set defines one (as the links recorded).
+    public func registersInt8Kernel(_ op: OperatorKind, _ registration: KernelRegistration) -> Bool {
+        registration == .int8Only && int8OnlyOperators.contains(op) && TFLMLinkFlash.table(for: variant).linked(op)?.int8 != nil
     }
 
     /// Types an int8-only kernel accepts beside int8: biases, shapes and indices.
@@ -88,10 +101,15 @@ public struct Footprint: Sendable {
         public let arenaPlanned: Int
         /// Persistent arena bytes: operator data, quantization parameters, variables.
         public let arenaPersistent: Int
+        /// What AllocateTensors needs beyond planned + persistent while it runs (temporary
+        /// tensors, the scratch-request and planner arrays) and the rounding to 16 bytes:
+        /// the arena to declare is planned + persistent + this.
+        public let arenaTransient: Int
         /// The board software's RAM: stacks, heap, statics (profile reserve or the override).
         public let reserve: Int
-        public var arena: Int { arenaPlanned + arenaPersistent }
-        public var total: Int { arenaPlanned + arenaPersistent + reserve }
+        /// The arena to declare (kTensorArenaSize).
+        public var arena: Int { arenaPlanned + arenaPersistent + arenaTransient }
+        public var total: Int { arena + reserve }
     }
 
     public struct KernelCodeItem: Sendable {
@@ -173,7 +191,7 @@ public struct Footprint: Sendable {
             func chosen(_ registration: KernelRegistration) -> [(OperatorKind, TFLMLinkFlash.Registration, Bool)] {
                 ops.compactMap { op in
                     guard let linked = link.linked(op) else { return nil }
-                    if registration == .int8Only, input.int8OnlyOperators.contains(op), let int8 = linked.int8 { return (op, int8, true) }
+                    if input.registersInt8Kernel(op, registration), let int8 = linked.int8 { return (op, int8, true) }
                     return (op, linked.standard, false)
                 }
             }
@@ -203,7 +221,9 @@ public struct Footprint: Sendable {
         return Footprint(
             flash: Flash(modelWeights: weights, modelStructure: structure, tflmRuntime: runtime,
                          kernelCode: kernelCode, applicationReserve: application),
-            ram: RAM(arenaPlanned: max(0, input.plannedBytes), arenaPersistent: max(0, input.persistentBytes), reserve: reserveRAM),
+            ram: RAM(arenaPlanned: max(0, input.plannedBytes), arenaPersistent: max(0, input.persistentBytes),
+                     arenaTransient: max(0, input.declareBytes - max(0, input.plannedBytes) - max(0, input.persistentBytes)),
+                     reserve: reserveRAM),
             flashCapacity: device.flash.bytes, ramCapacity: device.largestContiguousArenaBytes,
             kernelCodeItems: items, kernelSupportBytes: support, variant: variant, optimization: optimization,
             codeBasis: basis, registration: input.registration, int8OnlySavings: savings)

@@ -9,7 +9,8 @@ enum FitCommand: ParsableCommand {
     static let summary = "Compare devices side by side: flash and RAM used / available, latency, energy, and a verdict."
     static let details = """
         Flash = model flatbuffer + TFLM runtime + the kernels this model uses + the application reserve.
-        RAM = arena (planned + persistent, 32-bit build) + the reserve (stack, heap, runtime statics).
+        RAM = the arena to declare (kTensorArenaSize: the smallest with which AllocateTensors and Invoke succeed on a
+        32-bit build, at least planned + persistent) + the reserve (stack, heap, runtime statics).
         Exit 0 when the model fits at least one of the devices, 1 when it fits none.
         """
 
@@ -86,6 +87,7 @@ struct FitResult: CommandOutput {
             ])
         }
         lines.append(table.render())
+        lines.append(arenaLine)
         lines.append("guessed: the share of the latency from generic estimates and assumptions (TFLM dispatch and invoke, AXI line fills, kernels without measured loops); see 'mcusim run --device'")
         lines += Self.flashNotes(rows.map(\.simulation))
         if rows.contains(where: { $0.simulation.cost.energyMicrojoules == nil }) {
@@ -96,6 +98,9 @@ struct FitResult: CommandOutput {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// The arena the RAM figures count, the same on every device (one kernel variant).
+    var arenaLine: String { "arena (32-bit build): " + ArenaDeclaration(interpreter.arenaUsage).summary }
 
     /// Where the runtime's and kernels' flash comes from, and what the int8-only registration saves.
     static func flashNotes(_ simulations: [Simulation]) -> [String] {

@@ -6,7 +6,8 @@
 //   a = MultiplyByQuantizedMultiplierSmallerThanOneExp(a, m1, s1), likewise b
 //   out = MultiplyByQuantizedMultiplierSmallerThanOneExp(a + b, m_out, s_out) + zp_out, clamped
 // with m1 = scale1 / (2 max(scale1, scale2)), m2 likewise and
-// m_out = 2 max(scale1, scale2) / (2^left_shift scale_out), all computed in double.
+// m_out = 2 max(scale1, scale2) / (2^left_shift scale_out), all computed in double
+// (GeneralRescaling in ElementwiseBinary.swift, shared with SUB).
 // float32: x1 + x2 clamped; int32: x1 + x2 (wrapping).
 
 import Foundation
@@ -18,17 +19,15 @@ extension TFLMStructs {
 }
 
 final class AddKernel: Kernel {
-    static let registration = OperatorRegistration(.add, options: AddOptions.self, builtinData: CStruct("TfLiteAddParams", [.smallEnum, .bool]),
+    static let registration = OperatorRegistration(.add, resolver: "AddAdd", options: AddOptions.self, builtinData: CStruct("TfLiteAddParams", [.smallEnum, .bool]),
                                                    temporaries: .takenInPrepare, macs: .perOutputElement) { AddKernel() }
 
     private enum Path { case float32, int32, int8, int16 }
 
     private var path = Path.float32
     private var broadcast: BinaryBroadcast?
-    private var leftShift: Int32 = 20
+    private var rescaling = GeneralRescaling()
     private var input1Offset: Int32 = 0, input2Offset: Int32 = 0, outputOffset: Int32 = 0
-    private var input1Multiplier: Int32 = 0, input2Multiplier: Int32 = 0, outputMultiplier: Int32 = 0
-    private var input1Shift: Int32 = 0, input2Shift: Int32 = 0, outputShift: Int32 = 0
     private var activationMin: Int32 = 0, activationMax: Int32 = 0
     private var floatMin: Float = 0, floatMax: Float = 0
 
@@ -95,18 +94,8 @@ final class AddKernel: Kernel {
         input1Offset = 0 &- input1.scalarZeroPoint
         input2Offset = 0 &- input2.scalarZeroPoint
         outputOffset = output.scalarZeroPoint
-        leftShift = path == .int16 ? 15 : 20
-        let twiceMaxInputScale = 2 * Double(max(input1.scalarScale, input2.scalarScale))
-        let realInput1 = Double(input1.scalarScale) / twiceMaxInputScale
-        let realInput2 = Double(input2.scalarScale) / twiceMaxInputScale
-        let realOutput = twiceMaxInputScale / (Double(Int32(1) << leftShift) * Double(output.scalarScale))
-        // QuantizeMultiplierSmallerThanOneExp CHECKs each multiplier is in (0, 1): TFLM aborts otherwise.
-        for real in [realInput1, realInput2, realOutput] where !(real > 0 && real < 1) {
-            throw context.unsupported("rescaling multiplier \(real) is outside (0, 1) (scales \(input1.scalarScale), \(input2.scalarScale) -> \(output.scalarScale)); TFLM aborts on it")
-        }
-        (input1Multiplier, input1Shift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realInput1)
-        (input2Multiplier, input2Shift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realInput2)
-        (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realOutput)
+        rescaling = try GeneralRescaling(context, type: output.type, scale1: input1.scalarScale, scale2: input2.scalarScale,
+                                         outputScale: output.scalarScale)
         let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
         (activationMin, activationMax) = try QuantizedMath.activationRange(
             activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
@@ -136,19 +125,14 @@ final class AddKernel: Kernel {
                                                                     _ output: UnsafeMutablePointer<T>) {
         guard let broadcast else { return }
         let o1 = input1Offset, o2 = input2Offset, oOut = outputOffset
-        let m1 = input1Multiplier, m2 = input2Multiplier, mOut = outputMultiplier
-        let s1 = input1Shift, s2 = input2Shift, sOut = outputShift
-        let scale = Int32(1) << leftShift
+        let rescaling = rescaling
         let lo = activationMin, hi = activationMax
         broadcast.forEachRun { aStart, aStep, bStart, bStep, outStart, count in
             var i = aStart, j = bStart
             let out = output + outStart
             for k in 0..<count {
-                let shifted1 = (o1 &+ Int32(truncatingIfNeeded: a[i])) &* scale
-                let shifted2 = (o2 &+ Int32(truncatingIfNeeded: b[j])) &* scale
-                let scaled1 = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, m1, s1)
-                let scaled2 = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, m2, s2)
-                var v = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(scaled1 &+ scaled2, mOut, sOut) &+ oOut
+                var v = rescaling.combine(o1 &+ Int32(truncatingIfNeeded: a[i]), o2 &+ Int32(truncatingIfNeeded: b[j]),
+                                          subtract: false) &+ oOut
                 v = v < lo ? lo : (v > hi ? hi : v)
                 out[k] = T(truncatingIfNeeded: v)
                 i += aStep

@@ -14,7 +14,7 @@ import Foundation
 // round identically and integer sums are the same modulo 2^32.
 
 final class DepthwiseConv2DKernel: Kernel {
-    static let registration = OperatorRegistration(.depthwiseConv2D, options: DepthwiseConv2DOptions.self, builtinData: TFLMStructs.depthwiseConvParams,
+    static let registration = OperatorRegistration(.depthwiseConv2D, resolver: "AddDepthwiseConv2D", options: DepthwiseConv2DOptions.self, builtinData: TFLMStructs.depthwiseConvParams,
                                                    temporaries: .takenInPrepare, macs: MACRule { shapes in
         guard let filter = shapes.input(1), filter.count == 4 else { return 0 }
         return shapes.outputElements &* filter[1] &* filter[2]
