@@ -2,63 +2,120 @@ import Devices
 import Foundation
 import Interpreter
 
-/// `mcusim fit MODEL`: every device side by side: flash and RAM used against what the
-/// board has, latency, energy, and whether the model fits under the headroom.
+/// `mcusim fit MODEL...`: every device side by side: flash and RAM used against what the
+/// board has, latency, energy, and whether the model fits under the headroom. Several models
+/// give one matrix, models × devices; with `--inputs/--labels`, an accuracy column.
 enum FitCommand: ParsableCommand {
     static let name = "fit"
-    static let summary = "Compare devices side by side: flash and RAM used / available, latency, energy, and a verdict."
+    static let summary = "Compare devices side by side: flash and RAM used / available, latency, energy, and a verdict; several models give one matrix."
     static let details = """
         Flash = model flatbuffer + TFLM runtime + the kernels this model uses + the application reserve.
         RAM = arena (planned + persistent, 32-bit build) + the reserve (stack, heap, runtime statics).
-        Exit 0 when the model fits at least one of the devices, 1 when it fits none.
+        Beside the flash figure, never in it: the DEFLATE size of the file and the weights sparse-encoded (bitmap or CSR,
+        indices counted), what a compressing deployment or an over-the-air download would need. TFLM links the
+        flatbuffer as it is, pruned zeros included, so pruning changes neither its flash nor its latency.
+        Several models: one table of the models (accuracy with --inputs/--labels, as `eval` computes it; sizes; arena),
+        then flash, RAM, latency, energy and the verdict as models × devices; --svg draws accuracy against the kernels'
+        zero fraction and the latency per device.
+        Exit 0 when every model fits at least one of the devices, 1 when one fits none.
         """
 
     struct Options: ParsableOptions {
-        var model = ""
+        var models: [String] = []
         var devices: [String] = []
         var headroom = 0.8
+        var svg: String?
+        var quiet = false
+        var data = DatasetOptions()
         var simulation = SimulationOptions()
         var profiles = ProfileOptions()
         var output = OutputOptions()
 
         static let declarations: [Declaration<Options>] = [
-            .positional("MODEL.tflite", .text("MODEL.tflite"), help: "The model to fit.", \.model),
+            .positional("MODEL.tflite", .text("MODEL.tflite"), help: "The models to fit (several give a matrix).", arity: 1...Int.max, \.models),
             .repeated("device", .text("ID"), help: "A device to compare (default: every bundled and user profile).", \.devices),
             .headroom(\.headroom),
-        ] + .group(\.simulation) + .group(\.profiles) + .group(\.output)
+            .option("svg", .text("FILE.svg"), help: "Also write charts: accuracy against the kernels' zero fraction (with --labels) and latency per device and model.",
+                    \.svg),
+            .quiet(\.quiet),
+        ] + .group(\.data) + .group(\.simulation) + .group(\.profiles) + .group(\.output)
+
+        func validate() throws { try data.validate(command: "fit") }
     }
 
     static func run(_ options: Options, console: Console) throws -> Int32 {
         let devices = try Simulation.devices(options.devices, catalog: try options.profiles.loadCatalog())
         guard !devices.isEmpty else { throw UsageError(message: "no device profiles are loaded (see 'mcusim devices')") }
-        let (model, interpreter) = try Simulation.interpreter(for: options.model, variant: options.simulation.variant)
-        let result = FitResult(path: options.model, interpreter: interpreter, headroom: options.headroom,
-                               simulations: devices.map {
-                                   Simulation(modelPath: options.model, model: model, interpreter: interpreter, device: $0, settings: options.simulation)
-                               })
-        options.output.emit(result, console: console)
-        return result.rows.contains { $0.verdict.fits } ? ExitCode.ok : ExitCode.checkFailed
+        let dataset = try Dataset.load(options.data)
+        var plan = OutputPlan()
+        for path in options.models { plan.input(path, "a model") }
+        if let dataset {
+            plan.input(dataset.inputsFile, "the --inputs file")
+            plan.input(dataset.labelsFile, "the --labels file")
+        }
+        let chart = try options.svg.map { try plan.output($0, option: "--svg") }
+
+        // The models side by side on the workers: each is read, prepared and simulated on one.
+        var results = try Workers.map(count: options.models.count, jobs: options.data.jobs) { i -> FitResult in
+            let path = options.models[i]
+            let (model, interpreter) = try Simulation.interpreter(for: path, variant: options.simulation.variant)
+            return FitResult(path: path, interpreter: interpreter, headroom: options.headroom,
+                             simulations: devices.map {
+                                 Simulation(modelPath: path, model: model, interpreter: interpreter, device: $0, settings: options.simulation)
+                             })
+        }
+        // Then the data set through each model, all workers on one model at a time.
+        if let dataset {
+            let progress = ProgressMeter(console: console, quiet: options.quiet)
+            let evaluator = DatasetEvaluator(dataset: dataset, variant: options.simulation.variant, jobs: options.data.jobs, progress: progress)
+            for i in results.indices {
+                progress.start("[\(i + 1)/\(results.count)] \(results[i].path)", total: dataset.count)
+                results[i].evaluation = try evaluator.evaluate(path: results[i].path, model: results[i].interpreter.model)
+            }
+            progress.finish()
+        }
+        if let chart {
+            let staged = StagedFiles()
+            try staged.stage(Array(FitCharts(results: results, dataset: dataset).svg().utf8), at: chart)
+            try staged.commit()
+        }
+        if results.count == 1 {
+            options.output.emit(results[0], console: console)
+        } else {
+            options.output.emit(FitMatrix(results: results, dataset: dataset, headroom: options.headroom), console: console)
+        }
+        return results.allSatisfy({ $0.rows.contains { $0.verdict.fits } }) ? ExitCode.ok : ExitCode.checkFailed
     }
 }
 
-/// What `fit` reports: one simulation and its verdict per device.
+/// What `fit` reports for one model: one simulation and its verdict per device, what the
+/// file would take compressed, and its accuracy when a data set was given.
 struct FitResult: CommandOutput {
     let path: String
     let interpreter: MicroInterpreter
     let headroom: Double
     let rows: [(simulation: Simulation, verdict: Verdict)]
+    let weights: [ModelSummary.WeightTensor]
+    let compression: CompressionFigures
+    var evaluation: EvaluatedModel?
 
     init(path: String, interpreter: MicroInterpreter, headroom: Double, simulations: [Simulation]) {
         self.path = path
         self.interpreter = interpreter
         self.headroom = headroom
         rows = simulations.map { ($0, $0.verdict(headroom: headroom)) }
+        weights = ModelSummary.weightTensors(of: interpreter.model)
+        compression = CompressionFigures(model: interpreter.model, weights: weights)
     }
 
     var variant: KernelVariant { interpreter.options.variant }
+    var macs: Int { interpreter.workloads.reduce(0) { $0 + $1.macs } }
+    var arenaBytes: Int { interpreter.arenaUsage.totalBytes }
+    /// Zeros over elements of the kernels (weight tensors of rank 2 and more).
+    var kernelSparsity: Double { CompressionFigures.kernelSparsity(weights) }
 
     func text(console: Console) -> String {
-        var lines = ["\(path): \(interpreter.workloads.count) operators, \(interpreter.workloads.reduce(0) { $0 + $1.macs }.grouped) MACs, "
+        var lines = ["\(path): \(interpreter.workloads.count) operators, \(macs.grouped) MACs, "
                      + "kernels \(variant.rawValue), headroom \(Percent.limit(headroom))", ""]
         var table = TextTable(headers: ["device", "core", "opt", "flash used / available", "RAM used / available", "latency ms", "energy µJ", "verdict"],
                               rightAligned: [3, 4, 5, 6])
@@ -74,12 +131,93 @@ struct FitResult: CommandOutput {
             ])
         }
         lines.append(table.render())
-        if rows.contains(where: { $0.simulation.cost.energyMicrojoules == nil }) {
+        lines += FitMatrix.energyNotes(rows.map(\.simulation))
+        lines += [""] + compression.summaryLines
+        if let e = evaluation {
+            lines += ["", "accuracy \(EvalResult.percent(e.metrics.accuracy)) (\(e.metrics.correct.grouped) of \(e.metrics.samples.grouped) right; inputs: "
+                      + (e.conversion ?? "used as they are") + ")"]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Several models on the devices: one table of the models, then models × devices.
+struct FitMatrix: CommandOutput {
+    let results: [FitResult]
+    let dataset: Dataset?
+    let headroom: Double
+
+    var devices: [DeviceProfile] { results.first?.rows.map(\.simulation.device) ?? [] }
+
+    /// Each model's file name without `.tflite` when those are distinct, else its path.
+    var names: [String] {
+        let short = results.map { URL(fileURLWithPath: $0.path).deletingPathExtension().lastPathComponent }
+        return Set(short).count == short.count ? short : results.map(\.path)
+    }
+
+    static func energyNotes(_ simulations: [Simulation]) -> [String] {
+        var lines: [String] = []
+        if simulations.contains(where: { $0.cost.energyMicrojoules == nil }) {
             lines.append("n/a: the profile has no run current, so no energy figure")
         }
-        if rows.contains(where: { $0.simulation.cost.energyMicrojoules != nil && !$0.simulation.energyVerified }) {
+        if simulations.contains(where: { $0.cost.energyMicrojoules != nil && !$0.energyVerified }) {
             lines.append("~: energy from a run current the profile has not verified against its datasheet (see its sources)")
         }
+        return lines
+    }
+
+    func text(console: Console) -> String {
+        let first = results[0]
+        var lines = ["\(results.count) models on \(devices.count) devices: kernels \(first.variant.rawValue), headroom \(Percent.limit(headroom))"]
+        if let dataset, let e = first.evaluation {
+            lines.append("accuracy on \(dataset.count.grouped) samples of \(dataset.inputsFile) (labels \(dataset.labelsFile)); Δ against \(names[0]); inputs of \(names[0]): "
+                         + (e.conversion ?? "used as they are"))
+        }
+        lines.append("")
+
+        // The models: accuracy, sizes (the file as flashed; compressed and sparse beside it), arena, work.
+        var headers = ["model"]
+        if dataset != nil { headers += ["accuracy", "Δ accuracy"] }
+        headers += ["kernel zeros", "file B", "DEFLATE B", "weights B", "sparse weights B", "arena B", "MACs"]
+        var models = TextTable(headers: headers, rightAligned: Set(1..<headers.count))
+        for (name, r) in zip(names, results) {
+            var row = [name]
+            if let e = r.evaluation, let base = first.evaluation {
+                row += [EvalResult.percent(e.metrics.accuracy), EvalResult.points(e.metrics.accuracy - base.metrics.accuracy)]
+            }
+            let c = r.compression
+            row += [String(format: "%.1f%%", 100 * r.kernelSparsity), c.fileBytes.grouped, c.deflateBytes.grouped, c.denseWeightBytes.grouped,
+                    c.sparseWeightBytes.grouped, r.arenaBytes.grouped, r.macs.grouped]
+            models.rows.append(row)
+        }
+        lines.append(models.render())
+        lines += [
+            "file B: the flatbuffer, as TFLM links it into flash. Not in any flash figure below, what a compressing deployment or an",
+            "over-the-air download would need: DEFLATE B, the file compressed; sparse weights B, the weight tensors (weights B as stored)",
+            "each in the smallest of dense, bitmap and CSR, index bytes counted. Arena: planned + persistent, 32-bit build.",
+        ]
+
+        func matrix(_ title: String, header: (DeviceProfile) -> String, cell: (Simulation, Verdict) -> String) {
+            var table = TextTable(headers: ["model"] + devices.map(header), rightAligned: Set(1...devices.count))
+            for (name, r) in zip(names, results) { table.rows.append([name] + r.rows.map { cell($0.simulation, $0.verdict) }) }
+            lines += ["", title, table.render()]
+        }
+        matrix("flash used (of the device's flash)", header: { "\($0.id) (\(ByteSize.format($0.flash.bytes)))" }) { s, v in
+            "\(ByteSize.format(s.footprint.flash.total)) \(v.flashPercent)"
+        }
+        matrix("RAM used (of the largest RAM block the arena can use)", header: { "\($0.id) (\(ByteSize.format($0.largestContiguousArenaBytes)))" }) { s, v in
+            "\(ByteSize.format(s.footprint.ram.total)) \(v.ramPercent)"
+        }
+        matrix("latency ms", header: { "\($0.id) (\($0.core.rawValue) @ \($0.clockHz / 1_000_000) MHz)" }) { s, _ in
+            String(format: "%.2f", s.cost.milliseconds)
+        }
+        matrix("energy µJ per inference", header: { $0.id }) { s, _ in s.energyText }
+        lines += Self.energyNotes(results.flatMap { $0.rows.map(\.simulation) })
+        var verdicts = TextTable(headers: ["model"] + devices.map(\.id))
+        for (name, r) in zip(names, results) {
+            verdicts.rows.append([name] + r.rows.map { $0.verdict.fits ? console.green("fits") : console.red("no: " + $0.verdict.reasons.joined(separator: ", ")) })
+        }
+        lines += ["", "verdict: fits when flash and RAM use are at most \(Percent.limit(headroom)) of capacity", verdicts.render()]
         return lines.joined(separator: "\n") + "\n"
     }
 }
