@@ -25,14 +25,18 @@ enum EvalCommand: ParsableCommand {
         var compare: [String] = []
         var data = DatasetOptions()
         var variant: KernelVariant = .cmsisNN
-        var predictions: String?
+        var predictions: [String] = []
+        var referencePredictions: [String] = []
         var quiet = false
         var output = OutputOptions()
 
         static let declarations: [Declaration<Options>] = [
             .positional("MODEL.tflite", .text("MODEL.tflite"), help: "The model to evaluate (the reference for --compare).", \.model),
             .repeated("compare", .text("OTHER.tflite"), help: "Another variant to evaluate on the same samples and compare with MODEL.", \.compare),
-            .option("predictions", .text("FILE.npy"), help: "Write MODEL's predicted class of every sample (int32, one per sample).", \.predictions),
+            .repeated("predictions", .text("FILE.npy"), help: "Write the predicted class of every sample (int32, one per sample): the first file MODEL's, the next ones each --compare's in order.",
+                      \.predictions),
+            .repeated("reference-predictions", .text("FILE.npy"), help: "Another implementation's predicted classes for the same samples (e.g. TFLM's Python interpreter), to count where they agree: the first file for MODEL, the next ones for each --compare in order.",
+                      \.referencePredictions),
             .kernels(\.variant),
             .quiet(\.quiet),
         ] + .group(\.data) + .group(\.output)
@@ -42,6 +46,12 @@ enum EvalCommand: ParsableCommand {
                 throw UsageError(message: "eval needs --inputs X.npy and --labels Y.npy (usage: \(EvalCommand.spec.usage))")
             }
             try data.validate(command: "eval")
+            if predictions.count > 1 + compare.count {
+                throw UsageError(message: "\(predictions.count) --predictions files for \(1 + compare.count) model(s)")
+            }
+            if referencePredictions.count > 1 + compare.count {
+                throw UsageError(message: "\(referencePredictions.count) --reference-predictions files for \(1 + compare.count) model(s)")
+            }
         }
     }
 
@@ -53,7 +63,9 @@ enum EvalCommand: ParsableCommand {
         for path in paths { plan.input(path, "a model") }
         plan.input(dataset.inputsFile, "the --inputs file")
         plan.input(dataset.labelsFile, "the --labels file")
-        let destination = try options.predictions.map { try plan.output($0, option: "--predictions") }
+        for file in options.referencePredictions { plan.input(file, "a --reference-predictions file") }
+        let destinations = try options.predictions.map { try plan.output($0, option: "--predictions") }
+        let references = try options.referencePredictions.map { try ReferencePredictions(file: $0, samples: dataset.count) }
 
         let progress = ProgressMeter(console: console, quiet: options.quiet)
         let evaluator = DatasetEvaluator(dataset: dataset, variant: options.variant, jobs: options.data.jobs, progress: progress)
@@ -68,12 +80,13 @@ enum EvalCommand: ParsableCommand {
             throw FileError(file: other.run.path, message: "has \(other.run.classes) output values per sample, \(reference.run.path) has \(reference.run.classes): they cannot be compared",
                             code: ExitCode.invalidInput)
         }
-        if let destination {
-            let staged = StagedFiles()
-            let bytes = reference.run.predictions.flatMap { withUnsafeBytes(of: $0.littleEndian) { Array($0) } }
+        let staged = StagedFiles()
+        for (destination, result) in zip(destinations, results) {
+            let bytes = result.run.predictions.flatMap { withUnsafeBytes(of: $0.littleEndian) { Array($0) } }
             try staged.stage(try Npy.encode(NpyArray(type: .int32, shape: [dataset.count], bytes: bytes)), at: destination)
-            try staged.commit()
         }
+        try staged.commit()
+        for (i, reference) in references.enumerated() { results[i].reference = reference }
         options.output.emit(EvalResult(dataset: dataset, variant: options.variant, models: results), console: console)
         return ExitCode.ok
     }
@@ -85,6 +98,31 @@ struct EvaluatedModel {
     let metrics: ClassificationMetrics
     /// How the stored samples became this model's input (nil: used as they are).
     let conversion: String?
+    /// Another implementation's predictions for the same samples, when given.
+    var reference: ReferencePredictions?
+
+    /// Samples where the reference predicts the same class.
+    var agreeingWithReference: Int? {
+        reference.map { r in zip(run.predictions, r.classes).filter { Int($0) == $1 }.count }
+    }
+}
+
+/// `--reference-predictions`: one class per sample from another implementation.
+struct ReferencePredictions {
+    let file: String
+    let classes: [Int]
+
+    init(file: String, samples: Int) throws {
+        let array = try InputFiles.readArray(file)
+        guard [.int8, .uint8, .int16, .uint16, .int32, .uint32, .int64, .uint64].contains(array.type) else {
+            throw FileError(file: file, message: "dtype \(array.type.numpyName): predictions must be integer class ids", code: ExitCode.invalidInput)
+        }
+        guard array.shape == [samples] else {
+            throw FileError(file: file, message: "shape \(array.shape): expected one prediction per sample, (\(samples),)", code: ExitCode.invalidInput)
+        }
+        self.file = file
+        classes = Dataset.integers(array)
+    }
 }
 
 /// Evaluates models on one data set, converting the samples once per kind of model input.
@@ -151,12 +189,11 @@ struct EvalResult: CommandOutput {
 
     func text(console: Console) -> String {
         let r = reference, m = r.metrics
-        var lines = [
-            "\(r.run.path): \(dataset.count.grouped) samples of \(dataset.inputsFile) (\(dataset.array.type.numpyName) \(dataset.array.shape)), labels \(dataset.labelsFile), kernels \(variant.rawValue)",
-            "inputs: " + (r.conversion ?? "\(dataset.array.type.numpyName) values used as they are"),
-            "accuracy \(Self.percent(m.accuracy)) (\(m.correct.grouped) of \(m.samples.grouped) right)",
-            "",
-        ]
+        let names = ModelNames.short(models.map(\.run.path))
+        var lines = ["\(r.run.path): \(dataset.count.grouped) samples of \(dataset.inputsFile) (\(dataset.array.type.numpyName) \(dataset.array.shape)), "
+                     + "labels \(dataset.labelsFile), kernels \(variant.rawValue)"]
+        lines += ModelNames.conversionLines(names, models.map(\.conversion), asIs: "\(dataset.array.type.numpyName) values used as they are")
+        lines += ["accuracy \(Self.percent(m.accuracy)) (\(m.correct.grouped) of \(m.samples.grouped) right)", ""]
         var perClass = TextTable(headers: ["class", "samples", "right", "recall"], rightAligned: [0, 1, 2, 3])
         for (c, row) in m.perClass.enumerated() {
             perClass.rows.append([String(c), row.samples.grouped, row.correct.grouped, row.recall.map(Self.percent) ?? "-"])
@@ -169,17 +206,25 @@ struct EvalResult: CommandOutput {
         if models.count > 1 {
             lines += ["", "compared with \(r.run.path) on the same samples (errors over every output value, dequantized):"]
             var table = TextTable(headers: ["model", "accuracy", "Δ accuracy", "agreement", "MAE", "RMSE", "cosine"], rightAligned: [1, 2, 3, 4, 5, 6])
-            for other in models.dropFirst() {
+            for (name, other) in zip(names, models).dropFirst() {
                 let c = OutputComparison(reference: r.run, other: other.run)
-                table.rows.append([other.run.path, Self.percent(other.metrics.accuracy), Self.points(other.metrics.accuracy - m.accuracy),
+                table.rows.append([name, Self.percent(other.metrics.accuracy), Self.points(other.metrics.accuracy - m.accuracy),
                                    "\(Self.percent(c.agreement)) (\(c.agreeing.grouped))", String(format: "%.6f", c.meanAbsoluteError),
                                    String(format: "%.6f", c.rootMeanSquareError), c.cosineSimilarity.map { String(format: "%.6f", $0) } ?? "-"])
             }
             lines.append(table.render())
-            let converted = models.dropFirst().filter { $0.conversion != r.conversion }
-            for other in converted { lines.append("inputs of \(other.run.path): " + (other.conversion ?? "used as they are")) }
         }
-        let speeds = models.map { "\(Int($0.run.inferencesPerSecond.rounded()).grouped) inferences/s" + (models.count > 1 ? " (\($0.run.path))" : "") }
+        let referenced = models.filter { $0.reference != nil }
+        if !referenced.isEmpty {
+            lines += ["", "against --reference-predictions (another implementation's classes for the same samples):"]
+            var table = TextTable(headers: ["model", "reference predictions", "same class"], rightAligned: [2])
+            for (name, m) in zip(names, models) {
+                guard let r = m.reference, let same = m.agreeingWithReference else { continue }
+                table.rows.append([name, r.file, "\(same.grouped) of \(m.run.samples.grouped)"])
+            }
+            lines.append(table.render())
+        }
+        let speeds = zip(names, models).map { "\(Int($1.run.inferencesPerSecond.rounded()).grouped) inferences/s" + (models.count > 1 ? " (\($0))" : "") }
         lines += ["", "host speed (\(r.run.jobs) worker\(r.run.jobs == 1 ? "" : "s")): " + speeds.joined(separator: ", ")]
         return lines.joined(separator: "\n") + "\n"
     }

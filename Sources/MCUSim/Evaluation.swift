@@ -299,6 +299,30 @@ final class ProgressMeter: @unchecked Sendable {
     func finish() { console.endProgress(quiet: quiet) }
 }
 
+// MARK: - Names in tables
+
+enum ModelNames {
+    /// Each model's file name without its extension when those are distinct, else the paths.
+    static func short(_ paths: [String]) -> [String] {
+        let names = paths.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
+        return Set(names).count == names.count ? names : paths
+    }
+
+    /// How the stored samples became each model's input: `inputs: NOTE` when the same for
+    /// every model, else one line per way, naming its models. `asIs` stands for a nil note.
+    static func conversionLines(_ names: [String], _ notes: [String?], asIs: String) -> [String] {
+        var order: [String] = []
+        var members: [String: [String]] = [:]
+        for (name, note) in zip(names, notes) {
+            let text = note ?? asIs
+            if members[text] == nil { order.append(text) }
+            members[text, default: []].append(name)
+        }
+        if order.count == 1 { return ["inputs: " + order[0]] }
+        return order.map { "inputs of \(members[$0]!.joined(separator: ", ")): \($0)" }
+    }
+}
+
 // MARK: - Metrics
 
 /// Top-1 accuracy, per-class recall and the confusion matrix (rows: label, columns: prediction).

@@ -149,11 +149,7 @@ struct FitMatrix: CommandOutput {
 
     var devices: [DeviceProfile] { results.first?.rows.map(\.simulation.device) ?? [] }
 
-    /// Each model's file name without `.tflite` when those are distinct, else its path.
-    var names: [String] {
-        let short = results.map { URL(fileURLWithPath: $0.path).deletingPathExtension().lastPathComponent }
-        return Set(short).count == short.count ? short : results.map(\.path)
-    }
+    var names: [String] { ModelNames.short(results.map(\.path)) }
 
     static func energyNotes(_ simulations: [Simulation]) -> [String] {
         var lines: [String] = []
@@ -169,9 +165,9 @@ struct FitMatrix: CommandOutput {
     func text(console: Console) -> String {
         let first = results[0]
         var lines = ["\(results.count) models on \(devices.count) devices: kernels \(first.variant.rawValue), headroom \(Percent.limit(headroom))"]
-        if let dataset, let e = first.evaluation {
-            lines.append("accuracy on \(dataset.count.grouped) samples of \(dataset.inputsFile) (labels \(dataset.labelsFile)); Δ against \(names[0]); inputs of \(names[0]): "
-                         + (e.conversion ?? "used as they are"))
+        if let dataset, first.evaluation != nil {
+            lines.append("accuracy on \(dataset.count.grouped) samples of \(dataset.inputsFile) (labels \(dataset.labelsFile)), Δ against \(names[0])")
+            lines += ModelNames.conversionLines(names, results.map { $0.evaluation?.conversion }, asIs: "\(dataset.array.type.numpyName) values used as they are")
         }
         lines.append("")
 

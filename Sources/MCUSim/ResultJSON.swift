@@ -297,7 +297,9 @@ extension EvalResult {
         [("model", .string(m.run.path)), ("classes", .int(m.run.classes)),
          ("input_conversion", m.conversion.map { .string($0) } ?? .null)]
             + m.metrics.jsonPairs
-            + [("inferences_per_second", .double(m.run.inferencesPerSecond)), ("jobs", .int(m.run.jobs))]
+            + [("reference_predictions", m.reference.map { r in
+                .obj(["file": .string(r.file), "same": .int(m.agreeingWithReference ?? 0), "samples": .int(m.run.samples)]) } ?? .null),
+               ("inferences_per_second", .double(m.run.inferencesPerSecond)), ("jobs", .int(m.run.jobs))]
     }
 
     func json() -> JSON {
