@@ -19,6 +19,7 @@ enum BenchCommand: ParsableCommand {
         var seconds = 0.5
         var variant: KernelVariant = .cmsisNN
         var tflmPython: String?
+        var maxArena = Declaration<Options>.defaultMaxArena
         var quiet = false
         var output = OutputOptions()
 
@@ -29,6 +30,7 @@ enum BenchCommand: ParsableCommand {
             .option("tflm-python", .program, value: "PYTHON",
                     help: "A Python with the tflite-micro package (a path, or a name on PATH): also time TFLM's interpreter on each model.",
                     \.tflmPython),
+            .maxArena(\.maxArena),
             .quiet(\.quiet),
         ] + .group(\.output)
     }
@@ -49,7 +51,7 @@ enum BenchCommand: ParsableCommand {
             let model = try MCUSimCLI.loadModel(path)
             let interpreter: MicroInterpreter
             do {
-                interpreter = try MicroInterpreter(model: model, options: InterpreterOptions(variant: options.variant))
+                interpreter = try MicroInterpreter(model: model, options: InterpreterOptions(variant: options.variant, hostArenaLimit: options.maxArena))
                 try InputFiles.fillRandom(interpreter, seed: 1)
             } catch {
                 throw MCUSimCLI.fileError(error, file: path)

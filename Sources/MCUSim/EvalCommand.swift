@@ -68,7 +68,7 @@ enum EvalCommand: ParsableCommand {
         let references = try options.referencePredictions.map { try ReferencePredictions(file: $0, samples: dataset.count) }
 
         let progress = ProgressMeter(console: console, quiet: options.quiet)
-        let evaluator = DatasetEvaluator(dataset: dataset, variant: options.variant, jobs: options.data.jobs, progress: progress)
+        let evaluator = DatasetEvaluator(dataset: dataset, variant: options.variant, jobs: options.data.jobs, hostArenaLimit: options.data.maxArena, progress: progress)
         var results: [EvaluatedModel] = []
         for (i, (path, model)) in zip(paths, models).enumerated() {
             progress.start("[\(i + 1)/\(paths.count)] \(path)", total: dataset.count)
@@ -130,13 +130,16 @@ final class DatasetEvaluator {
     let dataset: Dataset
     let variant: KernelVariant
     let jobs: Int
+    /// The most host memory one worker's arena may take (`--max-arena`).
+    let hostArenaLimit: Int
     let progress: ProgressMeter?
     private var converted: [String: InputFiles.Conversion] = [:]
 
-    init(dataset: Dataset, variant: KernelVariant, jobs: Int, progress: ProgressMeter?) {
+    init(dataset: Dataset, variant: KernelVariant, jobs: Int, hostArenaLimit: Int, progress: ProgressMeter?) {
         self.dataset = dataset
         self.variant = variant
         self.jobs = jobs
+        self.hostArenaLimit = hostArenaLimit
         self.progress = progress
     }
 
@@ -150,7 +153,7 @@ final class DatasetEvaluator {
         let workers = max(1, min(jobs, dataset.count))
         let interpreters: [MicroInterpreter]
         do {
-            interpreters = try (0..<workers).map { _ in try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant)) }
+            interpreters = try (0..<workers).map { _ in try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant, hostArenaLimit: hostArenaLimit)) }
         } catch {
             throw MCUSimCLI.fileError(error, file: path)
         }

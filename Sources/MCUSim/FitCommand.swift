@@ -44,7 +44,13 @@ enum FitCommand: ParsableCommand {
     }
 
     static func run(_ options: Options, console: Console) throws -> Int32 {
-        let devices = try Simulation.devices(options.devices, catalog: try options.profiles.loadCatalog())
+        let catalog = try options.profiles.loadCatalog()
+        let devices = try Simulation.devices(options.devices, catalog: catalog)
+        // Comparing every device: profiles that did not load are skipped, and said so.
+        let skipped = options.devices.isEmpty ? catalog.invalid : []
+        for bad in skipped {
+            console.error("mcusim: note: skipped invalid profile '\(bad.id)': \(bad.error.fileError.file): \(bad.error.fileError.message)")
+        }
         guard !devices.isEmpty else { throw UsageError(message: "no device profiles are loaded (see 'mcusim devices')") }
         let dataset = try Dataset.load(options.data)
         var plan = OutputPlan()
@@ -62,12 +68,12 @@ enum FitCommand: ParsableCommand {
             return FitResult(path: path, interpreter: interpreter, headroom: options.headroom,
                              simulations: devices.map {
                                  Simulation(modelPath: path, model: model, interpreter: interpreter, device: $0, settings: options.simulation)
-                             })
+                             }, skipped: skipped)
         }
         // Then the data set through each model, all workers on one model at a time.
         if let dataset {
             let progress = ProgressMeter(console: console, quiet: options.quiet)
-            let evaluator = DatasetEvaluator(dataset: dataset, variant: options.simulation.variant, jobs: options.data.jobs, progress: progress)
+            let evaluator = DatasetEvaluator(dataset: dataset, variant: options.simulation.variant, jobs: options.data.jobs, hostArenaLimit: options.data.maxArena, progress: progress)
             for i in results.indices {
                 progress.start("[\(i + 1)/\(results.count)] \(results[i].path)", total: dataset.count)
                 results[i].evaluation = try evaluator.evaluate(path: results[i].path, model: results[i].interpreter.model)
@@ -98,12 +104,16 @@ struct FitResult: CommandOutput {
     let weights: [ModelSummary.WeightTensor]
     let compression: CompressionFigures
     var evaluation: EvaluatedModel?
+    /// Profile files that did not load, left out of the comparison.
+    let skipped: [ProfileLoader.InvalidProfile]
 
-    init(path: String, interpreter: MicroInterpreter, headroom: Double, simulations: [Simulation]) {
+    init(path: String, interpreter: MicroInterpreter, headroom: Double, simulations: [Simulation],
+         skipped: [ProfileLoader.InvalidProfile] = []) {
         self.path = path
         self.interpreter = interpreter
         self.headroom = headroom
         rows = simulations.map { ($0, $0.verdict(headroom: headroom)) }
+        self.skipped = skipped
         weights = ModelSummary.weightTensors(of: interpreter.model)
         compression = CompressionFigures(model: interpreter.model, weights: weights)
     }
@@ -117,8 +127,9 @@ struct FitResult: CommandOutput {
     func text(console: Console) -> String {
         var lines = ["\(path): \(interpreter.workloads.count) operators, \(macs.grouped) MACs, "
                      + "kernels \(variant.rawValue), headroom \(Percent.limit(headroom))", ""]
-        var table = TextTable(headers: ["device", "core", "opt", "flash used / available", "RAM used / available", "latency ms", "energy µJ", "verdict"],
-                              rightAligned: [3, 4, 5, 6])
+        var table = TextTable(headers: ["device", "core", "opt", "flash used / available", "RAM used / available", "latency ms", "guessed",
+                                        "energy µJ", "verdict"],
+                              rightAligned: [3, 4, 5, 6, 7])
         for (s, verdict) in rows {
             let f = s.footprint
             table.rows.append([
@@ -126,11 +137,13 @@ struct FitResult: CommandOutput {
                 "\(ByteSize.format(f.flash.total)) / \(ByteSize.format(f.flashCapacity)) (\(f.flashCapacity > 0 ? verdict.flashPercent : "-"))",
                 "\(ByteSize.format(f.ram.total)) / \(ByteSize.format(f.ramCapacity)) (\(f.ramCapacity > 0 ? verdict.ramPercent : "-"))",
                 String(format: "%.2f", s.cost.milliseconds),
+                s.estimatedShareText,
                 s.energyText,
                 verdict.fits ? console.green("fits") : console.red("no: " + verdict.reasons.joined(separator: ", ")),
             ])
         }
         lines.append(table.render())
+        lines.append("guessed: the share of the latency from generic estimates and assumptions (TFLM dispatch and invoke, AXI line fills, kernels without measured loops); see 'mcusim run --device'")
         lines += FitMatrix.energyNotes(rows.map(\.simulation))
         lines += [""] + compression.summaryLines
         if let e = evaluation {
@@ -204,9 +217,11 @@ struct FitMatrix: CommandOutput {
         matrix("RAM used (of the largest RAM block the arena can use)", header: { "\($0.id) (\(ByteSize.format($0.largestContiguousArenaBytes)))" }) { s, v in
             "\(ByteSize.format(s.footprint.ram.total)) \(v.ramPercent)"
         }
-        matrix("latency ms", header: { "\($0.id) (\($0.core.rawValue) @ \($0.clockHz / 1_000_000) MHz)" }) { s, _ in
-            String(format: "%.2f", s.cost.milliseconds)
+        matrix("latency ms (guessed share)", header: { "\($0.id) (\($0.core.rawValue) @ \($0.clockHz / 1_000_000) MHz)" }) { s, _ in
+            String(format: "%.2f", s.cost.milliseconds) + " (\(s.estimatedShareText))"
         }
+        lines.append("guessed share: the part of the latency from generic estimates and assumptions (TFLM dispatch and invoke, AXI line fills, "
+                     + "kernels without measured loops); see 'mcusim run --device'")
         matrix("energy µJ per inference", header: { $0.id }) { s, _ in s.energyText }
         lines += Self.energyNotes(results.flatMap { $0.rows.map(\.simulation) })
         var verdicts = TextTable(headers: ["model"] + devices.map(\.id))

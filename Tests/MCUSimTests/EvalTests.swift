@@ -38,7 +38,7 @@ final class EvalTests: XCTestCase {
         options.labels = labels
         options.scale = scale
         let dataset = try XCTUnwrap(try Dataset.load(options))
-        let evaluator = DatasetEvaluator(dataset: dataset, variant: .cmsisNN, jobs: jobs, progress: nil)
+        let evaluator = DatasetEvaluator(dataset: dataset, variant: .cmsisNN, jobs: jobs, hostArenaLimit: 64 << 20, progress: nil)
         return try evaluator.evaluate(path: model, model: try MCUSimCLI.loadModel(model))
     }
 

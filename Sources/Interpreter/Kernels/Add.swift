@@ -108,8 +108,8 @@ final class AddKernel: Kernel {
         (input2Multiplier, input2Shift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realInput2)
         (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realOutput)
         let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
-        (activationMin, activationMax) = QuantizedMath.activationRange(
-            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+        (activationMin, activationMax) = try QuantizedMath.activationRange(
+            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
 
         if context.variant == .cmsisNN && plan.isElementwise {
             context.runs(path == .int8 ? .elementwiseAddS8 : .elementwiseAddS16)
