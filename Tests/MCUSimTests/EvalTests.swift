@@ -121,6 +121,32 @@ final class EvalTests: XCTestCase {
         }
     }
 
+    /// The bundled example (`Examples/models/mnist_cnn_int8.tflite`, the study's INT8 MNIST
+    /// model) on all 1,000 committed held-out digits, stored as uint8 pixels and divided by 255:
+    /// 965 right, the figure TFLM's Python interpreter gives on the same samples
+    /// (tflite-micro 0.dev20261023182759 from /work/venv-ref, pixels / 255 in float32 quantized
+    /// with the input's scale and zero point, round half away from zero; computed 2026-12-02),
+    /// and every prediction equal to TFLM's (`predictions/mnist_cnn_int8.npy`), also as the CLI
+    /// counts them through --reference-predictions.
+    func testBundledMNISTExampleAccuracyEqualsTFLMs() throws {
+        let model = root.appendingPathComponent("Examples/models/mnist_cnn_int8.tflite").path
+        let inputs = study.appendingPathComponent("data/mnist_test_x.npy").path
+        let labels = study.appendingPathComponent("data/mnist_test_y.npy").path
+        let tflm = study.appendingPathComponent("predictions/mnist_cnn_int8.npy").path
+        let result = runCLI(["eval", model, "--inputs", inputs, "--labels", labels, "--scale", "1/255", "--reference-predictions", tflm,
+                             "--quiet", "--json"])
+        XCTAssertEqual(result.code, 0, result.err)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+        XCTAssertEqual(json["samples"] as? Int, 1000)
+        XCTAssertEqual(json["correct"] as? Int, 965, "TFLM's Python interpreter: 965 of 1,000")
+        XCTAssertEqual(json["accuracy"] as? Double, 0.965)
+        let reference = try XCTUnwrap(json["reference_predictions"] as? [String: Any])
+        XCTAssertEqual(reference["same"] as? Int, 1000, "every prediction equals TFLM's")
+        let confusion = try XCTUnwrap(json["confusion"] as? [[Int]])
+        XCTAssertEqual(confusion.map { $0.reduce(0, +) }.reduce(0, +), 1000)
+        XCTAssertEqual(confusion.indices.map { confusion[$0][$0] }.reduce(0, +), 965, "the diagonal holds the right answers")
+    }
+
     /// The same data set through the CLI: JSON fields, --predictions written as int32, and
     /// the figures independent of --jobs (only the speed may change).
     func testCLIJSONAndPredictionsDoNotDependOnJobs() throws {
