@@ -235,7 +235,7 @@ struct DatasetOptions: OptionGroup {
 
     static let title: String? = "DATA SET"
     static let declarations: [Declaration<DatasetOptions>] = [
-        .option("inputs", .text("X.npy"), help: "Samples along the first axis (.npy, or .npz holding one array), each the model input's shape with or without its leading batch of 1. Floats for a quantized input are quantized as TFLM's QUANTIZE kernel does; integers of the input's own type are used as they are.",
+        .option("inputs", .text("X.npy"), help: "Samples along the first axis (.npy, or .npz holding one array), each the model input's shape with or without its leading batch of 1. Floats for a quantized input are quantized as TFLM's QUANTIZE kernel does: round(x / scale) in float32, halves away from zero, plus the zero point, clamped to the type; integers of the input's own type are used as they are.",
                 \.inputs),
         .option("labels", .text("Y.npy"), help: "Integer class ids, one per sample (.npy or .npz).", \.labels),
         .option("scale", .valueScale, help: "Make float32 input values from any stored numbers first: 1/255 divides each value (as float32) by 255 in float32, as numpy's x.astype(float32) / 255 does; a number multiplies.",
