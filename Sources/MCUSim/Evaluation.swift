@@ -134,6 +134,9 @@ struct ModelEvaluation {
         try inputs.withUnsafeBytes { all in
             try Workers.forEach(count: count, jobs: workers, chunk: 8) { worker, sample in
                 let interpreter = interpreters[worker]
+                // Every sample from TFLM's reset state: a stateful model (signal kernels, variable
+                // tensors) would otherwise carry one sample into the next, and depend on --jobs.
+                interpreter.reset()
                 let input = interpreter.inputBuffer(0)
                 input.copyMemory(from: UnsafeRawBufferPointer(rebasing: all[(sample * sampleBytes)..<((sample + 1) * sampleBytes)]))
                 do { try interpreter.invoke() } catch { throw MCUSimCLI.fileError(error, file: path) }

@@ -147,6 +147,28 @@ final class EvalTests: XCTestCase {
         XCTAssertEqual(confusion.indices.map { confusion[$0][$0] }.reduce(0, +), 965, "the diagonal holds the right answers")
     }
 
+    /// A stateful model (SignalDelay, 25 samples, on an int16 [2, 40] input) sees each sample
+    /// from its reset state: the delayed 100 at input position 0 is the largest output (index
+    /// 25) for every sample. Carried over, the previous sample's 1,000 at position 30 would come
+    /// out at index 15 from the second sample on.
+    func testStatefulModelsStartEverySampleFromTheResetState() throws {
+        let dir = try SharedReference.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var row = [Int16](repeating: 0, count: 80)
+        row[0] = 100
+        row[30] = 1000
+        let samples = 5
+        let bytes = (0..<samples).flatMap { _ in row.flatMap { withUnsafeBytes(of: $0.littleEndian) { Array($0) } } }
+        let inputs = try write(NpyArray(type: .int16, shape: [samples, 2, 40], bytes: bytes), "x.npy", in: dir)
+        let labels = try write(NpyArray(type: .int32, shape: [samples], bytes: (0..<samples).flatMap { _ in withUnsafeBytes(of: Int32(25).littleEndian) { Array($0) } }),
+                               "y.npy", in: dir)
+        for jobs in [1, 2] {
+            let result = try evaluate(SharedReference.fixturesDirectory.appendingPathComponent("sig_delay_int16.tflite").path,
+                                      inputs: inputs, labels: labels, jobs: jobs)
+            XCTAssertEqual(result.run.predictions, [Int32](repeating: 25, count: samples), "jobs \(jobs)")
+        }
+    }
+
     /// The same data set through the CLI: JSON fields, --predictions written as int32, and
     /// the figures independent of --jobs (only the speed may change).
     func testCLIJSONAndPredictionsDoNotDependOnJobs() throws {
