@@ -157,10 +157,15 @@ struct FitResult: CommandOutput {
     /// Where the runtime's and kernels' flash comes from, and what the int8-only registration saves.
     static func flashNotes(_ simulations: [Simulation]) -> [String] {
         var lines: [String] = []
-        let linked = simulations.filter { $0.footprint.codeBasis == .link }.map {
-            $0.device.core == .cortexM7 ? "\($0.device.id): the Cortex-M4 figures, M7 not linked" : $0.device.id
+        // Each device once, in order (a matrix passes every model's simulations).
+        func once(_ ids: [String]) -> [String] {
+            var seen = Set<String>()
+            return ids.filter { seen.insert($0).inserted }
         }
-        let perOperator = simulations.filter { $0.footprint.codeBasis == .perOperator }.map(\.device.id)
+        let linked = once(simulations.filter { $0.footprint.codeBasis == .link }.map {
+            $0.device.core == .cortexM7 ? "\($0.device.id): the Cortex-M4 figures, M7 not linked" : $0.device.id
+        })
+        let perOperator = once(simulations.filter { $0.footprint.codeBasis == .perOperator }.map(\.device.id))
         if !linked.isEmpty {
             lines.append("flash: TFLM runtime and kernel code from real Cortex-M4 links of TFLM (kernels -O2), at most 0.7% high against each model's own link (\(linked.joined(separator: ", ")))")
         }
@@ -169,7 +174,8 @@ struct FitResult: CommandOutput {
         }
         var savings: [Int: [String]] = [:]
         for s in simulations { if let saved = s.footprint.int8OnlySavings { savings[saved, default: []].append(s.device.id) } }
-        for (saved, devices) in savings.sorted(by: { $0.key > $1.key }) {
+        for (saved, ids) in savings.sorted(by: { $0.key > $1.key }) {
+            let devices = once(ids)
             let registered = simulations.first { $0.footprint.int8OnlySavings == saved }?.footprint.registration ?? .standard
             lines.append(registered == .int8Only
                 ? "int8-only registration: \(ByteSize.format(saved)) of flash less than the default registration (\(devices.joined(separator: ", ")))"
