@@ -65,7 +65,7 @@ public enum MCUSimCLI {
 
     /// Every command, in the order the overview lists them.
     static let commands: [Command.Type] = [
-        InspectCommand.self, RunCommand.self, FitCommand.self, CheckCommand.self, ReportCommand.self, DevicesCommand.self, BenchCommand.self,
+        InspectCommand.self, RunCommand.self, EvalCommand.self, FitCommand.self, CheckCommand.self, ReportCommand.self, DevicesCommand.self, BenchCommand.self,
     ]
 
     /// The `mcusim` executable: runs the command line and exits with its code.

@@ -76,6 +76,30 @@ enum InputFiles {
         return InputFrames(frames: frames?.count ?? 1, inputs: inputs)
     }
 
+    /// The one array in `file`: a `.npy`, or a `.npz` holding one array (inflated no further
+    /// than its member can hold: a deflated member at most ~1,032 times its compressed size).
+    static func readArray(_ file: String) throws -> NpyArray {
+        let bytes = try FileAccess.contents(of: file, limit: arrayFileLimit, what: "an array")
+        do {
+            guard Npz.isArchive(bytes) else { return try Npy.decode(bytes) }
+            let archive = try Npz(bytes)
+            guard archive.members.count == 1, let member = archive.members.first else {
+                let names = archive.members.map(\.name).joined(separator: ", ")
+                throw FileError(file: file, message: "holds \(archive.members.count) arrays (\(names)); give an archive with one array",
+                                code: ExitCode.invalidInput)
+            }
+            let limit = member.method == 0 ? member.compressedSize : member.compressedSize * 1_040 + 4096
+            return try Npy.decode(try archive.data(of: member, limit: limit))
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw MCUSimCLI.fileError(error, file: file)
+        }
+    }
+
+    /// The most mcusim reads of one data set array (`eval --inputs`): 4 GiB.
+    static let arrayFileLimit = 1 << 32
+
     /// 1 when the array is the input (see shapesMatch); its first axis when the rest is.
     static func frameCount(_ array: [Int], _ tensor: [Int]) -> Int {
         guard !shapesMatch(array, tensor), let first = array.first, first > 0, shapesMatch(Array(array.dropFirst()), tensor) else { return 1 }
@@ -97,41 +121,128 @@ enum InputFiles {
         array == tensor || (tensor.first == 1 && array == Array(tensor.dropFirst())) || (array.first == 1 && Array(array.dropFirst()) == tensor)
     }
 
-    /// The tensor's bytes from `array`: its own when the dtype matches, quantized when floats
-    /// are given for a quantized input.
+    /// The tensor's bytes from `array`: its own when the dtype matches, converted or quantized
+    /// when floats are given (see `convert`).
     static func bytes(_ array: NpyArray, file: String, forInput i: Int, _ tensor: TensorInfo, frames: Int = 1,
                       console: Console) throws -> [UInt8] {
         let described = "input \(i) (\(tensor.type.numpyName) \(tensor.shape))"
-        let quantizes = [.float32, .float64].contains(array.type) && [.int8, .uint8, .int16].contains(tensor.type) && (tensor.scale.first ?? 0) > 0
-        guard array.type == tensor.type || quantizes else {
-            throw FileError(file: file, message: "dtype \(array.type.numpyName) does not match \(described)", code: ExitCode.invalidInput)
-        }
+        try checkType(array.type, scale: nil, for: tensor, file: file, described: described)
         guard frames > 1 || shapesMatch(array.shape, tensor.shape) else {
             throw FileError(file: file, message: "shape \(array.shape) does not match \(described), nor is it a stream of frames of it "
                             + "along a first axis", code: ExitCode.invalidInput)
         }
-        if array.type == tensor.type { return array.bytes }
+        let converted = try convert(array, scale: nil, for: tensor, file: file, described: described) { "element \($0)" }
+        if let note = converted.note { console.error("mcusim: note: \(file): \(note)") }
+        return converted.bytes
+    }
+
+    /// A model input's bytes made from stored values, and what was done to them.
+    struct Conversion {
+        let bytes: [UInt8]
+        /// Said in a note: how the values were converted; nil when the bytes are the array's own.
+        let note: String?
+    }
+
+    static func isFloat(_ type: TensorType) -> Bool { [.float16, .float32, .float64].contains(type) }
+    static func isNumeric(_ type: TensorType) -> Bool {
+        isFloat(type) || [.int8, .uint8, .int16, .uint16, .int32, .uint32, .int64, .uint64].contains(type)
+    }
+
+    /// Refuses an array of `type` for `tensor`, with a one-line reason: the types must agree, or
+    /// floats (any numbers when `scale` is given) must go to a float32 or quantized input.
+    static func checkType(_ type: TensorType, scale: ValueScale?, for tensor: TensorInfo, file: String, described: String,
+                          offersScale: Bool = false) throws {
+        if scale == nil, type == tensor.type { return }
+        let quantized = [.int8, .uint8, .int16].contains(tensor.type) && tensor.scalarScale > 0
+        let floats = scale != nil ? isNumeric(type) : isFloat(type)
+        if floats, tensor.type == .float32 || quantized { return }
+        var message = "dtype \(type.numpyName) does not match \(described)"
+        if scale != nil, !(tensor.type == .float32 || quantized) {
+            message += "; --scale makes float32 values, which only a float32 or quantized input takes"
+        } else if offersScale, scale == nil, isNumeric(type), tensor.type == .float32 || quantized {
+            message += "; to use \(type.numpyName) values as numbers to scale (e.g. pixels), give --scale (such as --scale 1/255)"
+        }
+        throw FileError(file: file, message: message, code: ExitCode.invalidInput)
+    }
+
+    /// The bytes `tensor` takes for the values of `array` (checked by `checkType`): the array's own
+    /// when the types agree and no scale is given; else the values as float32 (see `floats`), as
+    /// they are for a float32 input, or quantized as TFLM's QUANTIZE kernel does for a quantized
+    /// one. `position` names an element index in errors ("element 3", "sample 2, element 3").
+    static func convert(_ array: NpyArray, scale: ValueScale?, for tensor: TensorInfo, file: String, described: String,
+                        position: (Int) -> String) throws -> Conversion {
+        if scale == nil, array.type == tensor.type { return Conversion(bytes: array.bytes, note: nil) }
+        let values = floats(array, scale: scale)
+        let source = "\(array.type.numpyName) values" + (scale.map { " \($0.phrase) in float32" } ?? "")
+        if tensor.type == .float32 {
+            var bytes = [UInt8](repeating: 0, count: values.count * 4)
+            bytes.withUnsafeMutableBytes { raw in
+                for (i, v) in values.enumerated() { raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
+            }
+            let how = scale != nil ? "" : array.type == .float64 ? " converted to float32 (rounded to nearest)" : " converted to float32 (exactly)"
+            return Conversion(bytes: bytes, note: array.type == .float32 && scale == nil ? nil : "\(source)\(how) for \(described)")
+        }
         guard tensor.scale.count == 1 else {
             throw FileError(file: file, message: "\(described) is quantized per channel; give \(tensor.type.numpyName) values", code: ExitCode.invalidInput)
         }
-        let scale = tensor.scale[0]
+        let scaleValue = tensor.scale[0]
         let zeroPoint = tensor.zeroPoint.first ?? 0
-        let values = floats(array)
         if let bad = values.firstIndex(where: \.isNaN) {
-            throw FileError(file: file, message: "element \(bad) is NaN and cannot be quantized for \(described)", code: ExitCode.invalidInput)
+            throw FileError(file: file, message: "\(position(bad)) is NaN and cannot be quantized for \(described)", code: ExitCode.invalidInput)
         }
-        console.error("mcusim: note: \(file): \(array.type.numpyName) values quantized to \(tensor.type.numpyName) for \(described) "
-                      + "with its scale \(scale) and zero point \(zeroPoint), as TFLM's QUANTIZE kernel does")
-        return quantize(values, scale: scale, zeroPoint: zeroPoint, to: tensor.type)
+        return Conversion(bytes: quantize(values, scale: scaleValue, zeroPoint: zeroPoint, to: tensor.type),
+                          note: "\(source)\(scale == nil ? "" : ",") quantized to \(tensor.type.numpyName) for \(described) "
+                              + "with its scale \(scaleValue) and zero point \(zeroPoint), as TFLM's QUANTIZE kernel does")
     }
 
-    /// The array's values as float32 (float64 rounded to nearest, as a float32 model input holds them).
-    static func floats(_ array: NpyArray) -> [Float] {
+    /// The array's values as float32: float16 widened (exactly), float64 rounded to nearest, as a
+    /// float32 model input holds them; integers converted (exactly up to 2^24). With `scale`, each
+    /// float32 value is then multiplied or divided by it in float32, as numpy's
+    /// `x.astype(np.float32) / 255` does.
+    static func floats(_ array: NpyArray, scale: ValueScale? = nil) -> [Float] {
+        let count = array.elementCount
+        var values = [Float](repeating: 0, count: count)
         array.bytes.withUnsafeBytes { raw in
-            array.type == .float64
-                ? (0..<raw.count / 8).map { Float(raw.loadUnaligned(fromByteOffset: 8 * $0, as: Double.self)) }
-                : (0..<raw.count / 4).map { raw.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) }
+            values.withUnsafeMutableBufferPointer { out in
+                func fill<T>(_: T.Type, _ convert: (T) -> Float) {
+                    let size = MemoryLayout<T>.size
+                    guard raw.count >= count * size else { return }
+                    for i in 0..<count { out[i] = convert(raw.loadUnaligned(fromByteOffset: size * i, as: T.self)) }
+                }
+                switch array.type {
+                case .float32: fill(UInt32.self) { Float(bitPattern: UInt32(littleEndian: $0)) }
+                case .float64: fill(UInt64.self) { Float(Double(bitPattern: UInt64(littleEndian: $0))) }
+                case .float16: fill(UInt16.self) { halfToFloat(UInt16(littleEndian: $0)) }
+                case .int8: fill(Int8.self) { Float($0) }
+                case .uint8: fill(UInt8.self) { Float($0) }
+                case .int16: fill(Int16.self) { Float(Int16(littleEndian: $0)) }
+                case .uint16: fill(UInt16.self) { Float(UInt16(littleEndian: $0)) }
+                case .int32: fill(Int32.self) { Float(Int32(littleEndian: $0)) }
+                case .uint32: fill(UInt32.self) { Float(UInt32(littleEndian: $0)) }
+                case .int64: fill(Int64.self) { Float(Int64(littleEndian: $0)) }
+                case .uint64: fill(UInt64.self) { Float(UInt64(littleEndian: $0)) }
+                default: break
+                }
+                if let scale {
+                    for i in 0..<count { out[i] = scale.apply(out[i]) }
+                }
+            }
         }
+        return values
+    }
+
+    /// An IEEE 754 half-precision value as float32 (exact: every half is a float).
+    static func halfToFloat(_ bits: UInt16) -> Float {
+        let sign: UInt32 = UInt32(bits >> 15) << 31
+        let exponent = Int(bits >> 10) & 0x1F
+        let mantissa = UInt32(bits & 0x3FF)
+        if exponent == 0x1F { return Float(bitPattern: sign | 0x7F80_0000 | mantissa << 13) }
+        if exponent == 0 {
+            // Zero or subnormal: mantissa × 2^-24.
+            let magnitude = Float(mantissa) * 0x1p-24
+            return sign != 0 ? -magnitude : magnitude
+        }
+        return Float(bitPattern: sign | UInt32(exponent + 112) << 23 | mantissa << 13)
     }
 
     /// TFLM's reference AffineQuantize: round(value / scale) in float32, half away from zero,

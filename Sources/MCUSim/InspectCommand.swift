@@ -31,6 +31,8 @@ struct ModelSummary: CommandOutput {
         let index: Int
         let name: String
         let type: String
+        let shape: [Int]
+        let elementBytes: Int
         let elements: Int
         let zeros: Int
     }
@@ -41,6 +43,8 @@ struct ModelSummary: CommandOutput {
     let macs: [Int]
     let weightBytes: [Int]
     let weights: [WeightTensor]
+    /// What the file and its weights would take compressed (never what TFLM flashes).
+    let compression: CompressionFigures
     /// Per operator, whether the cost model has measured loops for the kernel path TFLM would
     /// dispatch to (`.measured`) or a generic estimate; nil when the model cannot be prepared.
     let costBasis: [CostBasis?]
@@ -69,9 +73,15 @@ struct ModelSummary: CommandOutput {
                 return sum + (model.data(of: tensor) != nil ? (tensor.byteCount ?? 0) : 0)
             }
         }
-        // Weight tensors: constant data of a numeric type used as an operator input.
-        // "Zero" means the stored value equals the zero point (0.0 for floats): what
-        // magnitude pruning leaves behind.
+        weights = Self.weightTensors(of: model)
+        compression = CompressionFigures(model: model, weights: weights)
+    }
+
+    /// Weight tensors: constant data of a numeric type used as an operator input, in tensor
+    /// order. "Zero" means the stored value equals the zero point (0.0 for floats): what
+    /// magnitude pruning leaves behind.
+    static func weightTensors(of model: Model) -> [WeightTensor] {
+        let subgraph = model.subgraphs[0]
         var seen = Set<Int>()
         var weights: [WeightTensor] = []
         for op in subgraph.operators {
@@ -79,14 +89,15 @@ struct ModelSummary: CommandOutput {
                 let tensor = subgraph.tensors[Int(t)]
                 guard let data = model.data(of: tensor), let type = tensor.type,
                       [.int8, .uint8, .int16, .float32, .float16].contains(type),
-                      let count = tensor.elementCount, count >= 2 else { continue }
+                      let count = tensor.elementCount, count >= 2, let size = type.byteSize else { continue }
                 seen.insert(Int(t))
                 let zp = tensor.quantization?.zeroPoint.first ?? 0
-                weights.append(WeightTensor(index: Int(t), name: tensor.name, type: type.numpyName,
-                                            elements: count, zeros: Self.countZeros(data, type: type, count: count, zeroPoint: zp)))
+                weights.append(WeightTensor(index: Int(t), name: tensor.name, type: type.numpyName, shape: tensor.shape.map(Int.init),
+                                            elementBytes: size, elements: count,
+                                            zeros: Self.countZeros(data, type: type, count: count, zeroPoint: zp)))
             }
         }
-        self.weights = weights.sorted { $0.index < $1.index }
+        return weights.sorted { $0.index < $1.index }
     }
 
     static func countZeros(_ data: ArraySlice<UInt8>, type: TensorType, count: Int, zeroPoint: Int64) -> Int {
@@ -188,14 +199,22 @@ struct ModelSummary: CommandOutput {
         out += "totals: \(parameters.grouped) parameters, \(totalWeightBytes.grouped) bytes of constant data, "
         out += "\(totalMACs.grouped) MACs, \(sub.tensors.count) tensors\n\n"
         if !weights.isEmpty {
-            var w = TextTable(headers: ["tensor", "name", "dtype", "elements", "zeros"], rightAligned: [0, 3, 4])
+            var w = TextTable(headers: ["tensor", "name", "dtype", "elements", "zeros", "dense B", "bitmap B", "CSR B", "CSR index widths"],
+                              rightAligned: [0, 3, 4, 5, 6, 7])
             for t in weights {
                 // Converter names run to hundreds of characters; the end says the most.
                 let name = t.name.count > 48 ? "…" + t.name.suffix(47) : t.name
-                w.rows.append([String(t.index), name, t.type, t.elements.grouped,
-                               String(format: "%.1f%%", 100 * Double(t.zeros) / Double(max(t.elements, 1)))])
+                var row = [String(t.index), name, t.type, t.elements.grouped,
+                           String(format: "%.1f%%", 100 * Double(t.zeros) / Double(max(t.elements, 1)))]
+                if let c = compression.tensor(t.index) {
+                    row += [c.dense.grouped, c.bitmap.grouped, c.csr.grouped,
+                            "\(c.rows + 1) row pointers × \(c.rowPointerWidth) B, column indices × \(c.columnIndexWidth) B"]
+                }
+                w.rows.append(row)
             }
-            out += "weights (zeros = values equal to the zero point):\n" + w.render() + "\n\n"
+            out += "weights (zeros = values equal to the zero point; bitmap = 1 bit per element + nonzero values; "
+            out += "CSR = row pointers + column indices + nonzero values, first dimension as rows):\n" + w.render() + "\n\n"
+            out += compression.summaryLines.joined(separator: "\n") + "\n\n"
         }
         out += "support (kernel registry, \(support.isEmpty ? "-" : "prepared per operator")):\n"
         // Wide enough for the longest name (custom operators run long), never truncated.

@@ -206,6 +206,67 @@ struct SimulationOptions: OptionGroup {
     ]
 }
 
+// MARK: - A labelled data set
+
+/// How stored numbers become a model's float32 input (`--scale`): each value, converted to
+/// float32, divided by `divisor` (`1/255`) or multiplied by `factor` (`0.5`), in float32.
+struct ValueScale: Equatable {
+    enum Operation: Equatable { case multiply, divide }
+    let operation: Operation
+    let operand: Float
+    /// As the user wrote it.
+    let text: String
+
+    @inline(__always) func apply(_ v: Float) -> Float { operation == .divide ? v / operand : v * operand }
+
+    /// "divided by 255", "multiplied by 0.5".
+    var phrase: String {
+        operation == .divide ? "divided by \(Percent.plain(Double(operand)))" : "multiplied by \(Percent.plain(Double(operand)))"
+    }
+}
+
+extension ValueParser where Value == ValueScale {
+    /// `1/255` (divide) or a number (multiply); finite and not zero.
+    static let valueScale = ValueParser(placeholder: "1/D|M") { text, flag in
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let fail = UsageError(message: "\(flag) expects 1/D (divide by D, e.g. 1/255) or a number to multiply by, got '\(text)'")
+        if t.hasPrefix("1/") {
+            guard let d = Float(t.dropFirst(2).trimmingCharacters(in: .whitespaces)), d.isFinite, d != 0 else { throw fail }
+            return ValueScale(operation: .divide, operand: d, text: t)
+        }
+        guard let m = Float(t), m.isFinite, m != 0 else { throw fail }
+        return ValueScale(operation: .multiply, operand: m, text: t)
+    }
+}
+
+/// `--inputs`, `--labels`, `--scale`, `--jobs`: a labelled data set and the workers that run it.
+struct DatasetOptions: OptionGroup {
+    var inputs: String?
+    var labels: String?
+    var scale: ValueScale?
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+    var maxArena = Declaration<DatasetOptions>.defaultMaxArena
+
+    static let title: String? = "DATA SET"
+    static let declarations: [Declaration<DatasetOptions>] = [
+        .option("inputs", .text("X.npy"), help: "Samples along the first axis (.npy, or .npz holding one array), each the model input's shape with or without its leading batch of 1. Floats for a quantized input are quantized as TFLM's QUANTIZE kernel does: round(x / scale) in float32, halves away from zero, plus the zero point, clamped to the type; integers of the input's own type are used as they are.",
+                \.inputs),
+        .option("labels", .text("Y.npy"), help: "Integer class ids, one per sample (.npy or .npz).", \.labels),
+        .option("scale", .valueScale, help: "Make float32 input values from any stored numbers first: 1/255 divides each value (as float32) by 255 in float32, as numpy's x.astype(float32) / 255 does; a number multiplies.",
+                \.scale),
+        .option("jobs", .integer("N", minimum: 1), help: "Worker threads, each with its own interpreter and arena.", default: "the number of cores", \.jobs),
+        .maxArena(\.maxArena),
+    ]
+
+    var isSet: Bool { inputs != nil || labels != nil }
+
+    /// Both files or neither; --scale only with them.
+    func validate(command: String) throws {
+        if (inputs == nil) != (labels == nil) { throw UsageError(message: "\(command): --inputs and --labels go together") }
+        if scale != nil, inputs == nil { throw UsageError(message: "\(command): --scale needs --inputs") }
+    }
+}
+
 // MARK: - Device profiles
 
 /// `--profiles DIR`: where device profiles come from.

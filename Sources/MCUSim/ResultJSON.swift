@@ -123,6 +123,28 @@ extension OutputSummary {
 
 // MARK: - inspect
 
+extension CompressionFigures.Tensor {
+    var jsonPairs: [(String, JSON)] {
+        [("dense_bytes", .int(dense)), ("bitmap_bytes", .int(bitmap)), ("csr_bytes", .int(csr)),
+         ("csr_rows", .int(rows)), ("csr_row_pointer_width", .int(rowPointerWidth)), ("csr_column_index_width", .int(columnIndexWidth)),
+         ("sparse_encoding", .string(encoding.rawValue))]
+    }
+}
+
+extension CompressionFigures {
+    /// Not flash figures: what a compressing deployment or an over-the-air download would need.
+    var json: JSON {
+        .obj([
+            "file_bytes": .int(fileBytes),
+            "deflate_bytes": .int(deflateBytes),
+            "weights_dense_bytes": .int(denseWeightBytes),
+            "weights_sparse_bytes": .int(sparseWeightBytes),
+            "weights_bitmap_bytes": .int(bitmapWeightBytes),
+            "weights_csr_bytes": .int(csrWeightBytes),
+        ])
+    }
+}
+
 extension ModelSummary {
     func tensorJSON(_ index: Int32) -> JSON {
         guard index >= 0 else { return .null }
@@ -197,12 +219,15 @@ extension ModelSummary {
                 "macs": .int(totalMACs),
             ]),
             "weights": .array(weights.map { w in
-                .obj([
-                    "tensor": .int(w.index), "name": .string(w.name), "dtype": .string(w.type),
-                    "elements": .int(w.elements), "zeros": .int(w.zeros),
-                    "zero_fraction": .double(Double(w.zeros) / Double(max(w.elements, 1))),
-                ])
+                var pairs: [(String, JSON)] = [
+                    ("tensor", .int(w.index)), ("name", .string(w.name)), ("dtype", .string(w.type)),
+                    ("elements", .int(w.elements)), ("zeros", .int(w.zeros)),
+                    ("zero_fraction", .double(Double(w.zeros) / Double(max(w.elements, 1)))),
+                ]
+                if let c = compression.tensor(w.index) { pairs += c.jsonPairs }
+                return .object(pairs)
             }),
+            "compression": compression.json,
             "support": .array(supportByOp.map { s in
                 .obj(["op": .string(s.op), "count": .int(s.count), "supported": .bool(s.refusal == nil),
                       "refusal": s.refusal.map { .string($0) } ?? .null])
@@ -216,14 +241,27 @@ extension ModelSummary {
 // MARK: - fit
 
 extension FitResult {
-    func json() -> JSON {
-        .obj([
-            "model": .string(path),
-            "kernels": .string(variant.rawValue),
-            "headroom": .double(headroom),
-            "devices": .array(rows.map { deviceJSON($0.simulation, $0.verdict) }),
-            "skipped_profiles": .array(skipped.map { $0.json }),
-        ])
+    func json() -> JSON { json(baseline: nil) }
+
+    /// With `baseline` (the first model of several), the accuracy difference from it.
+    func json(baseline: FitResult?) -> JSON {
+        var pairs: [(String, JSON)] = [
+            ("model", .string(path)),
+            ("kernels", .string(variant.rawValue)),
+            ("headroom", .double(headroom)),
+            ("devices", .array(rows.map { deviceJSON($0.simulation, $0.verdict) })),
+            ("macs", .int(macs)),
+            ("arena_bytes", .int(arenaBytes)),
+            ("kernel_zero_fraction", .double(kernelSparsity)),
+            ("compression", compression.json),
+            ("skipped_profiles", .array(skipped.map { $0.json })),
+        ]
+        if let e = evaluation {
+            pairs += [("samples", .int(e.metrics.samples)), ("correct", .int(e.metrics.correct)), ("accuracy", .double(e.metrics.accuracy))]
+            if let base = baseline?.evaluation { pairs.append(("accuracy_delta", .double(e.metrics.accuracy - base.metrics.accuracy))) }
+            pairs.append(("input_conversion", e.conversion.map { .string($0) } ?? .null))
+        }
+        return .object(pairs)
     }
 
     func deviceJSON(_ s: Simulation, _ verdict: Verdict) -> JSON {
@@ -250,6 +288,63 @@ extension FitResult {
             "flash": f.flashBreakdownJSON,
             "ram": f.ramBreakdownJSON,
         ])
+    }
+}
+
+// MARK: - eval
+
+extension ClassificationMetrics {
+    /// `samples`, `correct`, `accuracy`, `per_class[]`, `confusion` (rows: label, columns: prediction).
+    var jsonPairs: [(String, JSON)] {
+        [
+            ("samples", .int(samples)),
+            ("correct", .int(correct)),
+            ("accuracy", .double(accuracy)),
+            ("per_class", .array(perClass.enumerated().map { c, row in
+                .obj(["class": .int(c), "samples": .int(row.samples), "correct": .int(row.correct),
+                      "recall": row.recall.map { .double($0) } ?? .null])
+            })),
+            ("confusion", .array(confusion.map { .array($0.map { .int($0) }) })),
+        ]
+    }
+}
+
+extension EvalResult {
+    func modelJSON(_ m: EvaluatedModel) -> [(String, JSON)] {
+        [("model", .string(m.run.path)), ("classes", .int(m.run.classes)),
+         ("input_conversion", m.conversion.map { .string($0) } ?? .null)]
+            + m.metrics.jsonPairs
+            + [("reference_predictions", m.reference.map { r in
+                .obj(["file": .string(r.file), "same": .int(m.agreeingWithReference ?? 0), "samples": .int(m.run.samples)]) } ?? .null),
+               ("inferences_per_second", .double(m.run.inferencesPerSecond)), ("jobs", .int(m.run.jobs))]
+    }
+
+    func json() -> JSON {
+        let r = reference
+        var pairs: [(String, JSON)] = [("inputs", .string(dataset.inputsFile)), ("labels", .string(dataset.labelsFile)),
+                                       ("kernels", .string(variant.rawValue))]
+        pairs += modelJSON(r)
+        pairs.append(("compare", .array(models.dropFirst().map { other in
+            let c = OutputComparison(reference: r.run, other: other.run)
+            return .object(modelJSON(other) + [
+                ("accuracy_delta", .double(other.metrics.accuracy - r.metrics.accuracy)),
+                ("agreement", .double(c.agreement)),
+                ("agreeing", .int(c.agreeing)),
+                ("mean_absolute_error", .double(c.meanAbsoluteError)),
+                ("rmse", .double(c.rootMeanSquareError)),
+                ("cosine_similarity", c.cosineSimilarity.map { .double($0) } ?? .null),
+            ])
+        })))
+        return .object(pairs)
+    }
+}
+
+extension FitMatrix {
+    func json() -> JSON {
+        var pairs: [(String, JSON)] = [("kernels", .string(results[0].variant.rawValue)), ("headroom", .double(headroom))]
+        if let dataset { pairs += [("inputs", .string(dataset.inputsFile)), ("labels", .string(dataset.labelsFile)), ("samples", .int(dataset.count))] }
+        pairs.append(("models", .array(results.map { $0.json(baseline: results[0]) })))
+        return .object(pairs)
     }
 }
 

@@ -272,6 +272,19 @@ public final class MicroInterpreter {
 
     public func outputBytes(_ i: Int) -> [UInt8] { tensorBytes(outputIndices[i]) }
 
+    /// Input `i`'s bytes in the arena, to fill in place before `invoke` (no copy, no
+    /// allocation: for running many samples). Valid as long as the interpreter lives.
+    public func inputBuffer(_ i: Int) -> UnsafeMutableRawBufferPointer {
+        let tensor = inputTensor(i)
+        return UnsafeMutableRawBufferPointer(start: tensorAddresses[tensor.index], count: tensorAddresses[tensor.index] == nil ? 0 : tensor.byteCount)
+    }
+
+    /// Output `i`'s bytes in the arena, read in place; they change with the next invoke.
+    public func outputBuffer(_ i: Int) -> UnsafeRawBufferPointer {
+        let tensor = outputTensor(i)
+        return UnsafeRawBufferPointer(start: tensorAddresses[tensor.index], count: tensorAddresses[tensor.index] == nil ? 0 : tensor.byteCount)
+    }
+
     // MARK: Invoke
 
     /// Runs every operator once. Allocates nothing on the heap when `observer` is nil
