@@ -1,0 +1,15 @@
+"""Every measured kernel path (one module per family)."""
+
+import importlib
+
+MODULES = ["cmsis_conv"]
+
+
+def all_kernels():
+    out = []
+    for name in MODULES:
+        out += importlib.import_module(f"kernels.{name}").KERNELS
+    paths = [k.path for k in out]
+    if len(paths) != len(set(paths)):
+        raise ValueError("duplicate kernel paths")
+    return out
