@@ -16,12 +16,12 @@ class Collinear(ValueError):
 
 
 def rank_check(rows: list[list[int]], names: list[str]) -> None:
-    """Raises Collinear naming the first term whose regressor is a combination of earlier ones."""
+    """Raises Collinear naming every term whose regressor is a combination of earlier ones."""
     n = len(names)
-    basis: list[tuple[int, list[Fraction]]] = []   # (pivot column, row) in reduced form over runs
-    # Work on columns: each term's vector over runs.
+    # Work on columns: each term's vector over runs, reduced against the earlier independent ones.
     cols = [[Fraction(r[j]) for r in rows] for j in range(n)]
     reduced: list[tuple[int, list[Fraction]]] = []
+    problems = []
     for j in range(n):
         v = cols[j][:]
         for piv, b in reduced:
@@ -32,9 +32,11 @@ def rank_check(rows: list[list[int]], names: list[str]) -> None:
         if piv is None:
             combo = "never runs in the measured shapes" if all(x == 0 for x in cols[j]) else \
                 "is a linear combination of earlier terms on the measured shapes"
-            raise Collinear(f"term {names[j]} {combo}")
+            problems.append(f"term {names[j]} {combo}")
+            continue
         reduced.append((piv, v))
-    del basis
+    if problems:
+        raise Collinear("; ".join(problems))
 
 
 class Solver:

@@ -23,11 +23,12 @@ MAX_INSTRUCTIONS = 400_000_000
 
 # Library functions whose instructions are not counted as the kernel's (modelled separately per byte count).
 EXCLUDED_FUNCTIONS = ("memcpy", "memset", "__aeabi_memcpy", "__aeabi_memset", "__aeabi_memcpy4", "__aeabi_memset4",
-                      "__aeabi_memclr", "__aeabi_memclr4", "__aeabi_memmove", "memmove")
+                      "__aeabi_memclr", "__aeabi_memclr4")
 # Classes that form runs of back-to-back loads (the Cortex-M4 pipelines a run of N loads in N + 1 cycles).
 RUN_CLASSES = ("ld", "fld")
 
 KIND_BYTES = {0: 1, 1: 1, 2: 2, 3: 4, 4: 4, 5: 8}
+CANARY = bytes([0xA5, 0x5A, 0xC3, 0x3C]) * 4
 
 
 class RunError(RuntimeError):
@@ -146,13 +147,20 @@ class Image:
             raise RunError(f"{name}: did not return (pc {pc:#x}; instruction limit?)")
         return struct.unpack("<i", struct.pack("<I", uc.reg_read(UA.UC_ARM_REG_R0)))[0]
 
-    def fill_buffers(self, rng: np.random.RandomState) -> None:
+    def buffers(self) -> list[tuple[int, int, int, int, int]]:
         n = self.read_i32("kc_nbuffers")[0]
-        if n == 0:
-            return
-        raw = self.uc.mem_read(self.address("kc_buffers"), 20 * n)
-        for i in range(n):
-            address, count, kind, lo, hi = struct.unpack_from("<IIiii", raw, 20 * i)
+        raw = self.uc.mem_read(self.address("kc_buffers"), 20 * n) if n else b""
+        return [struct.unpack_from("<IIiii", raw, 20 * i) for i in range(n)]
+
+    def fill_buffers(self, rng: np.random.RandomState) -> None:
+        """Clears the arena in use, fills every buffer with data of its kind and puts a canary after each."""
+        used = self.read_i32("kc_used")[0]
+        self.uc.mem_write(self.address("kc_arena"), bytes(used + 64))
+        self._canaries = []
+        for address, count, kind, lo, hi in self.buffers():
+            end = address + count * KIND_BYTES[kind]
+            self.uc.mem_write(end, CANARY)
+            self._canaries.append(end)
             if count == 0:
                 continue
             if kind == 0:
@@ -213,8 +221,14 @@ class Image:
             self._packed_count = len(self.insns)
         return self._packed
 
-    def measure(self, exclude_ranges=()) -> Measurement:
-        """Counts of the last traced call. `exclude_ranges`: extra (start, end) address ranges not counted."""
+    def check_canaries(self, what: str) -> None:
+        for end in getattr(self, "_canaries", []):
+            if bytes(self.uc.mem_read(end, len(CANARY))) != CANARY:
+                raise RunError(f"{what}: the kernel wrote past the buffer ending at {end:#x}")
+
+    def measure(self, exclude_ranges=(), count_library: bool = False) -> Measurement:
+        """Counts of the last traced call. `exclude_ranges`: extra (start, end) address ranges not counted;
+        `count_library`: count memcpy/memset too (when measuring them)."""
         keys = np.asarray(self._trace, dtype=np.int64)
         if keys.size == 0:
             raise RunError("empty trace")
@@ -226,6 +240,8 @@ class Image:
         ends = np.asarray(self.block_end, dtype=np.int64)
         branch = np.asarray(self.block_branch, dtype=bool)
         excluded = np.asarray(self.block_excluded, dtype=bool)
+        if count_library:
+            excluded = np.zeros(nb, dtype=bool)
         if exclude_ranges:
             extra = np.zeros(nb, dtype=bool)
             for lo, hi in exclude_ranges:
@@ -257,5 +273,8 @@ class Image:
                 nb, trace32.ctypes.data, taken8.ctypes.data, int(trace32.size), RETURN_ADDRESS)
             if cycles < 0:
                 raise RunError("simulator rejected the trace")
-        block_counts = {int(self.block_start[b]): int(executions[b]) for b in np.nonzero(executions)[0]}
+        block_counts: dict[int, int] = {}
+        for b in np.nonzero(executions)[0]:
+            a = int(self.block_start[b])
+            block_counts[a] = block_counts.get(a, 0) + int(executions[b])
         return Measurement(counts=counts, cycles_m7=cycles, instructions=issued, block_counts=block_counts)

@@ -98,15 +98,35 @@ def worked_examples(result: KernelResult, count: int = 3) -> list[dict]:
             "derived": {name: env[name] for name, _ in k.derived},
             "trips": {t.name: expr.evaluate(t.trips, env) for t in k.terms},
             "activation_passes": expr.evaluate(k.activation_passes, env),
+            "when": expr.evaluate(k.when, env),
         }
         if k.weight_walk:
             ex["weight_walk"] = {key: expr.evaluate(text, env) for key, text in k.weight_walk.items()}
         if k.library_calls:
-            ex["library_calls"] = [
-                {"function": c.function, "calls": expr.evaluate(c.calls, env),
-                 "variables": {n: expr.evaluate(t, env) for n, t in c.variables.items()}}
-                for c in k.library_calls]
+            ex["library_calls"] = library_call_examples(k, env)
         out.append(ex)
+    return out
+
+
+def library_call_examples(k, env: dict) -> list[dict]:
+    """Evaluated library calls: one entry per (call, index value) with a non-zero call count."""
+    out = []
+    for c in k.library_calls:
+        indices = [None]
+        if c.index:
+            indices = list(range(max(0, expr.evaluate(c.index[1], env))))
+        for i in indices:
+            e = dict(env)
+            if c.index:
+                e[c.index[0]] = i
+            calls = expr.evaluate(c.calls, e)
+            if calls == 0:
+                continue
+            item = {"function": c.function, "calls": calls,
+                    "variables": {n: expr.evaluate(t, e) for n, t in c.variables.items()}}
+            if c.index:
+                item["index"] = i
+            out.append(item)
     return out
 
 
@@ -121,7 +141,9 @@ def kernel_entry(result: KernelResult, builds: list[str]) -> dict:
         terms.append({"name": t.name, "group": t.group, "correction": t.correction, "iteration": t.iteration,
                       "trips": t.trips, "description": t.description, "counts": counts})
     entry = {
-        "path": k.path,
+        "key": k.path,
+        "kernel_path": k.kernel_path,
+        "when": k.when,
         "operator": k.operator,
         "functions": k.functions,
         "description": k.description,
@@ -131,8 +153,10 @@ def kernel_entry(result: KernelResult, builds: list[str]) -> dict:
         "terms": terms,
         "weight_walk": k.weight_walk,
         "activation_passes": k.activation_passes,
-        "library_calls": [{"function": c.function, "calls": c.calls, "variables": c.variables,
-                           "description": c.description} for c in k.library_calls],
+        "library_calls": [dict({"function": c.function, "calls": c.calls, "variables": c.variables,
+                                "description": c.description},
+                               **({"index": {"name": c.index[0], "count": c.index[1]}} if c.index else {}))
+                          for c in k.library_calls],
         "fixed": k.fixed,
         "notes": k.notes,
         "quality": {b: quality_entry(result.builds[b].quality) for b in builds},

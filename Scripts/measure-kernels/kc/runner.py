@@ -41,7 +41,10 @@ def run_shape(image: Image, kernel: Kernel, shape: dict, index: int):
         raise RunError(f"{kernel.path}: setup failed for shape {index} {shape} (arena or parameters)")
     rng = np.random.RandomState(seed_of(f"{kernel.path}#{index}") % (2 ** 32))
     image.fill_buffers(rng)
+    if image.has(f"kc_prepare_{kernel.shim}"):
+        image.call(f"kc_prepare_{kernel.shim}")
     image.call(f"kc_run_{kernel.shim}", trace=True)
+    image.check_canaries(f"{kernel.path} shape {index} {shape}")
     result = image.read_i32("kc_result")[0]
     if result != 0:
         raise RunError(f"{kernel.path}: kernel returned {result} for shape {index} {shape}")
@@ -49,7 +52,7 @@ def run_shape(image: Image, kernel: Kernel, shape: dict, index: int):
     if not kernel.count_shim:
         start, size = image.symbols[f"kc_run_{kernel.shim}"]
         exclude.append((start, start + size))
-    return image.measure(exclude)
+    return image.measure(exclude, count_library=kernel.count_library)
 
 
 def measure_kernel(kernel: Kernel, images: dict[str, Image], log) -> KernelResult:

@@ -46,6 +46,7 @@ class LibraryCall:
     calls: str             # expression: number of calls
     variables: dict        # the library spec's variables -> expressions over this kernel's variables
     description: str
+    index: tuple | None = None   # (name, count): evaluate `calls` and `variables` for name = 0 .. count-1 and add up
 
 
 @dataclass
@@ -65,8 +66,15 @@ class Kernel:
     swift: str | None = None                  # the MeasuredKernel in KernelInstructionCounts.swift it replaces
     operator: str | None = None               # TFLM operator(s) this path serves
     count_shim: bool = False                  # count kc_run_<shim>'s own instructions (reference kernels inline into it)
+    count_library: bool = False               # count memcpy/memset (only for measuring them)
     fixed: dict = field(default_factory=dict) # shim-only settings (not variables), documented in the data
     notes: str = ""
+    when: str = "1"                           # expression: this entry applies to the kernel path when non-zero
+
+    @property
+    def kernel_path(self) -> str:
+        """mcusim's kernelPath (the spec path without its ":variant" suffix)."""
+        return self.path.split(":")[0]
 
     def environment(self, values: dict) -> dict:
         missing = set(self.variables) - set(values)
@@ -104,8 +112,20 @@ class Kernel:
         if self.weight_walk:
             texts += list(self.weight_walk.values())
         texts.append(self.activation_passes)
+        texts.append(self.when)
+        for text in texts:
+            unknown = expr.free_names(text) - names
+            if unknown:
+                raise ValueError(f"{self.path}: expression {text!r} uses unknown {sorted(unknown)}")
+        texts = []
         for c in self.library_calls:
-            texts += [c.calls, *c.variables.values()]
+            inner = names | ({c.index[0]} if c.index else set())
+            if c.index:
+                texts.append(c.index[1])
+            for text in [c.calls, *c.variables.values()]:
+                unknown = expr.free_names(text) - inner
+                if unknown:
+                    raise ValueError(f"{self.path}: library call expression {text!r} uses unknown {sorted(unknown)}")
         for text in texts:
             unknown = expr.free_names(text) - names
             if unknown:

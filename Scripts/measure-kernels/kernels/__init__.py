@@ -2,7 +2,7 @@
 
 import importlib
 
-MODULES = ["cmsis_conv"]
+MODULES = ["newlib", "cmsis_conv", "cmsis_depthwise", "cmsis_misc", "cmsis_more"]
 
 
 def all_kernels():

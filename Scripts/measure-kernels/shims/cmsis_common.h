@@ -17,7 +17,7 @@ static inline int32_t *kc_shifts(int32_t n) { return (int32_t *)kc_alloc((uint32
 static inline int32_t *kc_bias32(int32_t n) { return (int32_t *)kc_alloc((uint32_t)n, KC_I32, -5000, 5000); }
 static inline int8_t *kc_s8(int32_t n) { return (int8_t *)kc_alloc((uint32_t)n, KC_I8, -128, 127); }
 static inline int16_t *kc_s16(int32_t n) { return (int16_t *)kc_alloc((uint32_t)n, KC_I16, -32768, 32767); }
-static inline void *kc_scratch(int32_t bytes) { return bytes > 0 ? kc_alloc((uint32_t)bytes, KC_ZERO, 0, 0) : 0; }
+static inline void *kc_scratch(int32_t bytes) { return bytes > 0 ? kc_zeros((uint32_t)bytes) : 0; }
 
 static inline cmsis_nn_dims kc_dims(int32_t n, int32_t h, int32_t w, int32_t c) {
     cmsis_nn_dims d = {n, h, w, c};

@@ -33,10 +33,10 @@ static int conv_common(int elem16) {
     int32_t out_n = output_dims.n * output_dims.h * output_dims.w * output_dims.c;
     if (elem16) {
         KC_CHECK(input16 = kc_s16(in_n));
-        KC_CHECK(output16 = (int16_t *)kc_alloc((uint32_t)out_n, KC_ZERO, 0, 0));
+        KC_CHECK(output16 = (int16_t *)kc_zeros((uint32_t)out_n * 2u));
     } else {
         KC_CHECK(input = kc_s8(in_n));
-        KC_CHECK(output = (int8_t *)kc_alloc((uint32_t)out_n, KC_ZERO, 0, 0));
+        KC_CHECK(output = (int8_t *)kc_zeros((uint32_t)out_n));
     }
     KC_CHECK(filter = kc_s8(filter_dims.n * filter_dims.h * filter_dims.w * filter_dims.c));
     KC_CHECK(quant.multiplier = kc_multipliers(output_dims.c));
@@ -86,11 +86,15 @@ KC_NOINLINE void kc_run_arm_convolve_s8(void) {
 
 int kc_setup_arm_convolve_s16(void) {
     if (conv_common(1)) return 1;
-    /* int64 bias (TFLM's default for int16 activations). */
+    /* kc_params[16]: 1 for an int32 bias, 0 for int64 (TFLM's default for int16 activations). */
     void *b;
-    KC_CHECK(b = kc_alloc((uint32_t)output_dims.c, KC_I64, -100000, 100000));
+    if (KC_P(16)) {
+        KC_CHECK(b = kc_bias32(output_dims.c));
+    } else {
+        KC_CHECK(b = kc_alloc((uint32_t)output_dims.c, KC_I64, -100000, 100000));
+    }
     bias16.data = b;
-    *(bool *)&bias16.is_int32_bias = false;
+    *(bool *)&bias16.is_int32_bias = KC_P(16) != 0;
     ctx.size = arm_convolve_wrapper_s16_get_buffer_size(&conv, &input_dims, &filter_dims, &output_dims);
     KC_CHECK(ctx.buf = kc_scratch(ctx.size));
     return 0;

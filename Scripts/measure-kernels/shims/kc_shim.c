@@ -5,8 +5,8 @@ int32_t kc_params[KC_MAX_PARAMS];
 kc_buffer kc_buffers[KC_MAX_BUFFERS];
 int32_t kc_nbuffers;
 int32_t kc_result;
-static uint8_t kc_arena[KC_ARENA_BYTES] __attribute__((aligned(16)));
-static uint32_t kc_used;
+uint8_t kc_arena[KC_ARENA_BYTES] __attribute__((aligned(16)));
+uint32_t kc_used;
 
 void kc_reset(void) {
     kc_used = 0;
@@ -24,7 +24,8 @@ static uint32_t element_bytes(int32_t kind) {
 }
 
 void *kc_alloc_offset(uint32_t count, int32_t kind, int32_t lo, int32_t hi, uint32_t offset) {
-    uint32_t start = ((kc_used + 15u) & ~15u) + offset;
+    /* 16 bytes between buffers hold the harness's canary (overrun check). */
+    uint32_t start = ((kc_used + 16u + 15u) & ~15u) + offset;
     uint32_t bytes = count * element_bytes(kind);
     if (kc_nbuffers >= KC_MAX_BUFFERS || start + bytes + 16u > KC_ARENA_BYTES) return 0;
     kc_used = start + bytes;
@@ -35,6 +36,10 @@ void *kc_alloc_offset(uint32_t count, int32_t kind, int32_t lo, int32_t hi, uint
     b->lo = lo;
     b->hi = hi;
     return &kc_arena[start];
+}
+
+void *kc_zeros(uint32_t bytes) {
+    return kc_alloc_offset(bytes, KC_ZERO, 0, 0, 0);
 }
 
 void *kc_alloc(uint32_t count, int32_t kind, int32_t lo, int32_t hi) {

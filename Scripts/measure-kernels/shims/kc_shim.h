@@ -19,7 +19,8 @@ extern "C" {
 #define KC_ARENA_BYTES (12u << 20)
 
 /* Buffer contents the harness writes before the measured call. Integer kinds are uniform in
- * [lo, hi]; KC_F32 is uniform in [lo, hi] / 1000; KC_ZERO is zero-filled. */
+ * [lo, hi]; KC_F32 is uniform in [lo, hi] / 1000; KC_ZERO is zero-filled (its count is in bytes:
+ * allocate it with kc_zeros). */
 enum { KC_ZERO = 0, KC_I8 = 1, KC_I16 = 2, KC_I32 = 3, KC_F32 = 4, KC_I64 = 5 };
 
 typedef struct {
@@ -33,12 +34,16 @@ extern int32_t kc_params[KC_MAX_PARAMS];
 extern kc_buffer kc_buffers[KC_MAX_BUFFERS];
 extern int32_t kc_nbuffers;
 extern int32_t kc_result; /* the kernel's return value, for the harness to check */
+extern uint8_t kc_arena[];
+extern uint32_t kc_used;  /* arena bytes in use (the harness clears them before filling) */
 
 /* Resets the arena and the buffer list (called by every setup first). */
 void kc_reset(void);
 /* `count` elements of `kind` (element size from the kind), 16-byte aligned in the arena, filled by the
  * harness as described. Returns 0 when the arena is exhausted (setup then returns non-zero). */
 void *kc_alloc(uint32_t count, int32_t kind, int32_t lo, int32_t hi);
+/* A zero-filled buffer of `bytes` bytes (outputs, scratch). */
+void *kc_zeros(uint32_t bytes);
 /* Like kc_alloc, but the buffer starts `offset` bytes after a 16-byte boundary (alignment studies). */
 void *kc_alloc_offset(uint32_t count, int32_t kind, int32_t lo, int32_t hi, uint32_t offset);
 
