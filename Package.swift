@@ -14,7 +14,8 @@ let package = Package(
         // Model reading, arena, memory planner, kernels. Knows nothing of devices.
         .target(name: "Interpreter"),
         // Device profiles and the Cortex-M cost model. Consumes the interpreter's workload records.
-        .target(name: "Devices", dependencies: ["Interpreter"]),
+        // Resources/kernel-counts.json is read at run time from a path (KernelCountsData.swift), as Profiles/ is.
+        .target(name: "Devices", dependencies: ["Interpreter"], exclude: ["Resources"]),
         // The `mcusim` command and its reports.
         .executableTarget(name: "MCUSim", dependencies: ["Interpreter", "Devices"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),

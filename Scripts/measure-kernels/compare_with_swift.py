@@ -107,12 +107,12 @@ def main() -> int:
                     old_total += instructions(o) * n_trips
                     old_cyc += o.get("m7c", 0.0) * n_trips
                 if t in old_terms and (args.terms or args.top):
-                    rows.append((abs(d), k["path"], b, t, instructions(o), instructions(new), o.get("m7c"), new.get("m7c")))
+                    rows.append((abs(d), k["key"], b, t, instructions(o), instructions(new), o.get("m7c"), new.get("m7c")))
             only_new = sorted(set(new_terms) - set(old_terms))
             only_old = sorted(set(old_terms) - set(new_terms))
             rel = (new_total - old_total) / old_total * 100 if old_total else 0.0
             cyc = f"{old_cyc:9.0f} -> {new_cyc:9.0f} ({(new_cyc - old_cyc) / old_cyc * 100:+5.1f}%)" if old_cyc else ""
-            print(f"{k['path'][:26]:26s} ({name[:12]:12s}) {b:6s} {len(new_terms):5d} {len(only_new):8d} {len(only_old):9d}  "
+            print(f"{k['key'][:26]:26s} ({name[:12]:12s}) {b:6s} {len(new_terms):5d} {len(only_new):8d} {len(only_old):9d}  "
                   f"{worst[0]:+8.1f} {worst[1][:22]:22s}  {old_total:11.0f} -> {new_total:11.0f} ({rel:+5.1f}%)   {cyc}")
             if only_old and b == selected[0]:
                 print(f"    terms no longer measured: {', '.join(only_old)}")

@@ -93,6 +93,7 @@ class Image:
         self.block_first: list[int] = []
         self.block_count: list[int] = []
         self.block_branch: list[bool] = []
+        self.block_load_edges: list[tuple[bool, bool]] = []  # (starts with a load, ends with a load)
         self.block_excluded: list[bool] = []
         self.block_classes: list[np.ndarray] = []
         self.insns: list[isa.Insn] = []
@@ -212,6 +213,7 @@ class Image:
             else:
                 in_run = False
         self.block_classes.append(v)
+        self.block_load_edges.append((insns[0].cls in RUN_CLASSES, insns[-1].cls in RUN_CLASSES))
         self.insns.extend(insns)
         return bid
 
@@ -257,6 +259,12 @@ class Image:
         classes = np.vstack(self.block_classes)
         counts = executions @ classes
         counts[isa.CLASS_INDEX["tk"]] = int(np.count_nonzero(taken & keep))
+        # Load runs are counted per basic block; where the emulator split a straight-line block in two (no branch
+        # at the end, the next starts right after), a run crossing the split is one run, whatever the split.
+        edges = np.asarray(self.block_load_edges, dtype=bool).reshape(-1, 2)
+        joined = (~branch[ids[:-1]]) & (starts[ids[1:]] == ends[ids[:-1]]) & edges[ids[:-1], 1] & edges[ids[1:], 0] \
+            & keep[:-1] & keep[1:]
+        counts[isa.CLASS_INDEX["ru"]] -= int(np.count_nonzero(joined))
         issued = int(sum(counts[isa.CLASS_INDEX[c]] for c in isa.ISSUED))
         cycles = None
         if self.core == "m7" and self.simulator is not None:

@@ -225,11 +225,12 @@ CONV_IM2COL = Kernel(
     shim_params=conv_params,
     weight_walk={"working_set_bytes": "oc*rc", "passes": "input_n*((pix+1)/2)", "bytes_per_access": "4"},
     library_calls=[
-        LibraryCall("newlib_memcpy", "input_n*sum_rows*sum_cols", {"bytes": "filter_c", "aligned": "filter_c%4==0"},
+        LibraryCall("newlib_memcpy", "input_n*sum_rows*sum_cols", {"bytes": "filter_c", "src_mod4": "if(filter_c%4==0, 0, 1)", "dst_mod4": "if(filter_c%4==0, 0, 1)"},
                     "im2col copy of one tap (arm_memcpy_s8)"),
         LibraryCall("newlib_memset", "input_n*((output_h*filter_h - sum_rows)*output_w*filter_w + sum_rows*(output_w*filter_w - sum_cols))",
-                    {"bytes": "filter_c"}, "im2col fill of one padded tap (arm_memset_s8)"),
+                    {"bytes": "filter_c", "dst_mod4": "if(filter_c%4==0, 0, 1)"}, "im2col fill of one padded tap (arm_memset_s8)"),
     ],
+    notes="library_calls alignments (src_mod4/dst_mod4) are approximate: 0 when the tap size is a multiple of 4, else 1.",
     description="arm_convolve_s8, DSP path, groups == 1: per output pixel an im2col of the window (memcpy inside the "
                 "input, memset in the padding), an int8 -> int16 widening of rc = filter_h*filter_w*filter_c values, "
                 "and per pixel pair arm_nn_mat_mult_kernel_s8_s16; an odd last pixel is finished in arm_convolve_s8. "
@@ -252,10 +253,10 @@ CONV_GROUPED = Kernel(
     shim_params=conv_params,
     weight_walk={"working_set_bytes": "oc*rc", "passes": "input_n*groups*((pix+1)/2)", "bytes_per_access": "4"},
     library_calls=[
-        LibraryCall("newlib_memcpy", "input_n*groups*sum_rows*sum_cols", {"bytes": "filter_c", "aligned": "filter_c%4==0"},
+        LibraryCall("newlib_memcpy", "input_n*groups*sum_rows*sum_cols", {"bytes": "filter_c", "src_mod4": "if(filter_c%4==0, 0, 1)", "dst_mod4": "if(filter_c%4==0, 0, 1)"},
                     "im2col copy of one tap of one group (arm_memcpy_s8)"),
         LibraryCall("newlib_memset", "input_n*groups*((output_h*filter_h - sum_rows)*output_w*filter_w + sum_rows*(output_w*filter_w - sum_cols))",
-                    {"bytes": "filter_c"}, "im2col fill of one padded tap (arm_memset_s8)"),
+                    {"bytes": "filter_c", "dst_mod4": "if(filter_c%4==0, 0, 1)"}, "im2col fill of one padded tap (arm_memset_s8)"),
     ],
     description="arm_convolve_s8 with groups = input_c / filter_c > 1: the ungrouped loop nest once per group "
                 "(im2col of the group's filter_c channels, arm_nn_mat_mult_kernel_row_offset_s8_s16 over the "
@@ -336,10 +337,10 @@ CONV_S16 = Kernel(
     shim_params=conv_params,
     weight_walk={"working_set_bytes": "output_c*rc", "passes": "input_n*((pix+1)/2)", "bytes_per_access": "4"},
     library_calls=[
-        LibraryCall("newlib_memcpy", "input_n*sum_rows*sum_cols", {"bytes": "2*input_c", "aligned": "input_c%2==0"},
+        LibraryCall("newlib_memcpy", "input_n*sum_rows*sum_cols", {"bytes": "2*input_c", "src_mod4": "if(input_c%2==0, 0, 2)", "dst_mod4": "if(input_c%2==0, 0, 2)"},
                     "im2col copy of one int16 tap"),
         LibraryCall("newlib_memset", "input_n*((output_h*filter_h - sum_rows)*output_w*filter_w + sum_rows*(output_w*filter_w - sum_cols))",
-                    {"bytes": "2*input_c"}, "im2col fill of one padded int16 tap"),
+                    {"bytes": "2*input_c", "dst_mod4": "if(input_c%2==0, 0, 2)"}, "im2col fill of one padded int16 tap"),
     ],
     description="arm_convolve_s16 (DSP path): im2col of int16 taps, per pixel pair arm_nn_mat_mult_kernel_s16 "
                 "(with an int64 bias, columns past MAX_COL_COUNT = 512 go through a 64-bit scalar loop); the odd last "

@@ -158,12 +158,12 @@ DW_OPT = Kernel(
     shim_params=dw_params,
     weight_walk={"working_set_bytes": "ntaps*input_c", "passes": "pix", "bytes_per_access": "4"},
     library_calls=[
-        LibraryCall("newlib_memset", "pad_x_taps", {"bytes": "2*input_c"}, "column buffer fill of one padded tap"),
+        LibraryCall("newlib_memset", "pad_x_taps", {"bytes": "2*input_c", "dst_mod4": "if(input_c%2==0, 0, 2)"}, "column buffer fill of one padded tap"),
         LibraryCall("newlib_memset", "output_w*(oy*stride_h - pad_h < 0)",
-                    {"bytes": "2*filter_w*input_c*(pad_h - oy*stride_h)"}, "column buffer fill of the padded top rows",
+                    {"bytes": "2*filter_w*input_c*(pad_h - oy*stride_h)", "dst_mod4": "0"}, "column buffer fill of the padded top rows",
                     index=("oy", "output_h")),
         LibraryCall("newlib_memset", "output_w*(input_h - (oy*stride_h - pad_h) < filter_h)",
-                    {"bytes": "2*filter_w*input_c*(filter_h - max(0, input_h - (oy*stride_h - pad_h)))"},
+                    {"bytes": "2*filter_w*input_c*(filter_h - max(0, input_h - (oy*stride_h - pad_h)))", "dst_mod4": "if(input_c%2==0, 0, 2)"},
                     "column buffer fill of the padded bottom rows", index=("oy", "output_h")),
     ],
     description="arm_depthwise_conv_s8_opt (DSP path): per output pixel an im2col of the window into int16 "

@@ -295,7 +295,8 @@ SOFTMAX_S16 = Kernel(path="arm_softmax_s16", functions=["arm_softmax_s16"], shim
                                                                  for s in softmax_shapes("softmax_s16", False)],
                      shim_params=lambda v: [v["num_rows"], v["row_size"], 0],
                      description="arm_softmax_s16: per row a max pass, an exp-LUT pass caching results, a reciprocal "
-                                 "LUT lookup and a scaling pass.")
+                                 "LUT lookup and a scaling pass.",
+                     fixed={"mult": 1518500250, "shift": 2, "note": "a left shift, as TFLM's Prepare gives for usual int16 input scales"})
 
 KERNELS = [FC_S8, FC_PER_CHANNEL, FC_S16, AVGPOOL_S8, MAXPOOL_S8, AVGPOOL_S16, MAXPOOL_S16, ADD_S8, MUL_S8, ADD_S16,
            MUL_S16, SOFTMAX_S8, SOFTMAX_S8_S16, SOFTMAX_S16]

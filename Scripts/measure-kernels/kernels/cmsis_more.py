@@ -92,13 +92,13 @@ TRANSPOSE_VARIABLES = {"num_dims": "transpose_params->num_dims (the permutation'
 
 
 def transpose_shapes(nd):
-    perms = {2: [(1, 0, 2, 3)], 3: [(0, 2, 1, 3), (2, 0, 1, 3), (1, 2, 0, 3), (2, 1, 0, 3)],
-             4: [(0, 2, 1, 3), (0, 3, 1, 2), (3, 2, 1, 0), (1, 0, 3, 2), (0, 1, 3, 2), (2, 3, 0, 1)]}[nd]
-    sizes = [1, 2, 3, 4, 5, 7, 8]
+    perms = {2: [(1, 0, 2, 3)], 3: [(0, 2, 1, 3), (2, 0, 1, 3), (1, 2, 0, 3), (2, 1, 0, 3), (1, 0, 2, 3)],
+             4: [(0, 2, 1, 3), (0, 3, 1, 2), (3, 2, 1, 0), (1, 0, 3, 2), (0, 1, 3, 2), (2, 3, 0, 1), (1, 0, 2, 3), (2, 1, 0, 3)]}[nd]
+    sizes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13]
     grid = {"input_n": sizes, "input_h": sizes, "input_w": sizes if nd >= 3 else [1], "input_c": sizes if nd == 4 else [1],
             "perm": list(range(len(perms)))}
     out = []
-    for s in sample(grid, 100, f"transpose{nd}"):
+    for s in sample(grid, 120, f"transpose{nd}"):
         p = perms[s.pop("perm")]
         out.append(dict(s, num_dims=nd, perm0=p[0], perm1=p[1], perm2=p[2], perm3=p[3]))
     return out
@@ -108,13 +108,13 @@ def transpose_params(v):
     return [v["num_dims"], v["input_n"], v["input_h"], v["input_w"], v["input_c"], v["perm0"], v["perm1"], v["perm2"], v["perm3"]]
 
 
-def transpose(nd, terms, description):
+def transpose(nd, terms, description, derived=()):
     variables = dict(TRANSPOSE_VARIABLES)
     variables.update({f"perm{i}": f"permutation entry {i} (does not change the counts)" for i in range(4)})
     return Kernel(
         path=f"arm_transpose_s8:{nd}d", functions=["arm_transpose_s8", "arm_transpose_s8_nhcw" if nd == 2 else "arm_transpose_s8_default"],
         shim="arm_transpose_s8", operator=f"TRANSPOSE int8, {nd} dimensions (kernel path arm_transpose_s8)",
-        variables=variables, terms=terms, shapes=lambda: transpose_shapes(nd), shim_params=transpose_params,
+        variables=variables, derived=list(derived), terms=terms, shapes=lambda: transpose_shapes(nd), shim_params=transpose_params,
         description=description, when=f"num_dims == {nd}")
 
 
@@ -128,14 +128,28 @@ TRANSPOSE_3D = transpose(3, [
     Term("d0", "overhead", "input_n", "per index of dimension 0"),
     Term("d1", "overhead", "input_n*input_h", "per index of dimensions 0-1"),
     Term("elem", "mac", "input_n*input_h*input_w", "per element: index arithmetic, byte copy"),
-], "arm_transpose_s8 with 3 dimensions -> arm_transpose_s8_default over {1, n, h, w}.")
+    Term("row_contig", "overhead", "input_n*input_h*contig", "-O3: the loop version for an innermost dimension contiguous in the output (perm2 == 2)", correction=True),
+    Term("elem_contig", "mac", "input_n*input_h*input_w*contig", "-O3: per element of that version", correction=True),
+    Term("row_vec", "overhead", "input_n*input_h*vec", "-O3: ... and more than 5 long: the vectorised copy", correction=True),
+    Term("vec_quad", "mac", "input_n*input_h*vec*(input_w/4)", "-O3 vectorised copy: 4 elements", correction=True),
+    Term("vec_rem", "mac", "input_n*input_h*vec*(input_w%4)", "-O3 vectorised copy: leftover element", correction=True),
+], "arm_transpose_s8 with 3 dimensions -> arm_transpose_s8_default over {1, n, h, w} (-O3: see the 4-D variant).",
+   derived=[("contig", "perm2 == 2"), ("vec", "perm2 == 2 && input_w > 5")])
 TRANSPOSE_4D = transpose(4, [
     Term("call", "overhead", "1", "entry, strides"),
     Term("d0", "overhead", "input_n", "per index of dimension 0"),
     Term("d1", "overhead", "input_n*input_h", "per index of dimensions 0-1"),
     Term("d2", "overhead", "input_n*input_h*input_w", "per index of dimensions 0-2"),
     Term("elem", "mac", "input_n*input_h*input_w*input_c", "per element: index arithmetic, byte copy"),
-], "arm_transpose_s8 with 4 dimensions -> arm_transpose_s8_default (non-MVE: also for perm[0..1] = 0, 1).")
+    Term("row_contig", "overhead", "input_n*input_h*input_w*contig", "-O3: the loop version for an innermost dimension contiguous in the output (perm3 == 3)", correction=True),
+    Term("elem_contig", "mac", "input_n*input_h*input_w*input_c*contig", "-O3: per element of that version", correction=True),
+    Term("row_vec", "overhead", "input_n*input_h*input_w*vec", "-O3: ... and more than 5 long: the vectorised copy", correction=True),
+    Term("vec_quad", "mac", "input_n*input_h*input_w*vec*(input_c/4)", "-O3 vectorised copy: 4 elements", correction=True),
+    Term("vec_rem", "mac", "input_n*input_h*input_w*vec*(input_c%4)", "-O3 vectorised copy: leftover element", correction=True),
+], "arm_transpose_s8 with 4 dimensions -> arm_transpose_s8_default (non-MVE: also for perm[0..1] = 0, 1). At -O3 GCC "
+   "versions the innermost loop: when the output's innermost stride is 1 (perm3 == 3) and the loop is longer than 5, "
+   "a vectorised copy runs (terms row_vec, vec_quad, vec_rem; 0 at other levels).",
+   derived=[("contig", "perm3 == 3"), ("vec", "perm3 == 3 && input_c > 5")])
 
 # ---------------------------------------------------------------- batch matmul
 

@@ -24,6 +24,5 @@ static inline cmsis_nn_dims kc_dims(int32_t n, int32_t h, int32_t w, int32_t c) 
     return d;
 }
 
-#define KC_CHECK(p) do { if (!(p)) return 1; } while (0)
 
 #endif

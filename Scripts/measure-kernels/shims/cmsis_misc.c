@@ -231,5 +231,5 @@ KC_NOINLINE void kc_run_arm_softmax_s8_s16(void) {
 int kc_setup_arm_softmax_s16(void) { return softmax_common(1, 1); }
 
 KC_NOINLINE void kc_run_arm_softmax_s16(void) {
-    kc_result = arm_softmax_s16(in16, KC_P(0), KC_P(1), 1518500250, -3, &lut, out16);
+    kc_result = arm_softmax_s16(in16, KC_P(0), KC_P(1), 1518500250, 2, &lut, out16);
 }

@@ -45,3 +45,9 @@ void *kc_zeros(uint32_t bytes) {
 void *kc_alloc(uint32_t count, int32_t kind, int32_t lo, int32_t hi) {
     return kc_alloc_offset(count, kind, lo, hi, 0);
 }
+
+/* TFLM's TFLITE_ABORT / TFLITE_CHECK call abort(); newlib's would pull in signal handling and malloc. A kernel
+ * that aborts executes an undefined instruction here, which stops the emulator with an error. */
+void abort(void) {
+    __builtin_trap();
+}

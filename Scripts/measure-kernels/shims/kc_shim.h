@@ -49,6 +49,8 @@ void *kc_alloc_offset(uint32_t count, int32_t kind, int32_t lo, int32_t hi, uint
 
 #define KC_P(i) (kc_params[(i)])
 #define KC_NOINLINE __attribute__((noinline))
+/* Setup helpers return non-zero when an allocation fails. */
+#define KC_CHECK(p) do { if (!(p)) return 1; } while (0)
 
 #ifdef __cplusplus
 }
