@@ -15,7 +15,7 @@ let package = Package(
         .target(name: "Interpreter"),
         // Device profiles and the Cortex-M cost model. Consumes the interpreter's workload records.
         // Resources/kernel-counts.json is read at run time from a path (KernelCountsData.swift), as Profiles/ is.
-        .target(name: "Devices", dependencies: ["Interpreter"], exclude: ["Resources"]),
+        .target(name: "Devices", dependencies: ["Interpreter"], exclude: ["Resources", "README.md"]),
         // The `mcusim` command and its reports.
         .executableTarget(name: "MCUSim", dependencies: ["Interpreter", "Devices"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),

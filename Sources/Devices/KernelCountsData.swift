@@ -312,7 +312,8 @@ indirect enum KernelExpression: Sendable {
             guard let v = env[name] else { throw EvaluationError.unknownVariable(name) }
             return v
         case let .negate(a):
-            let (r, o) = 0.subtractingReportingOverflow(try a.evaluate(env))
+            let v = try a.evaluate(env)
+            let (r, o) = 0.subtractingReportingOverflow(v)
             if o { throw EvaluationError.overflow }
             return r
         case let .not(a): return try a.evaluate(env) == 0 ? 1 : 0
@@ -327,7 +328,8 @@ indirect enum KernelExpression: Sendable {
             var i = 0
             while i < count {
                 inner[index] = i
-                let (r, o) = total.addingReportingOverflow(try body.evaluate(inner))
+                let term = try body.evaluate(inner)
+                let (r, o) = total.addingReportingOverflow(term)
                 if o { throw EvaluationError.overflow }
                 total = r
                 i += 1
@@ -335,8 +337,14 @@ indirect enum KernelExpression: Sendable {
             return total
         case let .binary(op, a, b):
             let x = try a.evaluate(env)
-            if op == "&&" { return x != 0 && (try b.evaluate(env)) != 0 ? 1 : 0 }
-            if op == "||" { return x != 0 || (try b.evaluate(env)) != 0 ? 1 : 0 }
+            if op == "&&" {
+                if x == 0 { return 0 }
+                return try b.evaluate(env) != 0 ? 1 : 0
+            }
+            if op == "||" {
+                if x != 0 { return 1 }
+                return try b.evaluate(env) != 0 ? 1 : 0
+            }
             let y = try b.evaluate(env)
             switch op {
             case "+": return try checked(x.addingReportingOverflow(y))

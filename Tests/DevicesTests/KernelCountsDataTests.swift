@@ -103,7 +103,11 @@ final class KernelCountsDataTests: XCTestCase {
                 }
                 var calls: [(String, Int, [String: Int], Int?)] = []
                 for c in k.libraryCalls {
-                    let indices: [Int?] = try c.index.map { Array(0..<max(0, try KernelExpression.parse($0.count).evaluate(env))) } ?? [nil]
+                    var indices: [Int?] = [nil]
+                    if let index = c.index {
+                        let count = try KernelExpression.parse(index.count).evaluate(env)
+                        indices = (0..<max(0, count)).map { Optional($0) }
+                    }
                     for i in indices {
                         var e = env
                         if let i, let index = c.index { e[index.name] = i }

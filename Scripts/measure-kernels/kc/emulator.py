@@ -48,7 +48,7 @@ class Simulator:
         self.lib = ctypes.CDLL(str(library))
         f = self.lib.m7_simulate
         f.restype = ctypes.c_int64
-        f.argtypes = [ctypes.c_void_p, ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+        f.argtypes = [ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
                       ctypes.c_void_p, ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
                       ctypes.c_uint32]
 
@@ -99,6 +99,7 @@ class Image:
         self.insns: list[isa.Insn] = []
         self._packed = b""
         self._packed_count = 0
+        self._slots: dict[int, int] = {}
         self._trace: list[int] = []
 
     # -- memory and calls -------------------------------------------------------------------------
@@ -219,7 +220,8 @@ class Image:
 
     def _packed_insns(self) -> bytes:
         if self._packed_count != len(self.insns):
-            self._packed += isa.pack_for_simulator(self.insns[self._packed_count:])
+            self._packed += isa.pack_for_simulator(self.insns[self._packed_count:],
+                                                   lambda a: self._slots.setdefault(a, len(self._slots)))
             self._packed_count = len(self.insns)
         return self._packed
 
@@ -277,7 +279,7 @@ class Image:
             taken8 = taken[keep].astype(np.uint8)
             buf = ctypes.create_string_buffer(packed, len(packed))
             cycles = self.simulator.lib.m7_simulate(
-                buf, len(self.insns), first.ctypes.data, count.ctypes.data, start32.ctypes.data, end32.ctypes.data,
+                buf, len(self.insns), len(self._slots), first.ctypes.data, count.ctypes.data, start32.ctypes.data, end32.ctypes.data,
                 nb, trace32.ctypes.data, taken8.ctypes.data, int(trace32.size), RETURN_ADDRESS)
             if cycles < 0:
                 raise RunError("simulator rejected the trace")

@@ -361,8 +361,10 @@ def classify(insn) -> Insn:
     return i
 
 
-def pack_for_simulator(insns: list[Insn]) -> bytes:
-    """Packs instructions into the fixed-size records m7sim.c reads (see `struct insn` there)."""
+def pack_for_simulator(insns: list[Insn], slot_of) -> bytes:
+    """Packs instructions into the fixed-size records m7sim.c reads (see `struct insn` there). `slot_of(address)`
+    gives the branch-predictor slot of an instruction: one per address, so that the same instruction in two
+    emulator blocks (blocks split differently) shares its prediction state."""
     out = bytearray()
     for x in insns:
         reads = x.reads
@@ -375,7 +377,8 @@ def pack_for_simulator(insns: list[Insn]) -> bytes:
         out += struct.pack("<16b", *([a for _, a in reads] + [0] * (16 - len(reads))))
         out += bytes(r for r, _ in writes) + bytes(16 - len(writes))
         out += bytes(l for _, l in writes) + bytes(16 - len(writes))
+        out += struct.pack("<I", slot_of(x.address))
     return bytes(out)
 
 
-RECORD_BYTES = 72
+RECORD_BYTES = 76

@@ -8,8 +8,9 @@
  * waits until each source register is ready at the stage it reads it (`advance`: +1 read a
  * cycle late, -1 a cycle early); a taken branch ends its issue group; a 1-bit predictor per
  * branch (conditional: last direction, initially not taken; indirect: last target) and a
- * 4-cycle mispredict penalty. `taken_flags[t]` says whether the branch ending trace entry t was
- * taken (known from the full trace; entries of excluded code, such as memcpy, are not passed). Compiled by the harness with the host C compiler (kc/sim.py). */
+ * 4-cycle mispredict penalty (predictor state per instruction address). `taken_flags[t]` says whether the branch ending trace entry t was
+ * taken (known from the full trace; entries of excluded code, such as memcpy, are not passed). Compiled by the
+ * harness with the host C compiler (kc/build.py). */
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct insn {
     int8_t read_advance[16];
     uint8_t write_reg[16];
     uint8_t write_latency[16];
+    uint32_t predictor_slot; /* one per instruction address */
 };
 
 enum { R_ALU = 1, R_LOAD = 2, R_STORE = 4, R_MAC = 8, R_BRANCH = 16, R_FP = 32, R_SIMD = 64, R_SHIFT = 128 };
@@ -39,13 +41,12 @@ static void take(int used[8], uint8_t res) {
 }
 
 /* Returns the cycles of the trace (last issue cycle + 1), or -1 on bad input. */
-int64_t m7_simulate(const struct insn *insns, int32_t ninsns, const int32_t *block_first, const int32_t *block_count,
+int64_t m7_simulate(const struct insn *insns, int32_t ninsns, int32_t nslots, const int32_t *block_first, const int32_t *block_count,
                     const uint32_t *block_start, const uint32_t *block_end, int32_t nblocks, const int32_t *trace,
                     const uint8_t *taken_flags, int64_t n, uint32_t final_target) {
-    int8_t *last_dir = malloc((size_t)ninsns);
-    uint32_t *last_target = calloc((size_t)ninsns, sizeof(uint32_t));
+    int8_t *last_dir = calloc((size_t)nslots + 1, 1);
+    uint32_t *last_target = calloc((size_t)nslots + 1, sizeof(uint32_t));
     if (!last_dir || !last_target) { free(last_dir); free(last_target); return -1; }
-    memset(last_dir, 0, (size_t)ninsns);
     int64_t ready[NREGS];
     memset(ready, 0, sizeof ready);
     int64_t cyc = -1, block_until = 0;
@@ -87,12 +88,14 @@ int64_t m7_simulate(const struct insn *insns, int32_t ninsns, const int32_t *blo
             if (x->branch && k == count - 1) {
                 int taken = taken_flags[t] != 0;
                 int mispredicted = 0;
+                uint32_t slot = x->predictor_slot;
+                if (slot >= (uint32_t)nslots) { free(last_dir); free(last_target); return -1; }
                 if (x->branch == 2) {
-                    mispredicted = (last_dir[id] != 0) != taken;
-                    last_dir[id] = (int8_t)taken;
+                    mispredicted = (last_dir[slot] != 0) != taken;
+                    last_dir[slot] = (int8_t)taken;
                 } else if (x->branch == 3) {
-                    mispredicted = last_target[id] != next;
-                    last_target[id] = next;
+                    mispredicted = last_target[slot] != next;
+                    last_target[slot] = next;
                 }
                 if (taken) closed = 1;
                 if (mispredicted) {

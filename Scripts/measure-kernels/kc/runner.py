@@ -58,6 +58,10 @@ def run_shape(image: Image, kernel: Kernel, shape: dict, index: int):
 def measure_kernel(kernel: Kernel, images: dict[str, Image], log) -> KernelResult:
     kernel.check()
     shapes = kernel.shapes()
+    for s in shapes:
+        for name in kernel.variables:
+            if type(s.get(name)) is not int:
+                raise ValueError(f"{kernel.path}: variable {name} of shape {s} is not an integer")
     trips = [kernel.trips(s) for s in shapes]
     names = [t.name for t in kernel.terms]
     rank_check(trips, names)

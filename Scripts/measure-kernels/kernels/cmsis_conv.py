@@ -271,7 +271,7 @@ def conv_s16_shapes() -> list[dict]:
     base = conv_shapes("conv_s16", 150, dilation=True, int16=True)
     out = []
     for i, s in enumerate(base):
-        s = dict(s, filter_c=s["input_c"], bias_is_int32=i % 3 == 0)
+        s = dict(s, filter_c=s["input_c"], bias_is_int32=int(i % 3 == 0))
         out.append(s)
     # Accumulation depths past MAX_COL_COUNT (512): the int64-bias path finishes them in a scalar 64-bit loop.
     for i, (c, f, oc) in enumerate([(64, 3, 2), (60, 3, 3), (130, 2, 2), (43, 4, 3), (520, 1, 2), (515, 1, 1), (33, 4, 4)]):
