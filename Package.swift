@@ -6,21 +6,28 @@ import PackageDescription
 let package = Package(
     name: "mcusim",
     products: [
-        .executable(name: "mcusim", targets: ["MCUSim"]),
+        .executable(name: "mcusim", targets: ["MCUSimMain"]),
         .library(name: "Interpreter", targets: ["Interpreter"]),
         .library(name: "Devices", targets: ["Devices"]),
+        // For the fuzz targets in Fuzz/ (a separate package); nothing here depends on them.
+        .library(name: "MCUSim", targets: ["MCUSim"]),
     ],
     targets: [
         // Model reading, arena, memory planner, kernels. Knows nothing of devices.
-        .target(name: "Interpreter"),
+        .target(name: "Interpreter", exclude: ["README.md"]),
         // Device profiles and the Cortex-M cost model. Consumes the interpreter's workload records.
-        // Resources/kernel-counts.json is read at run time from a path (KernelCountsData.swift), as Profiles/ is.
+        // Resources/kernel-counts.json (the measured kernel data) is read at run time from a path, as Profiles/ is
+        // (KernelCountsData.swift finds it next to the executable, in ../share/mcusim or in the source tree).
         .target(name: "Devices", dependencies: ["Interpreter"], exclude: ["Resources", "README.md"]),
-        // The `mcusim` command and its reports.
-        .executableTarget(name: "MCUSim", dependencies: ["Interpreter", "Devices"]),
-        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
-        .testTarget(name: "DevicesTests", dependencies: ["Devices", "Interpreter"]),
-        .testTarget(name: "MCUSimTests", dependencies: ["MCUSim", "Interpreter", "Devices"]),
+        // The commands, their options and reports: a library, so tests call it in-process.
+        .target(name: "MCUSim", dependencies: ["Interpreter", "Devices"], exclude: ["main"]),
+        // The `mcusim` executable: a two-line main over the MCUSim library.
+        .executableTarget(name: "MCUSimMain", dependencies: ["MCUSim"], path: "Sources/MCUSim/main"),
+        // Locating ../shared and the project's fixtures, for every test target.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "TestSupport"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "Interpreter", "TestSupport"]),
+        .testTarget(name: "MCUSimTests", dependencies: ["MCUSim", "MCUSimMain", "Interpreter", "Devices", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -2,18 +2,21 @@
 """Build the example models bundled in Examples/models (deterministic).
 
 - mnist_cnn_int8.tflite: the thesis' MNIST CNN (28x28x1: conv 8 3x3 ReLU, max-pool 2,
-  conv 16 3x3 ReLU, max-pool 2, dense 32 ReLU, dense 10 softmax), trained briefly on
-  scikit-learn's bundled 8x8 digits upscaled to 28x28 (MNIST itself is not downloadable
-  here), full-integer int8.
+  conv 16 3x3 ReLU, max-pool 2, dense 32 ReLU, dense 10 softmax), trained on 4,000 real
+  MNIST digits, full-integer int8. It is the seed study's model: copied from
+  Examples/seed-study/models/mnist_cnn_int8.tflite, which Examples/seed-study/make_models.py
+  builds (run that first); the input is a held-out "1" from the study's test set, quantized
+  as TFLM's Quantize kernel does.
 - kws_dscnn_int8.tflite: a keyword-spotting DS-CNN with the MLPerf Tiny KWS reference
   architecture (49x10 MFCC input, conv 64 10x4 stride 2, four depthwise-separable
   blocks, average pool, dense 12 softmax), trained a few steps on synthetic data: its
   weights are not meaningful, its shapes and cost are.
 
-usage: python Examples/make_examples.py   (needs Tests/Fixtures/requirements.txt + scikit-learn==1.9.1)
+usage: python Examples/make_examples.py   (needs Examples/seed-study/requirements.txt)
 """
 import os
 import pathlib
+import sys
 
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
@@ -24,6 +27,9 @@ import tensorflow as tf
 import tf_keras as keras
 
 OUT = pathlib.Path(__file__).resolve().parent / "models"
+SEED_STUDY = pathlib.Path(__file__).resolve().parent / "seed-study"
+sys.path.insert(0, str(SEED_STUDY))
+import data as seed_study_data  # noqa: E402
 
 
 def seed(n):
@@ -43,33 +49,11 @@ def convert_int8(model, representative):
 
 
 def mnist_cnn():
-    from sklearn.datasets import load_digits
-
-    seed(1)
-    digits = load_digits()
-    images = digits.images.astype(np.float32) / 16.0
-    # 8x8 -> 20x20 bilinear, centred in 28x28, as MNIST centres digits in a 20x20 box.
-    up = tf.image.resize(images[..., None], (20, 20), method="bilinear").numpy()
-    x = np.zeros((len(up), 28, 28, 1), np.float32)
-    x[:, 4:24, 4:24, :] = up
-    y = digits.target
-    model = keras.Sequential([
-        keras.layers.Input((28, 28, 1)),
-        keras.layers.Conv2D(8, 3, activation="relu"),
-        keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(16, 3, activation="relu"),
-        keras.layers.MaxPooling2D(2),
-        keras.layers.Flatten(),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x[:1500], y[:1500], epochs=6, batch_size=32, verbose=0, shuffle=True)
-    acc = model.evaluate(x[1500:], y[1500:], verbose=0)[1]
-    print(f"mnist_cnn: held-out accuracy {acc:.3f}")
-    tflite = convert_int8(model, x[:200])
-    sample = x[1500]
-    return tflite, sample, int(y[1500])
+    tflite = (SEED_STUDY / "models" / "mnist_cnn_int8.tflite").read_bytes()
+    images = np.load(SEED_STUDY / "data" / "mnist_test_x.npy")
+    labels = np.load(SEED_STUDY / "data" / "mnist_test_y.npy")
+    index = int(np.flatnonzero(labels == 1)[0])
+    return tflite, quantize_input(tflite, seed_study_data.mnist_float(images[index])), 1
 
 
 def kws_dscnn():
@@ -92,14 +76,14 @@ def kws_dscnn():
     y = rng.integers(0, 12, 256)
     model.compile("adam", "sparse_categorical_crossentropy")
     model.fit(x, y, epochs=2, batch_size=32, verbose=0)
-    return convert_int8(model, x[:64]), x[0], None
+    tflite = convert_int8(model, x[:64])
+    return tflite, quantize_input(tflite, x[0]), None
 
 
 def quantize_input(tflite, sample):
     interp = tf.lite.Interpreter(model_content=tflite)
-    d = interp.get_input_details()[0]
-    scale, zp = d["quantization"]
-    return np.clip(np.round(sample / scale) + zp, -128, 127).astype(np.int8)[None]
+    scale, zero_point = interp.get_input_details()[0]["quantization"]
+    return seed_study_data.quantize_input(sample, scale, zero_point)[None]
 
 
 def main():
@@ -107,7 +91,7 @@ def main():
     for name, build in [("mnist_cnn_int8", mnist_cnn), ("kws_dscnn_int8", kws_dscnn)]:
         tflite, sample, label = build()
         (OUT / f"{name}.tflite").write_bytes(tflite)
-        np.save(OUT / f"{name}.input.npy", quantize_input(tflite, sample))
+        np.save(OUT / f"{name}.input.npy", sample)
         print(f"{name}: {len(tflite)} bytes" + (f", sample label {label}" if label is not None else ""))
 
 

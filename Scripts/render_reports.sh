@@ -32,7 +32,7 @@ for model in "$root"/Examples/models/*.tflite; do
     for device in nano33ble stm32f411re stm32f746zg; do
         base="$out/${name}_$device"
         "$MCUSIM" report "$model" --device "$device" --out "$base.html"
-        "$MCUSIM" report "$model" --device "$device" --out "$base.svg" --svg >/dev/null
+        "$MCUSIM" report "$model" --device "$device" --out "$base.svg" >/dev/null
         if [ -n "$browser" ]; then
             # A tall window so the whole page is in the picture; Chromium's chatter goes to /dev/null.
             "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,2600 \

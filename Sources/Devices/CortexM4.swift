@@ -2,7 +2,16 @@
 // are added separately (MemorySystem.swift). Source: Arm Cortex-M4 TRM (DDI 0439) section 3.3,
 // "Processor instructions" and "Load/store timings", as summarised in /work/notes/devices.md.
 
-enum CortexM4Timing {
+enum CortexM4Timing: CoreTiming {
+    static let displayName = "Cortex-M4"
+    static let issueRule = "single issue: LDR 2, back-to-back loads N+1, SMLAD 1, taken branch 3"
+    static let dataKey = "m4"
+    static let pairsAcrossUnits = false
+    static let loopExitMispredict: Double? = nil
+
+    /// No trace simulation was made for the Cortex-M4: its timing table is exact per class.
+    static func simulatedCycles(_ mix: InstructionMix) -> Double? { nil }
+
     /// Refill cycles after a taken branch (the TRM's P, 1 to 3 depending on target alignment and
     /// width and on early speculation). 2 is the midpoint; a taken branch costs 1 + P = 3.
     static let branchRefill = 2.0

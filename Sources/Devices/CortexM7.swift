@@ -5,7 +5,15 @@
 // divides issue alone. Loads from DTCM or L1 hits take one cycle; memory stalls are added
 // separately (MemorySystem.swift).
 
-enum CortexM7Timing {
+enum CortexM7Timing: CoreTiming {
+    static let displayName = "Cortex-M7"
+    static let issueRule = "in-order dual issue as simulated on the measured instruction trace"
+    static let dataKey = "m7"
+    static let pairsAcrossUnits = true
+    static var loopExitMispredict: Double? { mispredict }
+
+    static func simulatedCycles(_ mix: InstructionMix) -> Double? { mix.m7Cycles }
+
     /// Branch mispredict penalty (LLVM's MispredictPenalty; forward mispredicts can cost 6).
     static let mispredict = 4.0
     /// SDIV/UDIV: blocking, LLVM latency 7.

@@ -18,7 +18,7 @@ public enum CostModel {
     static let invokeOverhead = InstructionMix.parse("ld=30 ru=20 st=10 alu=40 br=12 tk=8 ldm=1 ldmr=6 stm=1 stmr=6") ?? .zero
 
     public static func estimate(workloads: [OperatorWorkload], device: DeviceProfile, options: CostOptions) -> ModelCost {
-        let optimization = options.optimization ?? OptimizationLevel(flag: device.toolchain.opt) ?? .o2
+        let optimization = options.optimization ?? device.toolchain.opt
         let operators = workloads.map { estimate($0, device: device, optimization: optimization, variant: options.variant) }
         let framework = cycles(invokeOverhead, core: device.core)
         return ModelCost(device: device.id, clockHz: device.clockHz, optimization: optimization, operators: operators,
@@ -34,7 +34,7 @@ public enum CostModel {
     }
 
     static func cycles(_ mix: InstructionMix, core: DeviceProfile.Core) -> Double {
-        core == .cortexM4 ? CortexM4Timing.cycles(mix) : CortexM7Timing.cycles(mix)
+        core.timing.cycles(mix)
     }
 
     static func estimate(_ w: OperatorWorkload, device: DeviceProfile, optimization: OptimizationLevel,
@@ -43,13 +43,12 @@ public enum CostModel {
         // Asking for the reference variant of a model prepared with CMSIS-NN: the reference
         // kernel of the same operator runs instead (the reverse needs CMSIS-NN's dispatch rules,
         // which only the interpreter applies).
-        if variant == .reference && w.kernelPath.hasPrefix("arm_") {
-            let float = w.outputs.first?.type == .float32
-            workload = w.replacingKernelPath(float ? "reference_float" : "reference")
+        if variant == .reference && w.kernelPath.isCMSISNN {
+            workload = w.replacingKernelPath(.reference(w.op, w.outputs.first?.type ?? .int8))
         }
         let work = KernelCosts.work(for: workload)
         let core = device.core
-        let coreName = core == .cortexM4 ? "Cortex-M4" : "Cortex-M7"
+        let timing = core.timing
         var terms: [CostTerm] = []
         let prefix = work.isGeneric ? "generic estimate: " : ""
 
@@ -69,11 +68,11 @@ public enum CostModel {
             for u in units {
                 let mix = u.mix(core, optimization)
                 instructions += mix.instructions * u.trips
-                if core == .cortexM7, let simulated = mix.m7Cycles {
-                    // Measured by the trace-driven dual-issue simulation (stalls and mispredicts included).
+                if let simulated = timing.simulatedCycles(mix) {
+                    // Measured by a trace-driven simulation (stalls and mispredicts included).
                     total += simulated * u.trips
                     if !u.isCorrection { details.append((u.name, u.trips, simulated)) }
-                } else if core == .cortexM4 || u.isIteration {
+                } else if !timing.pairsAcrossUnits || u.isIteration {
                     let perUnit = cycles(mix, core: core)
                     total += perUnit * u.trips
                     if !u.isCorrection { details.append((u.name, u.trips, perUnit)) }
@@ -82,42 +81,56 @@ public enum CostModel {
                     if !u.isCorrection { details.append((u.name, u.trips, cycles(mix, core: core))) }
                 }
             }
-            if core == .cortexM7 { total += cycles(aggregated, core: core) }
+            if timing.pairsAcrossUnits { total += cycles(aggregated, core: core) }
             total = max(0, total)
             guard total > 0 else { continue }
             let top = details.sorted { $0.1 * $0.2 > $1.1 * $1.2 }.prefix(4)
                 .map { "\($0.0) x\(MemorySystem.fmt($0.1)) at \(MemorySystem.fmt(($0.2 * 10).rounded() / 10)) cycles" }
                 .joined(separator: ", ")
-            let why = "\(work.label), \(what): \(MemorySystem.fmt(instructions.rounded())) instructions measured for gcc \(optimization.rawValue) on \(coreName) "
-                + "(\(coreName == "Cortex-M4" ? "single issue: LDR 2, back-to-back loads N+1, SMLAD 1, taken branch 3" : "in-order dual issue as simulated on the measured instruction trace")); \(top)"
-            terms.append(CostTerm(prefix + name, total, why))
+            let why = "\(work.label), \(what): \(MemorySystem.fmt(instructions.rounded())) instructions measured for gcc \(optimization.rawValue) on \(timing.displayName) "
+                + "(\(timing.issueRule)); \(top)"
+            terms.append(CostTerm(prefix + name, total, why, basis: work.isGeneric ? .genericEstimate : .measured))
         }
 
-        if core == .cortexM7 {
+        if let mispredict = timing.loopExitMispredict {
             // One mispredict per exit of an inner loop (or call/return) per execution of every
             // non-innermost unit; innermost iterations predict their back branch.
             // Simulated units already include their mispredicts.
-            let exits = work.units.filter { !$0.isIteration && !$0.isCorrection && $0.mix(core, optimization).m7Cycles == nil }
+            let exits = work.units.filter { !$0.isIteration && !$0.isCorrection && timing.simulatedCycles($0.mix(core, optimization)) == nil }
                 .reduce(0.0) { $0 + $1.trips }
             if exits > 0 {
-                terms.append(CostTerm("branch mispredicts at loop exits", exits * CortexM7Timing.mispredict,
-                                      "Cortex-M7 predicts loop back branches; each of \(MemorySystem.fmt(exits)) loop exits, calls and returns outside the innermost loops is charged one \(MemorySystem.fmt(CortexM7Timing.mispredict))-cycle mispredict"))
+                terms.append(CostTerm("branch mispredicts at loop exits", exits * mispredict,
+                                      "\(timing.displayName) predicts loop back branches; each of \(MemorySystem.fmt(exits)) loop exits, calls and returns outside the innermost loops is charged one \(MemorySystem.fmt(mispredict))-cycle mispredict",
+                                      basis: work.isGeneric ? .genericEstimate : .measured))
             }
         }
 
         for stall in MemorySystem.stalls(workload, work: work, device: device) {
-            terms.append(CostTerm(stall.name, stall.cycles, stall.why))
+            terms.append(CostTerm(stall.name, stall.cycles, stall.why, basis: stall.basis))
         }
 
         terms.append(CostTerm("TFLM operator dispatch", cycles(operatorDispatch, core: core),
-                              "MicroGraph invoke loop, kernel Eval fetching eval tensors and shapes, parameter structs, CMSIS-NN wrapper dispatch: about \(MemorySystem.fmt(operatorDispatch.instructions)) instructions (assumption, not measured)"))
+                              "MicroGraph invoke loop, kernel Eval fetching eval tensors and shapes, parameter structs, CMSIS-NN wrapper dispatch: about \(MemorySystem.fmt(operatorDispatch.instructions)) instructions (assumption, not measured)",
+                              basis: .assumption))
         return OperatorCost(index: w.index, op: w.op, kernelPath: workload.kernelPath, macs: w.macs, terms: terms)
     }
 }
 
+extension CostModel {
+    /// Whether the cost model has measured loops for this operator's kernel path (`.measured`)
+    /// or costs it with another kernel's loop (`.genericEstimate`), for `variant`.
+    public static func kernelBasis(_ w: OperatorWorkload, variant: KernelVariant) -> CostBasis {
+        var workload = w
+        if variant == .reference && w.kernelPath.isCMSISNN {
+            workload = w.replacingKernelPath(.reference(w.op, w.outputs.first?.type ?? .int8))
+        }
+        return KernelCosts.work(for: workload).isGeneric ? .genericEstimate : .measured
+    }
+}
+
 extension OperatorWorkload {
-    func replacingKernelPath(_ path: String) -> OperatorWorkload {
+    func replacingKernelPath(_ path: KernelPath) -> OperatorWorkload {
         OperatorWorkload(index: index, op: op, variant: .reference, kernelPath: path, inputs: inputs, outputs: outputs,
-                         parameters: parameters, macs: macs, scratchBytes: scratchBytes)
+                         geometry: geometry, macs: macs, scratchBytes: scratchBytes)
     }
 }

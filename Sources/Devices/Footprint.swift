@@ -4,6 +4,42 @@ import Interpreter
 // the kernel code for the operators it uses, and the board software's reserve; the arena and
 // the reserve's RAM. Capacities come from the profile. See README.md ("Footprint").
 
+/// What a deployment of one model brings to a device, as the interpreter prepared it.
+public struct FootprintInput: Sendable {
+    /// The flatbuffer as linked into flash.
+    public var modelBytes: Int
+    /// Constant data (weights, biases): each buffer once, however many tensors share it.
+    public var weightBytes: Int
+    /// The distinct operators, each needing its kernel's code, in first-use order.
+    public var operators: [OperatorKind]
+    public var variant: KernelVariant
+    public var plannedBytes: Int
+    public var persistentBytes: Int
+
+    public init(modelBytes: Int, weightBytes: Int, operators: [OperatorKind], variant: KernelVariant,
+                plannedBytes: Int, persistentBytes: Int) {
+        self.modelBytes = modelBytes
+        self.weightBytes = weightBytes
+        self.operators = operators
+        self.variant = variant
+        self.plannedBytes = plannedBytes
+        self.persistentBytes = persistentBytes
+    }
+
+    public init(interpreter: MicroInterpreter) {
+        let model = interpreter.model
+        var buffers = Set<UInt32>()
+        var weights = 0
+        for tensor in model.subgraphs[0].tensors where buffers.insert(tensor.buffer).inserted {
+            weights += model.data(ofBuffer: tensor.buffer)?.count ?? 0
+        }
+        var seen = Set<OperatorKind>()
+        let ops = interpreter.workloads.map(\.op).filter { seen.insert($0).inserted }
+        self.init(modelBytes: model.bytes.count, weightBytes: weights, operators: ops, variant: interpreter.options.variant,
+                  plannedBytes: interpreter.arenaUsage.plannedBytes, persistentBytes: interpreter.arenaUsage.persistentBytes)
+    }
+}
+
 public struct Footprint: Sendable {
     public struct Flash: Sendable {
         /// Constant buffers (weights, biases) of the model.
@@ -31,7 +67,7 @@ public struct Footprint: Sendable {
     }
 
     public struct KernelCodeItem: Sendable {
-        public let op: String
+        public let op: OperatorKind
         public let bytes: Int
         /// False when the operator was not measured and a median stands in for it.
         public let measured: Bool
@@ -58,20 +94,20 @@ public struct Footprint: Sendable {
 
     /// `reserveOverride` replaces the profile's whole reserve: flash (TFLM runtime included; the
     /// application part is what remains after the runtime) and/or RAM.
-    public static func estimate(modelBytes: Int, weightBytes: Int, ops: [String], variant: KernelVariant,
-                                optimization: OptimizationLevel, plannedBytes: Int, persistentBytes: Int,
-                                device: DeviceProfile, reserveOverride: (flash: Int?, ram: Int?)?) -> Footprint {
-        let weights = max(0, min(weightBytes, modelBytes))
-        let structure = max(0, modelBytes - weights)
-        let framework = device.reserve.items.first { $0.name == "tflm-framework" }?.flashBytes ?? 0
+    public static func estimate(_ input: FootprintInput, optimization: OptimizationLevel, device: DeviceProfile,
+                                reserveOverride: (flash: Int?, ram: Int?)?) -> Footprint {
+        let variant = input.variant
+        let weights = max(0, min(input.weightBytes, input.modelBytes))
+        let structure = max(0, input.modelBytes - weights)
+        let framework = device.tflmRuntimeFlashBytes
         let reserveFlash = reserveOverride?.flash.map { max(0, $0) } ?? device.reserve.flashBytes
         let runtime = min(framework, reserveFlash)
         let application = max(0, reserveFlash - runtime)
         let reserveRAM = reserveOverride?.ram.map { max(0, $0) } ?? device.reserve.ramBytes
 
         var items: [KernelCodeItem] = []
-        var seen = Set<String>()
-        for op in ops where seen.insert(op).inserted {
+        var seen = Set<OperatorKind>()
+        for op in input.operators.sorted(by: { $0.name < $1.name }) where seen.insert(op).inserted {
             let size = KernelCodeSize.bytes(op: op, variant: variant, optimization: optimization, core: device.core)
             items.append(KernelCodeItem(op: op, bytes: size.bytes, measured: size.measured))
         }
@@ -82,7 +118,7 @@ public struct Footprint: Sendable {
         return Footprint(
             flash: Flash(modelWeights: weights, modelStructure: structure, tflmRuntime: runtime,
                          kernelCode: kernelCode, applicationReserve: application),
-            ram: RAM(arenaPlanned: max(0, plannedBytes), arenaPersistent: max(0, persistentBytes), reserve: reserveRAM),
+            ram: RAM(arenaPlanned: max(0, input.plannedBytes), arenaPersistent: max(0, input.persistentBytes), reserve: reserveRAM),
             flashCapacity: device.flash.bytes, ramCapacity: device.largestContiguousArenaBytes,
             kernelCodeItems: items, kernelSupportBytes: support, variant: variant, optimization: optimization)
     }

@@ -124,8 +124,9 @@ struct MeasuredTerm: Sendable {
     }
 
     func mix(core: DeviceProfile.Core, optimization: OptimizationLevel) -> InstructionMix {
-        let index = BuildIndex.index(core: core, optimization: optimization)
-        return index < mixes.count ? mixes[index] : .zero
+        guard let index = KernelInstructionCounts.buildOrder.firstIndex(of: BuildKey(core: core, optimization: optimization).name),
+              index < mixes.count else { return .zero }
+        return mixes[index]
     }
 }
 
@@ -137,13 +138,3 @@ struct MeasuredKernel: Sendable {
     func term(_ name: String) -> MeasuredTerm? { terms.first { $0.name == name } }
 }
 
-enum BuildIndex {
-    static func index(core: DeviceProfile.Core, optimization: OptimizationLevel) -> Int {
-        let base = core == .cortexM4 ? 0 : 3
-        switch optimization {
-        case .os: return base
-        case .o2: return base + 1
-        case .o3: return base + 2
-        }
-    }
-}

@@ -40,18 +40,27 @@ struct KernelWork {
 
 enum KernelCosts {
     static func work(for w: OperatorWorkload) -> KernelWork {
-        let path = w.kernelPath
         let g = Shapes(w)
-        switch path {
-        case "arm_convolve_1x1_s8_fast":
+        switch w.kernelPath {
+        case let .cmsisNN(function):
+            return cmsisNN(function, w, g)
+        case let .reference(_, type):
+            return reference(w, g, float: type == .float32)
+        }
+    }
+
+    /// The CMSIS-NN functions, by the loops they run.
+    static func cmsisNN(_ function: CMSISNNFunction, _ w: OperatorWorkload, _ g: Shapes) -> KernelWork {
+        switch function {
+        case .convolve1x1S8Fast:
             // CONV_2D 1x1 (stride 1, no padding) or FULLY_CONNECTED with rank > 2 run as a 1x1 conv.
-            let lhsRows = w.op == "FULLY_CONNECTED" ? g.outputRows : g.batches * g.outH * g.outW
+            let lhsRows = w.op == .builtin(.fullyConnected) ? g.outputRows : g.batches * g.outH * g.outW
             var units = matMulNtT(KernelInstructionCounts.convolve1x1Fast, pixels: lhsRows, channels: g.outC, columns: g.filterDepth, calls: 1)
             units += [unit(KernelInstructionCounts.convolve1x1Fast, "call", 1)].compactMap { $0 }
             return KernelWork(label: KernelInstructionCounts.convolve1x1Fast.function, isGeneric: false, units: units,
                               weightWalk: WeightWalk(workingSetBytes: 2 * Double(g.filterDepth), passes: ceilHalf(lhsRows), bytesPerAccess: 4),
                               activationPasses: Double(max(1, g.outC / 2)))
-        case "arm_convolve_1x1_s8":
+        case .convolve1x1S8:
             let rows = g.batches * g.outH
             let k = KernelInstructionCounts.convolve1x1Strided
             var units = matMulNtT(k, pixels: g.outW, channels: g.outC, columns: g.filterDepth, calls: rows)
@@ -59,47 +68,47 @@ enum KernelCosts {
             return KernelWork(label: k.function, isGeneric: false, units: units,
                               weightWalk: WeightWalk(workingSetBytes: 2 * Double(g.filterDepth), passes: Double(rows) * ceilHalf(g.outW), bytesPerAccess: 4),
                               activationPasses: Double(max(1, g.outC / 2)))
-        case "arm_convolve_s8":
-            guard w.op == "CONV_2D" else { return generic(w) }
+        case .convolveS8:
+            guard w.op == .builtin(.conv2D) else { return generic(w) }
             return convolveIm2col(g)
-        case "arm_convolve_s16":
+        case .convolveS16:
             return convolveS16(g)
-        case "arm_depthwise_conv_3x3_s8":
+        case .depthwiseConv3x3S8:
             return depthwise3x3(g)
-        case "arm_depthwise_conv_s8_opt":
+        case .depthwiseConvS8Opt:
             return depthwiseOpt(g)
-        case "arm_depthwise_conv_s8":
+        case .depthwiseConvS8:
             return simpleDepthwise(KernelInstructionCounts.depthwiseGeneric, g, bytesPerAccess: 1)
-        case "arm_depthwise_conv_s16":
+        case .depthwiseConvS16:
             return simpleDepthwise(KernelInstructionCounts.depthwiseS16, g, bytesPerAccess: 1)
-        case "arm_fully_connected_s8", "arm_fully_connected_per_channel_s8":
+        case .fullyConnectedS8, .fullyConnectedPerChannelS8:
             return fullyConnected(g)
-        case "arm_fully_connected_s16":
+        case .fullyConnectedS16:
             return fullyConnectedS16(g)
-        case "arm_avgpool_s8":
+        case .avgPoolS8:
             return pool(KernelInstructionCounts.avgPool, g, quads: false)
-        case "arm_max_pool_s8":
+        case .maxPoolS8:
             return pool(KernelInstructionCounts.maxPool, g, quads: true)
-        case "arm_avgpool_s16":
+        case .avgPoolS16:
             return pool(KernelInstructionCounts.avgPoolS16, g, quads: false)
-        case "arm_max_pool_s16":
+        case .maxPoolS16:
             return pool(KernelInstructionCounts.maxPoolS16, g, quads: false)
-        case "arm_elementwise_add_s8":
+        case .elementwiseAddS8:
             return elementwiseQuads(KernelInstructionCounts.elementwiseAdd, elements: g.outputElements)
-        case "arm_elementwise_mul_s8", "arm_elementwise_mul_s16":
+        case .elementwiseMulS8, .elementwiseMulS16:
             return elementwiseQuads(KernelInstructionCounts.elementwiseMul, elements: g.outputElements)
-        case "arm_elementwise_add_s16":
+        case .elementwiseAddS16:
             let k = KernelInstructionCounts.elementwiseAddS16
             let n = g.outputElements
             let units = [unit(k, "call", 1), unit(k, "pair", Double(n / 2)), unit(k, "pair_entry", n >= 2 ? 1 : 0), unit(k, "odd", Double(n % 2))].compactMap { $0 }
             return KernelWork(label: k.function, isGeneric: false, units: units, weightWalk: noWeights, activationPasses: 1)
-        case "arm_softmax_s8", "arm_softmax_s8_s16":
-            return softmax(KernelInstructionCounts.softmax, g, w)
-        case "arm_softmax_s16":
-            return softmax(KernelInstructionCounts.softmaxS16, g, w)
-        case "reference", "reference_float":
-            return reference(w, g, float: path == "reference_float")
-        default:
+        case .softmaxS8, .softmaxS8S16:
+            return softmax(KernelInstructionCounts.softmax, g)
+        case .softmaxS16:
+            return softmax(KernelInstructionCounts.softmaxS16, g)
+        case .svdfS8, .svdfStateS16S8, .lstmUnidirectionalS8, .lstmUnidirectionalS16, .batchMatMulS8, .transposeConvS8,
+             .transposeS8, .padS8, .maximumS8, .minimumS8:
+            // No measured loops yet: a labelled generic estimate.
             return generic(w)
         }
     }
@@ -321,9 +330,9 @@ enum KernelCosts {
         return KernelWork(label: k.function, isGeneric: false, units: t.compactMap { unit(k, $0.0, $0.1) }, weightWalk: noWeights, activationPasses: 1)
     }
 
-    static func softmax(_ k: MeasuredKernel, _ g: Shapes, _ w: OperatorWorkload) -> KernelWork {
-        let rowSize = Double(max(1, w.parameters["row_size"] ?? g.lastDimension))
-        let rows = Double(max(1, w.parameters["rows"] ?? Int(Double(g.outputElements) / rowSize)))
+    static func softmax(_ k: MeasuredKernel, _ g: Shapes) -> KernelWork {
+        let rowSize = Double(g.rowSize)
+        let rows = Double(g.rows)
         let units = [("call", 1.0), ("row", rows), ("elem", rows * rowSize)].compactMap { unit(k, $0.0, $0.1) }
         return KernelWork(label: k.function, isGeneric: false, units: units, weightWalk: noWeights, activationPasses: 1)
     }
@@ -332,8 +341,8 @@ enum KernelCosts {
 
     static func reference(_ w: OperatorWorkload, _ g: Shapes, float: Bool) -> KernelWork {
         let wordOrByte: Double = float ? 4 : 1
-        switch w.op {
-        case "CONV_2D":
+        switch w.op.builtin {
+        case .conv2D?:
             let k = float ? KernelInstructionCounts.referenceConvFloat : KernelInstructionCounts.referenceConv
             let win = g.convWindows()
             let p = Double(g.outH * g.outW), oc = Double(g.outC), nb = Double(g.batches)
@@ -345,7 +354,7 @@ enum KernelCosts {
             return KernelWork(label: k.function, isGeneric: false, units: units,
                               weightWalk: WeightWalk(workingSetBytes: Double(g.outC) * taps * Double(g.filterDepth), passes: p * nb, bytesPerAccess: wordOrByte),
                               activationPasses: 1)
-        case "DEPTHWISE_CONV_2D":
+        case .depthwiseConv2D?:
             let k = float ? KernelInstructionCounts.referenceDepthwiseFloat : KernelInstructionCounts.referenceDepthwise
             let d = g.depthwiseWindows()
             let p = Double(g.outH * g.outW), oc = Double(g.outC), nb = Double(g.batches)
@@ -356,14 +365,14 @@ enum KernelCosts {
             units += [unit(k, "call", 1)].compactMap { $0 }
             return KernelWork(label: k.function, isGeneric: false, units: units,
                               weightWalk: WeightWalk(workingSetBytes: taps * oc, passes: p * nb, bytesPerAccess: wordOrByte), activationPasses: 1)
-        case "FULLY_CONNECTED":
+        case .fullyConnected?:
             let k = float ? KernelInstructionCounts.referenceFullyConnectedFloat : KernelInstructionCounts.referenceFullyConnected
             let n = Double(g.fcOutputs), kk = Double(g.fcDepth), batches = Double(g.fcBatches)
             let units = [("call", 1.0), ("batch", batches), ("out", batches * n), ("mac", batches * n * kk)].compactMap { unit(k, $0.0, $0.1) }
             return KernelWork(label: k.function, isGeneric: false, units: units,
                               weightWalk: WeightWalk(workingSetBytes: n * kk, passes: batches, bytesPerAccess: wordOrByte), activationPasses: 1)
-        case "AVERAGE_POOL_2D", "MAX_POOL_2D":
-            let average = w.op == "AVERAGE_POOL_2D"
+        case .averagePool2D?, .maxPool2D?:
+            let average = w.op == .builtin(.averagePool2D)
             let k = float ? (average ? KernelInstructionCounts.referenceAvgPoolFloat : KernelInstructionCounts.referenceMaxPoolFloat)
                           : (average ? KernelInstructionCounts.referenceAvgPool : KernelInstructionCounts.referenceMaxPool)
             let d = g.depthwiseWindows()
@@ -372,13 +381,14 @@ enum KernelCosts {
                 .compactMap { unit(k, $0.0, $0.1 * nb) }
             units += [unit(k, "call", 1)].compactMap { $0 }
             return KernelWork(label: k.function, isGeneric: false, units: units, weightWalk: noWeights, activationPasses: 1)
-        case "ADD", "SUB":
+        case .add?, .sub?:
             let k = float ? KernelInstructionCounts.referenceAddFloat : KernelInstructionCounts.referenceAdd
             let units = [("call", 1.0), ("elem", Double(g.outputElements))].compactMap { unit(k, $0.0, $0.1) }
-            return KernelWork(label: k.function + (w.op == "SUB" ? " (used for SUB: same loop shape)" : ""), isGeneric: w.op != "ADD",
+            let isAdd = w.op == .builtin(.add)
+            return KernelWork(label: k.function + (isAdd ? "" : " (used for SUB: same loop shape)"), isGeneric: !isAdd,
                               units: units, weightWalk: noWeights, activationPasses: 1)
-        case "SOFTMAX" where !float:
-            return softmax(KernelInstructionCounts.referenceSoftmax, g, w)
+        case .softmax? where !float:
+            return softmax(KernelInstructionCounts.referenceSoftmax, g)
         default:
             return generic(w)
         }
@@ -390,36 +400,39 @@ enum KernelCosts {
     /// cost otherwise, borrowed from the closest measured loop and labelled as such.
     static func generic(_ w: OperatorWorkload) -> KernelWork {
         let g = Shapes(w)
-        let float = w.kernelPath == "reference_float" || (w.outputs.first?.type == .float32)
-        let cmsis = w.kernelPath.hasPrefix("arm_")
+        let float = w.kernelPath == .reference(w.op, .float32) || (w.outputs.first?.type == .float32)
+        let cmsis = w.kernelPath.isCMSISNN
         let elements = Double(max(g.outputElements, 0))
         var units: [WorkUnit] = []
         var label: String
-        if ["RESHAPE", "SQUEEZE", "EXPAND_DIMS"].contains(w.op) {
+        let copies: Set<BuiltinOperator> = [.reshape, .squeeze, .expandDims]
+        let matrixOps: Set<BuiltinOperator> = [.transposeConv, .batchMatmul, .svdf, .unidirectionalSequenceLstm, .conv2D,
+                                               .depthwiseConv2D, .fullyConnected]
+        if let op = w.op.builtin, copies.contains(op) {
             // TFLM copies the data when input and output buffers differ (memcpy).
             let bytes = w.outputs.first?.bytes ?? 0
             units = LibraryCalls.memcpy(calls: 1, bytesEach: bytes, aligned: true, what: "tensor copy (memcpy)", group: .mac)
             label = "generic estimate: memcpy of the output bytes"
             return KernelWork(label: label, isGeneric: true, units: units, weightWalk: noWeights, activationPasses: 1)
         }
-        if w.macs > 0 && ["TRANSPOSE_CONV", "BATCH_MATMUL", "SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM", "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"].contains(w.op) {
+        if w.macs > 0, let op = w.op.builtin, matrixOps.contains(op) {
             if cmsis {
                 let k = KernelInstructionCounts.convolve1x1Fast
                 units = [genericUnit("per MAC (1/64 of the arm_nn_mat_mult_nt_t_s8 16-column loop)", .mac, k, "main16", Double(w.macs) / 64),
                          genericUnit("per output (1/4 of a 2x2 requantization block)", .requant, k, "block2x2", elements / 4)].compactMap { $0 }
-                label = "generic estimate: \(w.kernelPath) costed per MAC with the arm_nn_mat_mult_nt_t_s8 loop"
+                label = "generic estimate: \(w.kernelPath.name) costed per MAC with the arm_nn_mat_mult_nt_t_s8 loop"
             } else {
                 let k = float ? KernelInstructionCounts.referenceConvFloat : KernelInstructionCounts.referenceConv
                 units = [genericUnit("per MAC (reference conv MAC)", .mac, k, "mac", Double(w.macs)),
                          genericUnit("per output (reference conv output)", .requant, k, "out", elements)].compactMap { $0 }
-                label = "generic estimate: \(w.kernelPath) costed per MAC with the reference convolution loop"
+                label = "generic estimate: \(w.kernelPath.name) costed per MAC with the reference convolution loop"
             }
         } else {
             let k = float ? KernelInstructionCounts.referenceAddFloat : KernelInstructionCounts.referenceAdd
             let work = max(elements, Double(w.macs))
             units = [genericUnit("per element (reference ADD element)", .mac, k, "elem", work),
                      genericUnit("call", .overhead, k, "call", 1)].compactMap { $0 }
-            label = "generic estimate: \(w.op) (\(w.kernelPath)) costed per element with the reference ADD element loop"
+            label = "generic estimate: \(w.op.name) (\(w.kernelPath.name)) costed per element with the reference ADD element loop"
         }
         return KernelWork(label: label, isGeneric: true, units: units,
                           weightWalk: WeightWalk(workingSetBytes: Double(w.weightBytes), passes: 1, bytesPerAccess: float || cmsis ? 4 : 1),
@@ -491,8 +504,9 @@ struct Shapes {
     var lastDimension = 1
     var fcOutputs = 1, fcDepth = 1, fcBatches = 1
 
+    var rows = 1, rowSize = 1
+
     init(_ w: OperatorWorkload) {
-        let p = w.parameters
         let input = w.inputs.first.flatMap { $0 }?.shape ?? []
         let output = w.outputs.first?.shape ?? []
         let filter = w.inputs.count > 1 ? (w.inputs[1]?.shape ?? []) : []
@@ -500,24 +514,36 @@ struct Shapes {
         let limit = 1 << 20
         func dim(_ s: [Int], _ i: Int, _ fallback: Int) -> Int { i < s.count ? min(max(0, s[i]), limit) : fallback }
         func clamp(_ v: Int?, _ fallback: Int, lower: Int = 1) -> Int { min(max(v ?? fallback, lower), limit) }
+        // What the kernel reported, by kind of work.
+        var conv: ConvolutionGeometry?
+        var matrix: MatrixGeometry?
+        var batchCount: Int?
+        var rowGeometry: RowGeometry?
+        switch w.geometry {
+        case let .convolution(c): conv = c; batchCount = c.batches
+        case let .matrix(m): matrix = m; batchCount = m.rows
+        case let .sequence(s): batchCount = s.batches
+        case let .rows(r): rowGeometry = r
+        case .none, .elementwise, .pad, .axis, .fft: break
+        }
         let in4 = input.count == 4, out4 = output.count == 4
-        batches = clamp(p["batches"], in4 ? dim(input, 0, 1) : 1)
-        inH = clamp(p["input_h"], in4 ? dim(input, 1, 1) : 1)
-        inW = clamp(p["input_w"], in4 ? dim(input, 2, 1) : 1)
-        inC = clamp(p["input_channels"], input.last ?? 1)
-        outH = clamp(p["output_h"], out4 ? dim(output, 1, 1) : 1, lower: 0)
-        outW = clamp(p["output_w"], out4 ? dim(output, 2, 1) : 1, lower: 0)
-        outC = clamp(p["output_channels"], output.last ?? 1)
-        filterH = clamp(p["filter_h"], 1)
-        filterW = clamp(p["filter_w"], 1)
+        batches = clamp(batchCount, in4 ? dim(input, 0, 1) : 1)
+        inH = clamp(conv?.inputHeight, in4 ? dim(input, 1, 1) : 1)
+        inW = clamp(conv?.inputWidth, in4 ? dim(input, 2, 1) : 1)
+        inC = clamp(conv?.inputDepth ?? matrix?.depth, input.last ?? 1)
+        outH = clamp(conv?.outputHeight, out4 ? dim(output, 1, 1) : 1, lower: 0)
+        outW = clamp(conv?.outputWidth, out4 ? dim(output, 2, 1) : 1, lower: 0)
+        outC = clamp(conv?.outputDepth ?? matrix?.columns, output.last ?? 1)
+        filterH = clamp(conv?.filterHeight, 1)
+        filterW = clamp(conv?.filterWidth, 1)
         // CONV_2D filter [OC, KH, KW, IC/groups]; otherwise the input depth.
-        filterDepth = w.op == "CONV_2D" && filter.count == 4 ? clamp(filter[3], 1) : inC
-        strideH = clamp(p["stride_h"], 1)
-        strideW = clamp(p["stride_w"], 1)
-        padH = clamp(p["pad_h"], 0, lower: 0)
-        padW = clamp(p["pad_w"], 0, lower: 0)
-        dilationH = clamp(p["dilation_h"], 1)
-        dilationW = clamp(p["dilation_w"], 1)
+        filterDepth = w.op == .builtin(.conv2D) && filter.count == 4 ? clamp(filter[3], 1) : inC
+        strideH = clamp(conv?.strideHeight, 1)
+        strideW = clamp(conv?.strideWidth, 1)
+        padH = clamp(conv?.paddingHeight, 0, lower: 0)
+        padW = clamp(conv?.paddingWidth, 0, lower: 0)
+        dilationH = clamp(conv?.dilationHeight, 1)
+        dilationW = clamp(conv?.dilationWidth, 1)
         // Element count, saturating at 2^40 rather than overflowing on absurd shapes.
         outputElements = output.reduce(1) { acc, d in
             let (product, overflow) = acc.multipliedReportingOverflow(by: max(0, d))
@@ -525,9 +551,11 @@ struct Shapes {
         }
         lastDimension = clamp(output.last, 1)
         outputRows = clamp(outputElements / lastDimension, 1)
-        fcOutputs = clamp(p["output_channels"], lastDimension)
-        fcDepth = clamp(p["input_channels"], filter.last ?? 1)
+        fcOutputs = clamp(matrix?.columns, lastDimension)
+        fcDepth = clamp(matrix?.depth, filter.last ?? 1)
         fcBatches = clamp(outputElements / max(1, fcOutputs), 1)
+        rowSize = clamp(rowGeometry?.rowSize, lastDimension)
+        rows = clamp(rowGeometry?.rows, outputElements / rowSize)
     }
 
     /// Valid filter taps per output position along one axis: TFLM's window clipping (taps k in

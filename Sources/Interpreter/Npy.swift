@@ -86,9 +86,7 @@ public enum Npy {
         guard let type = type(forDescr: descr), let size = type.byteSize else {
             throw NpyError(what: ".npy dtype '\(descr)' is not supported")
         }
-        if let fortran = field("fortran_order", in: header), fortran.hasPrefix("True") {
-            throw NpyError(what: ".npy arrays in Fortran order are not supported")
-        }
+        let fortranOrder = field("fortran_order", in: header)?.hasPrefix("True") ?? false
         guard let shapeText = field("shape", in: header), let shape = parseShape(shapeText) else {
             throw NpyError(what: ".npy header has no valid 'shape'")
         }
@@ -100,10 +98,34 @@ public enum Npy {
         }
         let dataStart = headerStart + headerLength
         let (need, o) = count.multipliedReportingOverflow(by: size)
-        guard !o, need <= bytes.count - dataStart else {
-            throw NpyError(what: ".npy data is truncated: shape \(shape) needs \(count * size) bytes, file has \(bytes.count - dataStart)")
+        guard !o else { throw NpyError(what: ".npy shape \(shape) is too large") }
+        guard need <= bytes.count - dataStart else {
+            throw NpyError(what: ".npy data is truncated: shape \(shape) needs \(need) bytes, file has \(bytes.count - dataStart)")
         }
-        return NpyArray(type: type, shape: shape, bytes: Array(bytes[dataStart..<(dataStart + need)]))
+        let data = Array(bytes[dataStart..<(dataStart + need)])
+        return NpyArray(type: type, shape: shape, bytes: fortranOrder ? cOrder(fortran: data, shape: shape, elementSize: size) : data)
+    }
+
+    /// Fortran-order (first index fastest) element bytes rearranged into C order (last index fastest).
+    static func cOrder(fortran data: [UInt8], shape: [Int], elementSize: Int) -> [UInt8] {
+        guard shape.count > 1, !data.isEmpty else { return data }
+        var out = [UInt8](repeating: 0, count: data.count)
+        var fortranStrides = [Int](repeating: 1, count: shape.count)
+        for d in 1..<shape.count { fortranStrides[d] = fortranStrides[d - 1] * shape[d - 1] }
+        var index = [Int](repeating: 0, count: shape.count)
+        for c in 0..<(data.count / elementSize) {
+            var f = 0
+            for d in 0..<shape.count { f += index[d] * fortranStrides[d] }
+            for b in 0..<elementSize { out[c * elementSize + b] = data[f * elementSize + b] }
+            var d = shape.count - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < shape[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return out
     }
 
     public static func encode(_ array: NpyArray) throws -> [UInt8] {

@@ -5,24 +5,35 @@ import Interpreter
 /// ratios against references measured in the same run (so the figures carry over
 /// between machines): a plain scalar int8 multiply-accumulate loop over the model's
 /// MAC count, and optionally TFLM itself through its Python package.
-enum BenchCommand: Command {
-    static let spec = CommandSpec(
-        name: "bench",
-        summary: "Measure host inferences/s per model, as ratios against references measured in the same run.",
-        usage: "mcusim bench MODEL.tflite... [--seconds S] [--kernels cmsis-nn|reference] [--tflm-python PYTHON] [--json] [--quiet]",
-        options: [
-            OptionSpec(name: "seconds", value: "S", help: "Minimum measuring time per model and reference (default 0.5)."),
-            OptionSpec(name: "kernels", value: "VARIANT", help: "Kernel variant (does not change host speed, only the arena)."),
-            OptionSpec(name: "tflm-python", value: "PYTHON", help: "A Python with the tflite-micro package: also time TFLM's interpreter on each model."),
-            OptionSpec(name: "json", value: nil, help: "Write JSON to stdout."),
-            OptionSpec(name: "quiet", value: nil, help: "No progress on stderr."),
-        ],
-        details: """
+enum BenchCommand: ParsableCommand {
+    static let name = "bench"
+    static let summary = "Measure host inferences/s per model, as ratios against references measured in the same run."
+    static let details = """
         Build with -c release for meaningful figures: swift run -c release mcusim bench MODEL...
         mac_ratio = our time per inference / (model MACs x time per MAC of a scalar int8 loop): below 1 means faster
         than a naive scalar loop over the same MACs. tflm_ratio = our inferences/s / TFLM's.
-        """,
-        positionalRange: 1...10_000)
+        """
+
+    struct Options: ParsableOptions {
+        var models: [String] = []
+        var seconds = 0.5
+        var variant: KernelVariant = .cmsisNN
+        var tflmPython: String?
+        var maxArena = Declaration<Options>.defaultMaxArena
+        var quiet = false
+        var output = OutputOptions()
+
+        static let declarations: [Declaration<Options>] = [
+            .positional("MODEL.tflite", .text("MODEL.tflite"), help: "The models to time.", arity: 1...Int.max, \.models),
+            .option("seconds", .number("S", above: 0, atMost: 600), help: "Minimum measuring time per model and reference.", default: "0.5", \.seconds),
+            .kernels(\.variant),
+            .option("tflm-python", .program, value: "PYTHON",
+                    help: "A Python with the tflite-micro package (a path, or a name on PATH): also time TFLM's interpreter on each model.",
+                    \.tflmPython),
+            .maxArena(\.maxArena),
+            .quiet(\.quiet),
+        ] + .group(\.output)
+    }
 
     struct Row {
         let model: String
@@ -32,60 +43,27 @@ enum BenchCommand: Command {
         let tflmInferencesPerSecond: Double?
     }
 
-    static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let seconds = try args.double("seconds") ?? 0.5
-        guard seconds > 0, seconds <= 600 else { throw UsageError(message: "--seconds must be in (0, 600]") }
-        let variant = try RunCommand.variant(args)
-        let quiet = args.flag("quiet")
-        let nsPerMAC = scalarMACReference(seconds: seconds)
+    static func run(_ options: Options, console: Console) throws -> Int32 {
+        let nsPerMAC = scalarMACReference(seconds: options.seconds)
         var rows: [Row] = []
-        for (n, path) in args.positionals.enumerated() {
-            console.progress("[\(n + 1)/\(args.positionals.count)] \(path)", quiet: quiet)
+        for (n, path) in options.models.enumerated() {
+            console.progress("[\(n + 1)/\(options.models.count)] \(path)", quiet: options.quiet)
             let model = try MCUSimCLI.loadModel(path)
             let interpreter: MicroInterpreter
             do {
-                interpreter = try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant))
-                try RunCommand.setInputs(interpreter, files: [], seed: 1, modelPath: path)
+                interpreter = try MicroInterpreter(model: model, options: InterpreterOptions(variant: options.variant, hostArenaLimit: options.maxArena))
+                try InputFiles.fillRandom(interpreter, seed: 1)
             } catch {
                 throw MCUSimCLI.fileError(error, file: path)
             }
-            let perSecond = try measure(seconds: seconds) { try interpreter.invoke() }
+            let perSecond = try measure(seconds: options.seconds) { try interpreter.invoke() }
             let macs = interpreter.workloads.reduce(0) { $0 + $1.macs }
             let macRatio = macs > 0 ? (1e9 / perSecond) / (Double(macs) * nsPerMAC) : nil
-            var tflm: Double?
-            if let python = args.value("tflm-python") {
-                tflm = try tflmInferencesPerSecond(python: python, model: path, seconds: seconds)
-            }
+            let tflm = try options.tflmPython.map { try tflmInferencesPerSecond(python: $0, model: path, seconds: options.seconds) }
             rows.append(Row(model: path, macs: macs, inferencesPerSecond: perSecond, macRatio: macRatio, tflmInferencesPerSecond: tflm))
         }
-        console.endProgress(quiet: quiet)
-        if args.flag("json") {
-            console.write(JSON.obj([
-                "scalar_mac_reference_ns": .double(nsPerMAC),
-                "models": .array(rows.map { r in
-                    .obj([
-                        "model": .string(r.model), "macs": .int(r.macs),
-                        "inferences_per_second": .double(r.inferencesPerSecond),
-                        "mac_ratio": r.macRatio.map { .double($0) } ?? .null,
-                        "tflm_inferences_per_second": r.tflmInferencesPerSecond.map { .double($0) } ?? .null,
-                        "tflm_ratio": r.tflmInferencesPerSecond.map { .double(r.inferencesPerSecond / $0) } ?? .null,
-                    ])
-                }),
-            ]).rendered())
-            return ExitCode.ok
-        }
-        var table = TextTable(headers: ["model", "MACs", "inf/s", "µs/inf", "mac_ratio", "TFLM inf/s", "vs TFLM"], rightAligned: [1, 2, 3, 4, 5, 6])
-        for r in rows {
-            table.rows.append([
-                URL(fileURLWithPath: r.model).lastPathComponent, r.macs.grouped,
-                String(format: "%.1f", r.inferencesPerSecond), String(format: "%.1f", 1e6 / r.inferencesPerSecond),
-                r.macRatio.map { String(format: "%.2f", $0) } ?? "-",
-                r.tflmInferencesPerSecond.map { String(format: "%.1f", $0) } ?? "-",
-                r.tflmInferencesPerSecond.map { String(format: "%.2fx", r.inferencesPerSecond / $0) } ?? "-",
-            ])
-        }
-        console.print(String(format: "reference: scalar int8 MAC loop, %.3f ns/MAC on this host (same run)", nsPerMAC))
-        console.print(table.render())
+        console.endProgress(quiet: options.quiet)
+        options.output.emit(BenchResult(nsPerMAC: nsPerMAC, rows: rows), console: console)
         return ExitCode.ok
     }
 
@@ -175,5 +153,25 @@ enum BenchCommand: Command {
             throw FileError(file: model, message: "TFLM reference run failed under \(python)", code: ExitCode.invalidInput)
         }
         return value
+    }
+}
+
+/// What `bench` reports.
+struct BenchResult: CommandOutput {
+    let nsPerMAC: Double
+    let rows: [BenchCommand.Row]
+
+    func text(console: Console) -> String {
+        var table = TextTable(headers: ["model", "MACs", "inf/s", "µs/inf", "mac_ratio", "TFLM inf/s", "vs TFLM"], rightAligned: [1, 2, 3, 4, 5, 6])
+        for r in rows {
+            table.rows.append([
+                URL(fileURLWithPath: r.model).lastPathComponent, r.macs.grouped,
+                String(format: "%.1f", r.inferencesPerSecond), String(format: "%.1f", 1e6 / r.inferencesPerSecond),
+                r.macRatio.map { String(format: "%.2f", $0) } ?? "-",
+                r.tflmInferencesPerSecond.map { String(format: "%.1f", $0) } ?? "-",
+                r.tflmInferencesPerSecond.map { String(format: "%.2fx", r.inferencesPerSecond / $0) } ?? "-",
+            ])
+        }
+        return String(format: "reference: scalar int8 MAC loop, %.3f ns/MAC on this host (same run)\n", nsPerMAC) + table.render() + "\n"
     }
 }

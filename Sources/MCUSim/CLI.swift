@@ -20,20 +20,57 @@ struct FileError: Error {
     let code: Int32
 }
 
+/// What the dispatcher knows of a command: its description (for the overview, help and
+/// the syntax pass) and how to run it from the words after its name.
 protocol Command {
     static var spec: CommandSpec { get }
-    static func run(_ args: ParsedArguments, console: Console) throws -> Int32
+    static func main(_ arguments: [String], console: Console) throws -> Int32
 }
 
-enum MCUSimCLI {
+/// A command with typed options: `Options` is parsed, checked and validated before `run`
+/// sees it, and the usage line and help come from `Options.declarations`.
+protocol ParsableCommand: Command {
+    associatedtype Options: ParsableOptions
+    static var name: String { get }
+    static var summary: String { get }
+    /// Extra help text after the options (formats, exit codes).
+    static var details: String { get }
+    static func run(_ options: Options, console: Console) throws -> Int32
+}
+
+extension ParsableCommand {
+    static var details: String { "" }
+
+    static var spec: CommandSpec {
+        CommandSpec(name: name, summary: summary, positionals: Options.positionalHelp, options: Options.optionHelp, details: details)
+    }
+
+    /// The typed options for `arguments` (nil when help was asked for and printed).
+    static func options(_ arguments: [String]) throws -> Options? {
+        let parsed = try ParsedArguments.parse(arguments, spec: spec)
+        return parsed.helpRequested ? nil : try Options.parse(parsed, command: name)
+    }
+
+    static func main(_ arguments: [String], console: Console) throws -> Int32 {
+        guard let options = try options(arguments) else {
+            console.write(spec.helpText())
+            return ExitCode.ok
+        }
+        return try run(options, console: console)
+    }
+}
+
+public enum MCUSimCLI {
     static let version = "0.1.0"
 
+    /// Every command, in the order the overview lists them.
     static let commands: [Command.Type] = [
         InspectCommand.self, RunCommand.self, FitCommand.self, CheckCommand.self, ReportCommand.self, DevicesCommand.self, BenchCommand.self,
     ]
 
-    static func main(_ args: [String]) -> Int32 {
-        run(args, console: Console(capture: false))
+    /// The `mcusim` executable: runs the command line and exits with its code.
+    public static func main() -> Never {
+        exit(run(Array(CommandLine.arguments.dropFirst()), console: Console(capture: false)))
     }
 
     static func overview() -> String {
@@ -76,19 +113,22 @@ enum MCUSimCLI {
             return ExitCode.invalidInput
         }
         do {
-            let parsed = try ParsedArguments.parse(Array(args.dropFirst()), spec: command.spec)
-            if parsed.helpRequested {
-                console.write(command.spec.helpText())
-                return ExitCode.ok
-            }
-            return try command.run(parsed, console: console)
-        } catch let error as UsageError {
+            return try command.main(Array(args.dropFirst()), console: console)
+        } catch {
+            return report(error, console: console)
+        }
+    }
+
+    /// Prints `error` as the one-line error contract and returns its exit code.
+    static func report(_ error: Error, console: Console) -> Int32 {
+        switch error {
+        case let error as UsageError:
             console.error("mcusim: error: \(error.message)")
             return ExitCode.invalidInput
-        } catch let error as FileError {
+        case let error as FileError:
             console.error("mcusim: error: \(error.file): \(error.message)")
             return error.code
-        } catch {
+        default:
             console.error("mcusim: error: \(error)")
             return ExitCode.invalidInput
         }
@@ -103,18 +143,20 @@ enum MCUSimCLI {
             return FileError(file: file, message: "unsupported: \(e.op): \(e.reason) (operator \(e.operatorIndex))", code: ExitCode.unsupported)
         case let e as InvalidOperatorError:
             return FileError(file: file, message: "invalid model: \(e.op): \(e.reason) (operator \(e.operatorIndex))", code: ExitCode.invalidInput)
+        case let e as UnsupportedModelError: return FileError(file: file, message: "unsupported: \(e.description)", code: ExitCode.unsupported)
         case let e as ArenaTooSmallError: return FileError(file: file, message: e.description, code: ExitCode.checkFailed)
+        case let e as HostArenaLimitError:
+            return FileError(file: file, message: "\(e.description) (a guard against hostile files; raise it with --max-arena)",
+                             code: ExitCode.invalidInput)
         case let e as NpyError: return FileError(file: file, message: e.description, code: ExitCode.invalidInput)
         default: return FileError(file: file, message: "\(error)", code: ExitCode.invalidInput)
         }
     }
 
     static func loadModel(_ path: String) throws -> Model {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FileError(file: path, message: "no such file", code: ExitCode.invalidInput)
-        }
+        let bytes = try FileAccess.contents(of: path, limit: FileAccess.Limit.model, what: "a model")
         do {
-            return try Model(contentsOf: URL(fileURLWithPath: path))
+            return try Model(bytes: bytes)
         } catch {
             throw fileError(error, file: path)
         }

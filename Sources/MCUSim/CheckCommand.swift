@@ -4,19 +4,10 @@ import Interpreter
 
 /// `mcusim check BUDGETS.json`: latency, RAM, flash and arena budgets for CI, with
 /// JUnit XML, JSON, and drift against a previous run's JSON.
-enum CheckCommand: Command {
-    static let spec = CommandSpec(
-        name: "check",
-        summary: "Check latency, RAM, flash and arena budgets of models on devices (for CI): JUnit XML, JSON, baseline drift.",
-        usage: "mcusim check BUDGETS.json [--junit FILE] [--json] [--baseline PREVIOUS.json] [--profiles DIR]... [--quiet]",
-        options: [
-            OptionSpec(name: "junit", value: "FILE", help: "Also write JUnit XML: one testsuite per entry, one testcase per entry and metric."),
-            OptionSpec(name: "json", value: nil, help: "Write the full result (entries, metrics, per-operator figures) as JSON to stdout."),
-            OptionSpec(name: "baseline", value: "PREV.json", help: "A previous 'check --json' output: also fail on regressions beyond each entry's tolerance."),
-            OptionSpec(name: "profiles", value: "DIR", help: "Also load device profiles from DIR.", repeatable: true),
-            OptionSpec(name: "quiet", value: nil, help: "No progress on stderr (progress is shown only when stderr is a terminal)."),
-        ],
-        details: """
+enum CheckCommand: ParsableCommand {
+    static let name = "check"
+    static let summary = "Check latency, RAM, flash and arena budgets of models on devices (for CI): JUnit XML, JSON, baseline drift."
+    static let details = """
         BUDGETS.json: {"defaults": {...}, "entries": [{"name", "model", "device", "kernels", "opt", "tolerance", "limits"}]}
           model      .tflite path, relative to the budget file
           device     profile id (see 'mcusim devices'); kernels cmsis-nn (default) or reference; opt -Os, -O2 or -O3
@@ -28,21 +19,42 @@ enum CheckCommand: Command {
           tolerance  allowed growth against --baseline, a fraction (0.05) or "5%" (default 0.05)
         "defaults" holds any entry key but name and model; its limits merge key by key (null in an entry removes one).
         ram_bytes = arena + the device's software reserve; arena_bytes = planned + persistent arena.
-        Exit codes: 0 every entry holds, 1 a limit is exceeded or a baseline regression, 2 a malformed budget or
-        baseline file (the message names the JSON path of the bad field) or a missing model, 3 an unsupported model.
-        """)
+        An entry that cannot be simulated (an unsupported or invalid model, an operator limit that does not fit the
+        model) is reported as an error, in the output and as a JUnit <error>, and the other entries still run.
+        Exit codes, the highest that applies: 3 an entry's model is unsupported; 2 a malformed budget or baseline file
+        (the message names the JSON path of the bad field), a missing model or device, or an entry's invalid model or
+        operator limit; 1 a limit is exceeded or a baseline regression; 0 every entry holds.
+        """
 
-    static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let budgetPath = args.positionals[0]
-        let quiet = args.flag("quiet")
+    struct Options: ParsableOptions {
+        var budgets = ""
+        var junit: String?
+        var baseline: String?
+        var quiet = false
+        var profiles = ProfileOptions()
+        var output = OutputOptions()
+
+        static let declarations: [Declaration<Options>] = [
+            .positional("BUDGETS.json", .text("BUDGETS.json"), help: "The budget file.", \.budgets),
+            .option("junit", .text("FILE"), help: "Also write JUnit XML: one testsuite per entry, one testcase per entry and metric.", \.junit),
+            .option("baseline", .text("PREV.json"), help: "A previous 'check --json' output: also fail on regressions beyond each entry's tolerance.",
+                    \.baseline),
+            .quiet(\.quiet),
+        ] + .group(\.profiles) + .group(\.output)
+    }
+
+    static func run(_ options: Options, console: Console) throws -> Int32 {
+        let budgetPath = options.budgets
         let budget = try Budget.load(path: budgetPath)
-        let catalog = try DevicesCommand.loadCatalog(args)
-        let baseline = try args.value("baseline").map(Baseline.load)
+        let catalog = try options.profiles.loadCatalog()
+        let baseline = try options.baseline.map(Baseline.load)
 
         // Everything the budget names must exist before anything runs.
         var devices: [DeviceProfile] = []
         for entry in budget.entries {
-            guard let profile = try? catalog.profile(id: entry.device) else {
+            // A budget naming a profile whose file did not load fails with that file's error.
+            if let invalid = catalog.invalidEntry(entry.device) { throw invalid.error.fileError }
+            guard let profile = catalog.lookup(entry.device) else {
                 let suggestion = ParsedArguments.closest(entry.device, among: catalog.ids)
                 throw FileError(file: budgetPath,
                                 message: "\(entry.devicePath): no device profile \"\(entry.device)\""
@@ -50,52 +62,63 @@ enum CheckCommand: Command {
                                     + " (known: \(catalog.ids.joined(separator: ", ")))",
                                 code: ExitCode.invalidInput)
             }
-            guard FileManager.default.fileExists(atPath: entry.modelURL.path) else {
-                throw FileError(file: budgetPath, message: "\(entry.modelPath): no such model file \"\(entry.model)\" (looked for \(entry.modelURL.path))",
+            if let problem = FileAccess.problem(entry.modelURL.path) {
+                let what = problem == "no such file" ? "no such model file \"\(entry.model)\"" : "model file \"\(entry.model)\": \(problem)"
+                throw FileError(file: budgetPath, message: "\(entry.modelPath): \(what) (looked for \(entry.modelURL.path))",
                                 code: ExitCode.invalidInput)
             }
             devices.append(profile)
         }
+        var plan = OutputPlan()
+        plan.input(budgetPath, "the budget file")
+        if let file = options.baseline { plan.input(file, "the baseline") }
+        for entry in budget.entries { plan.input(entry.modelURL.path, "the model of entry \"\(entry.name)\"") }
+        let junit = try options.junit.map { try plan.output($0, option: "--junit") }
 
-        // One interpreter per model and kernel variant, shared by that model's entries.
-        var interpreters: [String: (Model, MicroInterpreter)] = [:]
-        var results: [EntryResult] = []
+        // One interpreter per model and kernel variant, shared by that model's entries. An entry
+        // that cannot be simulated is reported and the others still run.
+        var interpreters: [String: Result<(Model, MicroInterpreter), FileError>] = [:]
+        var outcomes: [EntryOutcome] = []
         for (n, (entry, device)) in zip(budget.entries, devices).enumerated() {
-            console.progress("[\(n + 1)/\(budget.entries.count)] \(entry.name)", quiet: quiet)
+            console.progress("[\(n + 1)/\(budget.entries.count)] \(entry.name)", quiet: options.quiet)
             let key = entry.variant.rawValue + "|" + entry.modelURL.path
-            let built: (Model, MicroInterpreter)
+            let built: Result<(Model, MicroInterpreter), FileError>
             if let cached = interpreters[key] {
                 built = cached
             } else {
                 do {
-                    built = try Simulation.interpreter(for: entry.modelURL.path, variant: entry.variant)
-                } catch let e as FileError {
-                    throw FileError(file: e.file, message: e.message + " (budget entry \"\(entry.name)\")", code: e.code)
+                    built = .success(try Simulation.interpreter(for: entry.modelURL.path, variant: entry.variant))
+                } catch {
+                    let e = MCUSimCLI.fileError(error, file: entry.modelURL.path)
+                    built = .failure(FileError(file: e.file, message: e.message + " (budget entry \"\(entry.name)\")", code: e.code))
                 }
                 interpreters[key] = built
             }
-            var settings = Simulation.Settings()
-            settings.variant = entry.variant
-            settings.optimization = entry.optimization
-            let sim = Simulation(modelPath: entry.model, model: built.0, interpreter: built.1, device: device, settings: settings)
-            results.append(try evaluate(entry, sim: sim, baseline: baseline, budgetFile: budgetPath))
-        }
-        console.endProgress(quiet: quiet)
-
-        let report = CheckReport(budgetFile: budgetPath, results: results, baselineFile: args.value("baseline"))
-        if let junit = args.value("junit") {
             do {
-                try Data(report.junit().xml().utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
-            } catch {
-                throw FileError(file: junit, message: "cannot write the JUnit file", code: ExitCode.invalidInput)
+                let (model, interpreter) = try built.get()
+                let sim = Simulation(modelPath: entry.model, model: model, interpreter: interpreter, device: device,
+                                     settings: SimulationOptions(variant: entry.variant, optimization: entry.optimization))
+                outcomes.append(.checked(try evaluate(entry, sim: sim, baseline: baseline, budgetFile: budgetPath)))
+            } catch let error as FileError {
+                console.endProgress(quiet: options.quiet)
+                console.error("mcusim: error: \(error.file): \(error.message)")
+                outcomes.append(.failed(entry, error))
             }
         }
-        if args.flag("json") {
+        console.endProgress(quiet: options.quiet)
+
+        let report = CheckReport(budgetFile: budgetPath, outcomes: outcomes, baselineFile: options.baseline)
+        if let junit {
+            let staged = StagedFiles()
+            try staged.stage(Array(report.junit().xml().utf8), at: junit)
+            try staged.commit()
+        }
+        if options.output.json {
             console.write(report.json().rendered())
         } else {
             for line in report.textLines(console: console) { console.print(line) }
         }
-        return report.ok ? ExitCode.ok : ExitCode.checkFailed
+        return report.exitCode
     }
 
     // MARK: Evaluation
@@ -143,14 +166,14 @@ enum CheckCommand: Command {
                     let range = ops.isEmpty ? "no operators" : "\(ops.count) operators, 0-\(ops.count - 1)"
                     throw fail(limit.path + ".index", "operator \(i) does not exist (the model has \(range))")
                 }
-                if let op = limit.op, ops[i].op != op {
-                    throw fail(limit.path, "operator \(i) is \(ops[i].op), not \(op)")
+                if let op = limit.op, ops[i].op.name != op {
+                    throw fail(limit.path, "operator \(i) is \(ops[i].op.name), not \(op)")
                 }
                 apply(i, limit)
             } else if let op = limit.op {
-                let matching = ops.indices.filter { ops[$0].op == op }
+                let matching = ops.indices.filter { ops[$0].op.name == op }
                 guard !matching.isEmpty else {
-                    let present = Array(Set(ops.map(\.op))).sorted().joined(separator: ", ")
+                    let present = Array(Set(ops.map(\.op.name))).sorted().joined(separator: ", ")
                     throw fail(limit.path + ".op", "the model has no \(op) operator (it has \(present))")
                 }
                 for i in matching { apply(i, limit) }
@@ -158,9 +181,9 @@ enum CheckCommand: Command {
         }
         return tightest.keys.sorted().compactMap { i in
             guard let limit = tightest[i] else { return nil }
-            let name = "operator \(i) \(ops[i].op) latency_ms"
+            let name = "operator \(i) \(ops[i].op.name) latency_ms"
             return Check(kind: .limit, testcase: name, label: name, unit: .ms, measured: sim.cost.milliseconds(ops[i]),
-                         reference: limit.latencyMs, tolerance: nil, limitNote: nil, operatorIndex: i, op: ops[i].op)
+                         reference: limit.latencyMs, tolerance: nil, limitNote: nil, operatorIndex: i, op: ops[i].op.name)
         }
     }
 
@@ -185,7 +208,7 @@ enum CheckCommand: Command {
         }
         let ops = sim.cost.operators
         guard let previous = before.operators else { return }
-        guard previous.count == ops.count, zip(previous, ops).allSatisfy({ $0.op == $1.op }) else {
+        guard previous.count == ops.count, zip(previous, ops).allSatisfy({ $0.op == $1.op.name }) else {
             result.notes.append("the operators differ from the baseline's (\(previous.count) then, \(ops.count) now, or other types); per-operator comparison skipped")
             return
         }
@@ -199,8 +222,8 @@ enum CheckCommand: Command {
             ]
             for (name, unit, old, value) in figures {
                 guard let old else { continue }
-                let check = Check(kind: .baseline, testcase: "baseline operators", label: "operator \(i) \(op.op) \(name)", unit: unit,
-                                  measured: value, reference: old, tolerance: tolerance, limitNote: nil, operatorIndex: i, op: op.op)
+                let check = Check(kind: .baseline, testcase: "baseline operators", label: "operator \(i) \(op.op.name) \(name)", unit: unit,
+                                  measured: value, reference: old, tolerance: tolerance, limitNote: nil, operatorIndex: i, op: op.op.name)
                 // Only operators that moved beyond the tolerance, either way, are listed.
                 if !check.ok || check.improvedBeyondTolerance { result.checks.append(check) }
             }
@@ -328,24 +351,60 @@ struct EntryResult {
     }
 }
 
+/// One budget entry's outcome: checked (pass or fail), or not simulated at all.
+enum EntryOutcome {
+    case checked(EntryResult)
+    /// The model could not be simulated, or a per-operator limit does not fit it.
+    case failed(Budget.Entry, FileError)
+
+    var entry: Budget.Entry {
+        switch self {
+        case .checked(let r): return r.entry
+        case .failed(let entry, _): return entry
+        }
+    }
+}
+
 // MARK: - Output
 
 struct CheckReport {
     let budgetFile: String
-    let results: [EntryResult]
+    let outcomes: [EntryOutcome]
     let baselineFile: String?
 
-    var ok: Bool { results.allSatisfy(\.ok) }
+    var results: [EntryResult] { outcomes.compactMap { if case .checked(let r) = $0 { return r }; return nil } }
+    var errors: [(entry: Budget.Entry, error: FileError)] {
+        outcomes.compactMap { if case .failed(let e, let error) = $0 { return (e, error) }; return nil }
+    }
+
+    var ok: Bool { errors.isEmpty && results.allSatisfy(\.ok) }
+
+    /// The highest code that applies: an entry's error (3 unsupported, 2 invalid), then 1 for a failed check.
+    var exitCode: Int32 {
+        let failed = results.allSatisfy(\.ok) ? ExitCode.ok : ExitCode.checkFailed
+        return errors.map(\.error.code).reduce(failed, max)
+    }
 
     func textLines(console: Console) -> [String] {
         var lines: [String] = []
-        for r in results {
+        for outcome in outcomes {
+            guard case .checked(let r) = outcome else {
+                if case .failed(let entry, let error) = outcome {
+                    lines.append("\(console.red("ERROR")) \(entry.name): \(error.file): \(error.message)")
+                }
+                continue
+            }
             if r.ok {
                 let limits = r.checks.filter { $0.kind == .limit && $0.operatorIndex == nil }.map(\.passSummary)
                 var parts = limits
                 let operatorLimits = r.checks.filter { $0.kind == .limit && $0.operatorIndex != nil }.count
                 if operatorLimits > 0 { parts.append("\(operatorLimits) operator limit\(operatorLimits == 1 ? "" : "s")") }
-                if r.baselineCompared { parts.append("within \(String(format: "%g%%", r.entry.tolerance * 100)) of the baseline") }
+                if r.baselineCompared {
+                    let tolerance = String(format: "%g%%", r.entry.tolerance * 100)
+                    // Figures that fell by more than the tolerance are not "within" it: they are listed below.
+                    parts.append(r.checks.contains(where: \.improvedBeyondTolerance)
+                                 ? "no growth beyond \(tolerance) over the baseline" : "within \(tolerance) of the baseline")
+                }
                 if parts.isEmpty {
                     let t = EntryResult.totals(r.sim)
                     parts.append(String(format: "no limits; latency %.2f ms", t["latency_ms"] ?? 0)
@@ -360,7 +419,8 @@ struct CheckReport {
         }
         let failed = results.filter { !$0.ok }.count
         let violations = results.reduce(0) { $0 + $1.violations.count }
-        var summary = "\(results.count) entr\(results.count == 1 ? "y" : "ies"): \(results.count - failed) passed, \(failed) failed"
+        var summary = "\(outcomes.count) entr\(outcomes.count == 1 ? "y" : "ies"): \(results.count - failed) passed, \(failed) failed"
+        if !errors.isEmpty { summary += ", \(errors.count) error\(errors.count == 1 ? "" : "s")" }
         if violations > 0 { summary += " (\(violations) violation\(violations == 1 ? "" : "s"))" }
         lines.append(console.bold(summary))
         return lines
@@ -368,7 +428,21 @@ struct CheckReport {
 
     func junit() -> JUnitReport {
         var report = JUnitReport(name: "mcusim check \(budgetFile)")
-        for r in results {
+        for outcome in outcomes {
+            guard case .checked(let r) = outcome else {
+                if case .failed(let entry, let error) = outcome {
+                    var suite = JUnitReport.TestSuite(name: entry.name, properties: [
+                        ("model", entry.model), ("device", entry.device), ("kernels", entry.variant.rawValue),
+                        ("opt", entry.optimization?.rawValue ?? "profile"),
+                    ])
+                    var testcase = JUnitReport.TestCase(name: "simulation", classname: entry.name)
+                    testcase.error = (message: "\(error.file): \(error.message)",
+                                      type: error.code == ExitCode.unsupported ? "unsupported" : "invalid")
+                    suite.cases.append(testcase)
+                    report.suites.append(suite)
+                }
+                continue
+            }
             var suite = JUnitReport.TestSuite(name: r.entry.name, properties: [
                 ("model", r.entry.model), ("device", r.sim.device.id), ("kernels", r.entry.variant.rawValue),
                 ("opt", r.sim.optimization.rawValue),
@@ -398,103 +472,6 @@ struct CheckReport {
     static func number(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
     }
-
-    func checkJSON(_ c: Check) -> JSON {
-        var pairs: [(String, JSON)] = []
-        if let i = c.operatorIndex { pairs += [("index", .int(i)), ("op", .string(c.op ?? ""))] }
-        pairs += [("metric", .string(c.label)), ("unit", .string(c.unit.rawValue)), ("measured", value(c.measured, c.unit))]
-        switch c.kind {
-        case .limit: pairs.append(("limit", value(c.reference, c.unit)))
-        case .baseline:
-            pairs += [("before", value(c.reference, c.unit)), ("tolerance", .double(c.tolerance ?? 0))]
-            pairs.append(("change_pct", c.percentChange.map { .double(($0 * 100).rounded() / 100) } ?? .null))
-        }
-        pairs.append(("ok", .bool(c.ok)))
-        return .object(pairs)
-    }
-
-    func value(_ v: Double, _ unit: MetricUnit) -> JSON { unit == .bytes ? .int(Int(v)) : .double(v) }
-
-    func entryJSON(_ r: EntryResult) -> JSON {
-        let sim = r.sim, f = sim.footprint, arena = sim.interpreter.arenaUsage
-        let totals = EntryResult.totals(sim)
-        let limitChecks = r.checks.filter { $0.kind == .limit }
-        let metrics: [JSON] = EntryResult.totalMetrics.map { m in
-            let c = limitChecks.first { $0.label == m.name && $0.operatorIndex == nil }
-            return .obj([
-                "metric": .string(m.name), "unit": .string(m.unit.rawValue),
-                "measured": value(totals[m.name] ?? 0, m.unit),
-                "limit": c.map { value($0.reference, m.unit) } ?? .null,
-                "ok": .bool(c?.ok ?? true),
-            ])
-        }
-        var baseline: JSON = .null
-        if baselineFile != nil {
-            let b = r.checks.filter { $0.kind == .baseline }
-            baseline = .obj([
-                "compared": .bool(r.baselineCompared),
-                "totals": .array(b.filter { $0.operatorIndex == nil }.map(checkJSON)),
-                "operators_compared": .bool(r.operatorsCompared),
-                "operators_moved": .array(b.filter { $0.operatorIndex != nil }.map(checkJSON)),
-            ])
-        }
-        return .obj([
-            "name": .string(r.entry.name),
-            "model": .string(r.entry.model),
-            "device": .string(sim.device.id),
-            "kernels": .string(r.entry.variant.rawValue),
-            "opt": .string(sim.optimization.rawValue),
-            "tolerance": .double(r.entry.tolerance),
-            "ok": .bool(r.ok),
-            "metrics": .array(metrics),
-            "operator_limits": .array(limitChecks.filter { $0.operatorIndex != nil }.map(checkJSON)),
-            "baseline": baseline,
-            "notes": .array(r.notes.map { .string($0) }),
-            "totals": .obj([
-                "cycles": .double(sim.cost.totalCycles),
-                "latency_ms": .double(sim.cost.milliseconds),
-                "ram_bytes": .int(f.ram.total),
-                "flash_bytes": .int(f.flash.total),
-                "arena_bytes": .int(f.ram.arena),
-                "ram_capacity_bytes": .int(f.ramCapacity),
-                "flash_capacity_bytes": .int(f.flashCapacity),
-                "energy_uj": sim.cost.energyMicrojoules.map { .double($0) } ?? .null,
-            ]),
-            "flash": .obj([
-                "model_weights": .int(f.flash.modelWeights), "model_structure": .int(f.flash.modelStructure),
-                "tflm_runtime": .int(f.flash.tflmRuntime), "kernel_code": .int(f.flash.kernelCode),
-                "application_reserve": .int(f.flash.applicationReserve),
-            ]),
-            "ram": .obj([
-                "arena_planned": .int(f.ram.arenaPlanned), "arena_persistent": .int(f.ram.arenaPersistent),
-                "reserve": .int(f.ram.reserve),
-            ]),
-            "operators": .array(sim.cost.operators.enumerated().map { i, op in
-                .obj([
-                    "index": .int(i), "op": .string(op.op), "kernel": .string(op.kernelPath), "macs": .int(op.macs),
-                    "cycles": .double(op.cycles), "latency_ms": .double(sim.cost.milliseconds(op)),
-                    "live_arena_bytes": .int(arena.liveBytes(atOperator: i)),
-                    "weight_bytes": .int(CheckCommand.weightBytes(sim, i)),
-                ])
-            }),
-        ])
-    }
-
-    func json() -> JSON {
-        let failed = results.filter { !$0.ok }.count
-        return .obj([
-            "tool": .string("mcusim"),
-            "version": .string(MCUSimCLI.version),
-            "budgets": .string(budgetFile),
-            "baseline": baselineFile.map { .string($0) } ?? .null,
-            "ok": .bool(ok),
-            "summary": .obj([
-                "entries": .int(results.count), "passed": .int(results.count - failed), "failed": .int(failed),
-                "violations": .int(results.reduce(0) { $0 + $1.violations.count }),
-            ]),
-            "entries": .array(results.map(entryJSON)),
-        ])
-    }
 }
 
 // MARK: - Baseline
@@ -522,14 +499,9 @@ struct Baseline {
     let entries: [Entry]
 
     static func load(path: String) throws -> Baseline {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FileError(file: path, message: "no such file", code: ExitCode.invalidInput)
-        }
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
-            throw FileError(file: path, message: "cannot read the file", code: ExitCode.invalidInput)
-        }
+        let bytes = try FileAccess.contents(of: path, limit: FileAccess.Limit.baseline, what: "a baseline")
         do {
-            return try Baseline(root: JSONField(value: JSONReader.parse(data), path: ""))
+            return try Baseline(root: JSONField(value: JSONReader.parse(bytes), path: ""))
         } catch let e as BudgetError {
             throw e.fileError(path)
         }
@@ -571,7 +543,7 @@ struct Baseline {
 
     static func milliseconds(_ f: JSONField) throws -> Double {
         let v = try f.double()
-        guard v >= 0, v < 1e12 else { throw f.fail("expected a non-negative latency in ms, got \(f.value.shown)") }
+        guard v >= 0, v <= BudgetUnits.maxMilliseconds else { throw f.fail("expected a non-negative latency in ms, got \(f.value.shown)") }
         return v
     }
 }

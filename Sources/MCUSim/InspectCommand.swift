@@ -1,33 +1,32 @@
+import Devices
 import Foundation
 import Interpreter
 
 /// `mcusim inspect MODEL`: the model at a glance, from the file alone.
-enum InspectCommand: Command {
-    static let spec = CommandSpec(
-        name: "inspect",
-        summary: "Show a model's operators, shapes, quantization, MACs, weights, sparsity and what mcusim can run.",
-        usage: "mcusim inspect MODEL.tflite [--json] [--kernels cmsis-nn|reference]",
-        options: [
-            OptionSpec(name: "json", value: nil, help: "Write JSON to stdout instead of tables."),
-            OptionSpec(name: "kernels", value: "VARIANT", help: "Kernel set whose support is reported: cmsis-nn (default) or reference."),
-        ])
+enum InspectCommand: ParsableCommand {
+    static let name = "inspect"
+    static let summary = "Show a model's operators, shapes, quantization, MACs, weights, sparsity and what mcusim can run."
 
-    static func run(_ args: ParsedArguments, console: Console) throws -> Int32 {
-        let path = args.positionals[0]
-        let variant = try RunCommand.variant(args)
-        let model = try MCUSimCLI.loadModel(path)
-        let report = ModelSummary(model: model, variant: variant)
-        if args.flag("json") {
-            console.write(report.json(path: path).rendered())
-        } else {
-            console.write(report.text(path: path))
-        }
+    struct Options: ParsableOptions {
+        var model = ""
+        var variant: KernelVariant = .cmsisNN
+        var output = OutputOptions()
+
+        static let declarations: [Declaration<Options>] = [
+            .positional("MODEL.tflite", .text("MODEL.tflite"), help: "The model to inspect.", \.model),
+            .kernels(\.variant),
+        ] + .group(\.output)
+    }
+
+    static func run(_ options: Options, console: Console) throws -> Int32 {
+        let model = try MCUSimCLI.loadModel(options.model)
+        options.output.emit(ModelSummary(path: options.model, model: model, variant: options.variant), console: console)
         return ExitCode.ok
     }
 }
 
 /// Everything `inspect` reports, computed from the model (and the kernel registry).
-struct ModelSummary {
+struct ModelSummary: CommandOutput {
     struct WeightTensor {
         let index: Int
         let name: String
@@ -36,21 +35,33 @@ struct ModelSummary {
         let zeros: Int
     }
 
+    let path: String
     let model: Model
     let support: [OperatorSupport]
     let macs: [Int]
     let weightBytes: [Int]
     let weights: [WeightTensor]
+    /// Per operator, whether the cost model has measured loops for the kernel path TFLM would
+    /// dispatch to (`.measured`) or a generic estimate; nil when the model cannot be prepared.
+    let costBasis: [CostBasis?]
 
-    init(model: Model, variant: KernelVariant) {
+    init(path: String, model: Model, variant: KernelVariant) {
+        self.path = path
         self.model = model
         let subgraph = model.subgraphs[0]
         support = MicroInterpreter.supportReport(model: model, variant: variant)
+        // The kernel path is only known once the interpreter prepares the model.
+        if support.allSatisfy(\.isSupported), let interpreter = try? MicroInterpreter(model: model, options: InterpreterOptions(variant: variant)) {
+            let byIndex = Dictionary(interpreter.workloads.map { ($0.index, CostModel.kernelBasis($0, variant: variant)) }, uniquingKeysWith: { a, _ in a })
+            costBasis = subgraph.operators.indices.map { byIndex[$0] }
+        } else {
+            costBasis = subgraph.operators.map { _ in nil }
+        }
         macs = subgraph.operators.map { op in
-            OperatorAnalysis.macs(op: model.opName(op),
-                                  inputShapes: op.inputs.map { $0 >= 0 ? subgraph.tensors[Int($0)].shape.map(Int.init) : nil },
-                                  outputShapes: op.outputs.map { subgraph.tensors[Int($0)].shape.map(Int.init) },
-                                  options: op.builtinOptions)
+            KernelRegistry.macs(model.kind(of: op), OperatorShapes(
+                inputs: op.inputs.map { $0 >= 0 ? subgraph.tensors[Int($0)].shape.map(Int.init) : nil },
+                outputs: op.outputs.map { subgraph.tensors[Int($0)].shape.map(Int.init) },
+                options: op.builtinOptions))
         }
         weightBytes = subgraph.operators.map { op in
             op.inputs.filter { $0 >= 0 }.reduce(0) { sum, t in
@@ -121,6 +132,14 @@ struct ModelSummary {
         return order.map { ($0, info[$0]!.0, info[$0]!.1) }
     }
 
+    static func costLabel(_ basis: CostBasis?) -> String {
+        switch basis {
+        case nil: return "-"
+        case .genericEstimate?: return "~estimate"
+        case let basis?: return basis.rawValue
+        }
+    }
+
     static func quantizationLabel(_ q: Quantization?) -> String {
         guard let q, q.isQuantized else { return "-" }
         if q.isPerChannel { return "per-channel(\(q.scale.count), axis \(q.quantizedDimension))" }
@@ -133,7 +152,7 @@ struct ModelSummary {
         return "\(t.type?.numpyName ?? t.typeName)\(t.shape.map(Int.init))" + (model.data(of: t) != nil ? "*" : "")
     }
 
-    func text(path: String) -> String {
+    func text(console: Console) -> String {
         var out = ""
         let sub = subgraph
         out += "\(path): \(model.bytes.count.grouped) bytes, schema v\(model.version)"
@@ -147,20 +166,25 @@ struct ModelSummary {
             }
         }
         out += "\n"
-        var table = TextTable(headers: ["#", "op", "inputs (* = constant)", "outputs", "weights quant", "MACs", "weight B"],
+        var table = TextTable(headers: ["#", "op", "inputs (* = constant)", "outputs", "weights quant", "MACs", "weight B", "cost"],
                               rightAligned: [0, 5, 6])
         for (i, op) in sub.operators.enumerated() {
             let name = model.opName(op)
-            let act = op.builtinOptions.enumName("fused_activation_function").flatMap { $0 == "NONE" ? nil : "+\($0)" } ?? ""
+            let activation = op.builtinOptions.fields.first { $0.name == "fused_activation_function" }?.value
+            let act: String
+            if case let .enumeration(name, code)? = activation, code != 0 { act = "+\(name)" } else { act = "" }
             let weightQuant = op.inputs.count > 1 && op.inputs[1] >= 0 && model.data(of: sub.tensors[Int(op.inputs[1])]) != nil
                 ? (sub.tensors[Int(op.inputs[1])].quantization.map { q -> String in
                     q.isPerChannel ? "per-channel" : (q.isQuantized ? "per-tensor" : "-") } ?? "-")
                 : "-"
             table.rows.append([String(i), name + act, op.inputs.map(tensorLabel).joined(separator: " "),
                                op.outputs.map(tensorLabel).joined(separator: " "), weightQuant,
-                               macs[i].grouped, weightBytes[i].grouped])
+                               macs[i].grouped, weightBytes[i].grouped, Self.costLabel(costBasis[i])])
         }
-        out += table.render() + "\n\n"
+        out += table.render() + "\n"
+        out += "cost: measured = the kernel's loops were measured; ~estimate = costed with another kernel's loop (a generic estimate); "
+            + "- = the model does not prepare, so the kernel path is unknown\n\n"
+        out += customOptionsText()
         out += "totals: \(parameters.grouped) parameters, \(totalWeightBytes.grouped) bytes of constant data, "
         out += "\(totalMACs.grouped) MACs, \(sub.tensors.count) tensors\n\n"
         if !weights.isEmpty {
@@ -174,97 +198,13 @@ struct ModelSummary {
             out += "weights (zeros = values equal to the zero point):\n" + w.render() + "\n\n"
         }
         out += "support (kernel registry, \(support.isEmpty ? "-" : "prepared per operator")):\n"
+        // Wide enough for the longest name (custom operators run long), never truncated.
+        let width = max(26, supportByOp.map(\.op.count).max() ?? 0)
         for s in supportByOp {
-            out += "  \(s.op.padding(toLength: 26, withPad: " ", startingAt: 0)) x\(s.count)  "
+            out += "  \(s.op.padding(toLength: width, withPad: " ", startingAt: 0)) x\(s.count)  "
             out += s.refusal.map { "NOT SUPPORTED: \($0)" } ?? "supported"
             out += "\n"
         }
         return out
-    }
-
-    func tensorJSON(_ index: Int32) -> JSON {
-        guard index >= 0 else { return .null }
-        let t = subgraph.tensors[Int(index)]
-        var q: JSON = .null
-        if let quant = t.quantization, quant.isQuantized {
-            q = .obj([
-                "scale": .array(quant.scale.map { .double(Double($0)) }),
-                "zero_point": .array(quant.zeroPoint.map { .int(Int($0)) }),
-                "quantized_dimension": .int(Int(quant.quantizedDimension)),
-                "per_channel": .bool(quant.isPerChannel),
-            ])
-        }
-        return .obj([
-            "tensor": .int(Int(index)),
-            "name": .string(t.name),
-            "shape": .array(t.shape.map { .int(Int($0)) }),
-            "shape_signature": t.shapeSignature.map { .array($0.map { .int(Int($0)) }) } ?? .null,
-            "dtype": .string(t.type?.numpyName ?? t.typeName),
-            "constant": .bool(model.data(of: t) != nil),
-            "quantization": q,
-        ])
-    }
-
-    static func optionsJSON(_ options: BuiltinOptions) -> JSON {
-        .object(options.fields.map { field in
-            let v: JSON
-            switch field.value {
-            case .bool(let b): v = .bool(b)
-            case .int(let i): v = .int(Int(i))
-            case .float(let f): v = .double(f)
-            case .enumeration(let name, _): v = .string(name)
-            case .ints(let a): v = .array(a.map { .int(Int($0)) })
-            case .string(let s): v = .string(s)
-            }
-            return (field.name, v)
-        })
-    }
-
-    func json(path: String) -> JSON {
-        let sub = subgraph
-        let ops: [JSON] = sub.operators.enumerated().map { i, op in
-            .obj([
-                "index": .int(i),
-                "op": .string(model.opName(op)),
-                "version": .int(Int(model.operatorCodes[Int(op.opcodeIndex)].version)),
-                "options": Self.optionsJSON(op.builtinOptions),
-                "inputs": .array(op.inputs.map(tensorJSON)),
-                "outputs": .array(op.outputs.map(tensorJSON)),
-                "macs": .int(macs[i]),
-                "weight_bytes": .int(weightBytes[i]),
-                "supported": .bool(support[i].isSupported),
-                "refusal": support[i].refusal.map { .string($0) } ?? .null,
-            ])
-        }
-        return .obj([
-            "model": .string(path),
-            "bytes": .int(model.bytes.count),
-            "schema_version": .int(Int(model.version)),
-            "description": model.description.map { .string($0) } ?? .null,
-            "subgraphs": .int(model.subgraphs.count),
-            "inputs": .array(sub.inputs.map(tensorJSON)),
-            "outputs": .array(sub.outputs.map(tensorJSON)),
-            "operators": .array(ops),
-            "totals": .obj([
-                "operators": .int(sub.operators.count),
-                "tensors": .int(sub.tensors.count),
-                "parameters": .int(parameters),
-                "weight_bytes": .int(totalWeightBytes),
-                "macs": .int(totalMACs),
-            ]),
-            "weights": .array(weights.map { w in
-                .obj([
-                    "tensor": .int(w.index), "name": .string(w.name), "dtype": .string(w.type),
-                    "elements": .int(w.elements), "zeros": .int(w.zeros),
-                    "zero_fraction": .double(Double(w.zeros) / Double(max(w.elements, 1))),
-                ])
-            }),
-            "support": .array(supportByOp.map { s in
-                .obj(["op": .string(s.op), "count": .int(s.count), "supported": .bool(s.refusal == nil),
-                      "refusal": s.refusal.map { .string($0) } ?? .null])
-            }),
-            "metadata": .array(model.metadata.map { .string($0.name) }),
-            "signatures": .array(model.signatureDefs.map { .string($0.key) }),
-        ])
     }
 }

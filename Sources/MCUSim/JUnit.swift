@@ -9,6 +9,8 @@ struct JUnitReport {
         let classname: String
         /// The failure's one-line message and its longer text, nil when the case passed.
         var failure: (message: String, text: String)?
+        /// The case could not run (the model could not be simulated): its message and kind.
+        var error: (message: String, type: String)?
         var properties: [(String, String)] = []
     }
 
@@ -17,6 +19,7 @@ struct JUnitReport {
         var properties: [(String, String)] = []
         var cases: [TestCase] = []
         var failures: Int { cases.filter { $0.failure != nil }.count }
+        var errors: Int { cases.filter { $0.error != nil }.count }
     }
 
     let name: String
@@ -25,10 +28,11 @@ struct JUnitReport {
     func xml() -> String {
         let tests = suites.reduce(0) { $0 + $1.cases.count }
         let failures = suites.reduce(0) { $0 + $1.failures }
+        let errors = suites.reduce(0) { $0 + $1.errors }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"\(Self.escape(name))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" time=\"0\">\n"
+        out += "<testsuites name=\"\(Self.escape(name))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"0\">\n"
         for (id, suite) in suites.enumerated() {
-            out += "  <testsuite name=\"\(Self.escape(suite.name))\" id=\"\(id)\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
+            out += "  <testsuite name=\"\(Self.escape(suite.name))\" id=\"\(id)\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failures)\" errors=\"\(suite.errors)\" skipped=\"0\" time=\"0\">\n"
             if !suite.properties.isEmpty {
                 out += "    <properties>\n"
                 for (k, v) in suite.properties { out += "      <property name=\"\(Self.escape(k))\" value=\"\(Self.escape(v))\"/>\n" }
@@ -43,6 +47,9 @@ struct JUnitReport {
                 }
                 if let f = c.failure {
                     out += "      <failure message=\"\(Self.escape(f.message))\" type=\"budget\">\(Self.escape(f.text))</failure>\n"
+                }
+                if let e = c.error {
+                    out += "      <error message=\"\(Self.escape(e.message))\" type=\"\(Self.escape(e.type))\">\(Self.escape(e.message))</error>\n"
                 }
                 out += "    </testcase>\n"
             }

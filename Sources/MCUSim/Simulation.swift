@@ -7,59 +7,17 @@ import Interpreter
 /// the cost model's cycles, and the flash/RAM footprint. The interpreter is built once
 /// per model and kernel variant and shared across devices.
 struct Simulation {
-    struct Settings {
-        var variant: KernelVariant = .cmsisNN
-        /// nil: the profile's toolchain assumption.
-        var optimization: OptimizationLevel?
-        /// Overrides of the profile's software reserve (`--reserve`).
-        var reserveFlash: Int?
-        var reserveRAM: Int?
-
-        /// Reads `--kernels`, `--opt` and `--reserve` from parsed arguments.
-        static func from(_ args: ParsedArguments) throws -> Settings {
-            var s = Settings()
-            s.variant = try RunCommand.variant(args)
-            if let text = args.value("opt") {
-                guard let level = OptimizationLevel(flag: text) else {
-                    throw UsageError(message: "--opt expects -Os, -O2 or -O3, got '\(text)'")
-                }
-                s.optimization = level
-            }
-            if let text = args.value("reserve") {
-                (s.reserveFlash, s.reserveRAM) = try parseReserve(text)
-            }
-            return s
-        }
-
-        /// `flash=64KB,ram=16KB` (either part may be left out).
-        static func parseReserve(_ text: String) throws -> (Int?, Int?) {
-            var flash: Int?, ram: Int?
-            for part in text.split(separator: ",") {
-                let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard kv.count == 2, let bytes = ByteSize.parse(kv[1]) else {
-                    throw UsageError(message: "--reserve expects flash=SIZE,ram=SIZE (e.g. flash=64KB,ram=16KB), got '\(text)'")
-                }
-                switch kv[0].lowercased() {
-                case "flash": flash = bytes
-                case "ram": ram = bytes
-                default: throw UsageError(message: "--reserve: unknown part '\(kv[0])' (flash or ram)")
-                }
-            }
-            return (flash, ram)
-        }
-    }
-
     let modelPath: String
     let model: Model
     let interpreter: MicroInterpreter
     let device: DeviceProfile
-    let settings: Settings
+    let settings: SimulationOptions
     let cost: ModelCost
     let footprint: Footprint
 
     var optimization: OptimizationLevel { cost.optimization }
 
-    init(modelPath: String, model: Model, interpreter: MicroInterpreter, device: DeviceProfile, settings: Settings) {
+    init(modelPath: String, model: Model, interpreter: MicroInterpreter, device: DeviceProfile, settings: SimulationOptions) {
         self.modelPath = modelPath
         self.model = model
         self.interpreter = interpreter
@@ -67,23 +25,23 @@ struct Simulation {
         self.settings = settings
         cost = CostModel.estimate(workloads: interpreter.workloads, device: device,
                                   options: CostOptions(variant: settings.variant, optimization: settings.optimization))
-        let subgraph = model.subgraphs[0]
-        let weightBytes = subgraph.tensors.reduce(0) { $0 + (model.data(of: $1) != nil ? ($1.byteCount ?? 0) : 0) }
-        let ops = Array(Set(interpreter.workloads.map(\.op))).sorted()
-        let reserve: (flash: Int?, ram: Int?)? = settings.reserveFlash == nil && settings.reserveRAM == nil
-            ? nil : (settings.reserveFlash, settings.reserveRAM)
-        footprint = Footprint.estimate(modelBytes: model.bytes.count, weightBytes: weightBytes, ops: ops,
-                                       variant: settings.variant, optimization: cost.optimization,
-                                       plannedBytes: interpreter.arenaUsage.plannedBytes,
-                                       persistentBytes: interpreter.arenaUsage.persistentBytes,
-                                       device: device, reserveOverride: reserve)
+        // `--reserve flash=` is what the application adds; the footprint's reserve override
+        // also holds TFLM's runtime, which mcusim counts on its own line.
+        let reserve = settings.reserve
+        let override: (flash: Int?, ram: Int?)? = reserve.isSet
+            ? (reserve.flash.map { $0 + device.tflmRuntimeFlashBytes }, reserve.ram) : nil
+        var input = FootprintInput(interpreter: interpreter)
+        input.variant = settings.variant
+        footprint = Footprint.estimate(input, optimization: cost.optimization, device: device, reserveOverride: override)
     }
 
-    /// Builds the interpreter for `path` (exit-code-mapped errors).
+    /// Prepares and plans the model at `path` (exit-code-mapped errors). The commands that
+    /// only report (`fit`, `check`, `report`) never invoke, so no host arena is allocated,
+    /// however large the model says it is.
     static func interpreter(for path: String, variant: KernelVariant) throws -> (Model, MicroInterpreter) {
         let model = try MCUSimCLI.loadModel(path)
         do {
-            return (model, try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant)))
+            return (model, try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant, allocatesArena: false)))
         } catch {
             throw MCUSimCLI.fileError(error, file: path)
         }
@@ -92,15 +50,7 @@ struct Simulation {
     /// Devices by id from the catalog (all when `ids` is empty), unknown ids rejected
     /// with a suggestion.
     static func devices(_ ids: [String], catalog: ProfileLoader.Catalog) throws -> [DeviceProfile] {
-        if ids.isEmpty { return catalog.profiles }
-        return try ids.map { id in
-            guard let profile = try? catalog.profile(id: id) else {
-                let suggestion = ParsedArguments.closest(id, among: catalog.ids)
-                throw UsageError(message: "no device profile '\(id)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
-                                 + " (known: \(catalog.ids.joined(separator: ", ")); see 'mcusim devices')")
-            }
-            return profile
-        }
+        ids.isEmpty ? catalog.profiles : try ids.map { try catalog.device($0) }
     }
 
     /// The energy figure rests on a run current the profile marks as checked against its datasheet.
@@ -112,8 +62,57 @@ struct Simulation {
         return (energyVerified ? "" : "~") + String(format: "%.0f", e)
     }
 
-    func fits(headroom: Double) -> Bool {
-        Double(footprint.flash.total) <= headroom * Double(footprint.flashCapacity)
-            && Double(footprint.ram.total) <= headroom * Double(footprint.ramCapacity)
+    /// Each operator's share of the inference's cycles; with `frameworkShare` they add up to 1.
+    func share(_ op: OperatorCost) -> Double { op.cycles / max(cost.totalCycles, 1) }
+
+    /// The interpreter's own work outside the kernels, as a share of the inference.
+    var frameworkShare: Double { cost.frameworkCycles / max(cost.totalCycles, 1) }
+
+    /// An operator's milliseconds for tables; "~" marks a kernel costed by a generic estimate.
+    func millisecondsText(_ op: OperatorCost, format: String = "%.3f") -> String {
+        (op.isEstimated ? "~" : "") + String(format: format, cost.milliseconds(op))
+    }
+
+    /// The guessed part of the latency for tables: "12.3%".
+    var estimatedShareText: String {
+        let share = cost.estimatedShare
+        return share > 0 && share < 0.001 ? "<0.1%" : String(format: "%.1f%%", 100 * share)
+    }
+
+    /// One line saying how much of the latency is guessed and what "~" means.
+    static let estimatedFootnote = "~: the kernel has no measured loops; it is costed with another kernel's loop (a generic estimate). "
+        + "Guessed share = cycles from generic estimates and assumptions (TFLM dispatch and invoke, AXI line fills) over all cycles."
+
+    func verdict(headroom: Double) -> Verdict { Verdict(footprint: footprint, headroom: headroom) }
+}
+
+/// Whether a model fits a device with flash and RAM use at most `headroom` of capacity,
+/// and why not. Every command that gives a verdict takes it from here.
+struct Verdict {
+    let headroom: Double
+    let flashFraction: Double
+    let ramFraction: Double
+    let flashOver: Bool
+    let ramOver: Bool
+
+    init(footprint f: Footprint, headroom: Double) {
+        self.headroom = headroom
+        flashFraction = f.flashCapacity > 0 ? Double(f.flash.total) / Double(f.flashCapacity) : 0
+        ramFraction = f.ramCapacity > 0 ? Double(f.ram.total) / Double(f.ramCapacity) : 0
+        flashOver = Double(f.flash.total) > headroom * Double(f.flashCapacity)
+        ramOver = Double(f.ram.total) > headroom * Double(f.ramCapacity)
+    }
+
+    var fits: Bool { !flashOver && !ramOver }
+
+    /// Use as a percentage of capacity, with a decimal where rounding would hide which side
+    /// of the headroom it is on.
+    var flashPercent: String { Percent.text(flashFraction, against: headroom) }
+    var ramPercent: String { Percent.text(ramFraction, against: headroom) }
+    var headroomText: String { Percent.limit(headroom) }
+
+    /// "flash 80.5% > 80%", one per resource over the headroom.
+    var reasons: [String] {
+        (flashOver ? ["flash \(flashPercent) > \(headroomText)"] : []) + (ramOver ? ["RAM \(ramPercent) > \(headroomText)"] : [])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 
@@ -24,7 +25,7 @@ final class ActivationKernelTests: XCTestCase {
         for (goldenDirectory, modelDirectory) in sets {
             for (name, entry, _) in try SharedReference.goldenModels(in: goldenDirectory, modelDirectory: modelDirectory) {
                 let ops = (entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String }
-                guard ops.contains(where: Self.groupOps.contains), ops.allSatisfy(KernelRegistry.isRegistered) else { continue }
+                guard ops.contains(where: Self.groupOps.contains), ops.allSatisfy(KernelRunner.isRegistered) else { continue }
                 for variant in KernelVariant.allCases {
                     try GoldenHarness.assertBitExact(name, modelDirectory: modelDirectory, goldenDirectory: goldenDirectory, variant: variant)
                 }
@@ -58,7 +59,7 @@ final class ActivationKernelTests: XCTestCase {
         var ran = 0
         for name in fixtures.keys.sorted() {
             let ops = Self.ops(fixtures[name] ?? [:])
-            guard ops.contains(where: Self.groupOps.contains), ops.allSatisfy(KernelRegistry.isRegistered) else { continue }
+            guard ops.contains(where: Self.groupOps.contains), ops.allSatisfy(KernelRunner.isRegistered) else { continue }
             for variant in KernelVariant.allCases {
                 try GoldenHarness.assertBitExact(name, modelDirectory: directory, goldenDirectory: directory, variant: variant)
             }
@@ -340,9 +341,9 @@ final class ActivationKernelTests: XCTestCase {
         for variant in KernelVariant.allCases {
             let run = try SingleOp("LOGISTIC", variant: variant, inputs: [.int8([0], scale: 0.1, zeroPoint: 0)],
                                    outputs: [.output(.int8, [1], scale: 1.0 / 256, zeroPoint: -128)])
-            XCTAssertEqual(run.context.kernelPath, "reference")
+            XCTAssertEqual(run.context.kernelPath?.name, "reference")
             let float = try SingleOp("TANH", variant: variant, inputs: [.float([0])], outputs: [.output(.float32, [1])])
-            XCTAssertEqual(float.context.kernelPath, "reference_float")
+            XCTAssertEqual(float.context.kernelPath?.name, "reference_float")
         }
     }
 }
@@ -386,6 +387,11 @@ extension ActivationKernelTests {
             Operand(type: type, shape: shape, scale: scale, zeroPoint: zeroPoint)
         }
 
+        var runnerOperand: KernelRunner.Operand {
+            KernelRunner.Operand(type: type, shape: shape, bytes: bytes, constant: constant, scale: scale == 0 ? [] : [scale],
+                                 zeroPoint: scale == 0 ? [] : [zeroPoint])
+        }
+
         func reshaped(_ shape: [Int]) -> Operand {
             var copy = self
             copy.shape = shape
@@ -396,44 +402,19 @@ extension ActivationKernelTests {
         var byteCount: Int { elementCount * (type.byteSize ?? 1) }
     }
 
-    /// Prepares one kernel on hand-built tensors (through the registry, as the
-    /// interpreter does) and runs it on separately allocated buffers.
+    /// One kernel prepared on hand-built tensors through the shared runner, evaluated by `invoke`.
     final class SingleOp {
-        let kernel: Kernel
-        let context: PrepareContext
-        private let operands: [Operand]
-        private let inputCount: Int
-        private var buffers: [UnsafeMutableRawPointer] = []
+        private let constants = KernelRunner.Constants()
+        private let prepared: KernelRunner.Prepared
+        var context: PrepareContext { prepared.context }
 
         init(_ op: String, variant: KernelVariant = .reference, options: [(String, OptionValue)] = [],
              inputs: [Operand], outputs: [Operand]) throws {
-            operands = inputs + outputs
-            inputCount = inputs.count
-            var tensors: [TensorInfo] = []
-            for (i, operand) in operands.enumerated() {
-                let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(operand.byteCount, 1), alignment: 16)
-                buffer.initializeMemory(as: UInt8.self, repeating: 0, count: max(operand.byteCount, 1))
-                operand.bytes.withUnsafeBytes { if let base = $0.baseAddress { buffer.copyMemory(from: base, byteCount: $0.count) } }
-                buffers.append(buffer)
-                tensors.append(TensorInfo(
-                    index: i, name: "t\(i)", type: operand.type, shape: operand.shape, elementCount: operand.elementCount,
-                    byteCount: operand.byteCount, isConstant: operand.constant, isVariable: false,
-                    scale: operand.scale == 0 ? [] : [operand.scale], zeroPoint: operand.scale == 0 ? [] : [operand.zeroPoint],
-                    quantizedDimension: 0, constantData: operand.constant ? UnsafeRawPointer(buffer) : nil))
-            }
-            guard let kernel = KernelRegistry.makeKernel(op: op) else {
-                throw UnsupportedOperatorError(operatorIndex: 0, op: op, reason: "not registered")
-            }
-            self.kernel = kernel
-            context = PrepareContext(
-                operatorIndex: 0, op: op, opVersion: 1,
-                options: BuiltinOptions(typeName: "\(op)Options", typeCode: 1, fields: options.map { (name: $0.0, value: $0.1) }),
-                variant: variant, customOptions: nil, inputs: Array(0..<inputs.count),
-                outputs: Array(inputs.count..<operands.count), intermediates: [], tensors: tensors)
-            try kernel.prepare(context)
+            let g = KernelRunner.graph(inputs: inputs.map(\.runnerOperand), outputs: outputs.map(\.runnerOperand),
+                                       constants: constants, fill: 0)
+            prepared = try KernelRunner.prepare(op, options: KernelRunner.options(op, options), variant: variant, tensors: g.tensors,
+                                                inputs: g.inputs, outputs: g.outputs, data: g.data, fill: 0)
         }
-
-        deinit { buffers.forEach { $0.deallocate() } }
 
         struct Outputs {
             let bytes: [[UInt8]]
@@ -445,14 +426,6 @@ extension ActivationKernelTests {
             func float(_ i: Int) -> [Float] { values(i, Float.self) }
         }
 
-        func invoke() throws -> Outputs {
-            let scratch = context.scratchRequests.map { UnsafeMutableRawPointer.allocate(byteCount: max($0, 1), alignment: 16) }
-            defer { scratch.forEach { $0.deallocate() } }
-            let eval = EvalContext(inputs: Array(buffers[..<inputCount]), outputs: Array(buffers[inputCount...]), scratch: scratch)
-            try kernel.eval(eval)
-            return Outputs(bytes: (inputCount..<operands.count).map {
-                Array(UnsafeRawBufferPointer(start: buffers[$0], count: operands[$0].byteCount))
-            })
-        }
+        func invoke() throws -> Outputs { Outputs(bytes: try prepared.invoke().outputs) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 
@@ -7,10 +8,7 @@ import XCTest
 /// against TFLM's intermediate tensors even while other operators lack kernels, and
 /// lets hand-made tensors exercise edge cases without building a flatbuffer.
 enum SingleOperator {
-    struct Result {
-        let context: PrepareContext
-        let outputs: [[UInt8]]
-    }
+    typealias Result = KernelRunner.Result
 
     /// Tensor facts as the interpreter builds them, without needing every operator registered.
     static func tensorInfos(_ model: Model) -> [TensorInfo] {
@@ -30,43 +28,11 @@ enum SingleOperator {
     static func run(_ kernel: Kernel, op: String, options: BuiltinOptions, variant: KernelVariant,
                     tensors: [TensorInfo], inputs: [Int], outputs: [Int], data: [Int: [UInt8]],
                     operatorIndex: Int = 0, opVersion: Int = 1) throws -> Result {
-        let context = PrepareContext(operatorIndex: operatorIndex, op: op, opVersion: opVersion, options: options,
-                                     variant: variant, customOptions: nil, inputs: inputs, outputs: outputs,
-                                     intermediates: [], tensors: tensors)
-        try kernel.prepare(context)
-        var owned: [UnsafeMutableRawBufferPointer] = []
-        defer { owned.forEach { $0.deallocate() } }
-        func buffer(_ bytes: Int) -> UnsafeMutableRawPointer {
-            let b = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes, 16), alignment: 16)
-            b.initializeMemory(as: UInt8.self, repeating: 0xA5)
-            owned.append(b)
-            return b.baseAddress!
-        }
-        var inputPointers: [UnsafeMutableRawPointer?] = []
-        for t in inputs {
-            guard t >= 0 else { inputPointers.append(nil); continue }
-            let info = tensors[t]
-            if let constant = info.constantData {
-                inputPointers.append(UnsafeMutableRawPointer(mutating: constant))
-            } else {
-                let p = buffer(info.byteCount)
-                if let bytes = data[t] {
-                    precondition(bytes.count == info.byteCount, "test data for tensor \(t) has the wrong size")
-                    bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
-                }
-                inputPointers.append(p)
-            }
-        }
-        let outputPointers = outputs.map { buffer(tensors[$0].byteCount) }
-        let scratch = context.scratchRequests.map { buffer($0) }
-        try kernel.eval(EvalContext(inputs: inputPointers, outputs: outputPointers, scratch: scratch))
-        let results = zip(outputs, outputPointers).map { t, p in
-            [UInt8](UnsafeRawBufferPointer(start: p, count: tensors[t].byteCount))
-        }
-        return Result(context: context, outputs: results)
+        try KernelRunner.run(op, kernel: kernel, options: options, variant: variant, tensors: tensors, inputs: inputs,
+                             outputs: outputs, data: data, operatorIndex: operatorIndex, opVersion: opVersion)
     }
 
-    static func makeKernel(_ op: String) -> Kernel? { KernelRegistry.makeKernel(op: op) }
+    static func makeKernel(_ op: String) -> Kernel? { try? KernelRunner.kernel(op) }
 }
 
 /// CONV_2D and DEPTHWISE_CONV_2D against TFLM: zoo and real-model goldens, every
@@ -101,7 +67,7 @@ final class ConvKernelTests: XCTestCase {
                 let ops = (entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String }
                 guard (entry["tflm"] as? [String: Any])?["status"] as? String == "ok",
                       ops.contains(where: Self.convOps.contains) else { continue }
-                guard ops.allSatisfy(KernelRegistry.isRegistered) else { skipped.append(name); continue }
+                guard ops.allSatisfy(KernelRunner.isRegistered) else { skipped.append(name); continue }
                 for variant in KernelVariant.allCases {
                     let outcome = try GoldenHarness.run(name: name, modelDirectory: directory,
                                                         goldenDirectory: goldenDirectory, variant: variant)
@@ -130,7 +96,7 @@ final class ConvKernelTests: XCTestCase {
         for name in fixtures.keys.sorted() {
             let entry = fixtures[name]!
             let ops = (entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String }
-            guard ops.contains(where: Self.convOps.contains), ops.allSatisfy(KernelRegistry.isRegistered) else { continue }
+            guard ops.contains(where: Self.convOps.contains), ops.allSatisfy(KernelRunner.isRegistered) else { continue }
             for variant in KernelVariant.allCases {
                 try GoldenHarness.assertBitExact(name, modelDirectory: directory, goldenDirectory: directory, variant: variant)
             }
@@ -191,7 +157,7 @@ final class ConvKernelTests: XCTestCase {
                         if differing == 0 && result.outputs[0].count == expected.bytes.count {
                             exactLayers += 1
                         } else {
-                            XCTFail("\(name) op \(index) \(opName) [\(variant.rawValue)] (\(result.context.kernelPath)): \(differing) of \(expected.bytes.count) bytes differ from TFLM")
+                            XCTFail("\(name) op \(index) \(opName) [\(variant.rawValue)] (\(result.context.kernelPath?.name ?? "none")): \(differing) of \(expected.bytes.count) bytes differ from TFLM")
                         }
                     }
                 }
@@ -259,7 +225,7 @@ final class ConvKernelTests: XCTestCase {
         for (name, path, scratch) in expectations {
             let model = try Model(contentsOf: SharedReference.zooDirectory.appendingPathComponent("\(name).tflite"))
             let context = try prepare(model, operator: 0, variant: .cmsisNN)
-            XCTAssertEqual(context.kernelPath, path, name)
+            XCTAssertEqual(context.kernelPath?.name, path, name)
             XCTAssertEqual(context.scratchRequests, scratch, name)
             // CMSIS-NN's OpData wraps OpDataConv and adds buffer_idx.
             let opData = try XCTUnwrap(context.persistentRequests.first)
@@ -270,7 +236,7 @@ final class ConvKernelTests: XCTestCase {
                            [channels * 4, channels * 4], name)
 
             let reference = try prepare(model, operator: 0, variant: .reference)
-            XCTAssertEqual(reference.kernelPath, "reference", name)
+            XCTAssertEqual(reference.kernelPath?.name, "reference", name)
         }
     }
 
@@ -283,7 +249,7 @@ final class ConvKernelTests: XCTestCase {
             let model = try Model(contentsOf: SharedReference.modelsDirectory.appendingPathComponent("\(name).tflite"))
             var counts: [String: Int] = [:]
             for (i, op) in model.subgraphs[0].operators.enumerated() where Self.convOps.contains(model.opName(op)) {
-                counts[try prepare(model, operator: i, variant: .cmsisNN).kernelPath, default: 0] += 1
+                counts[try prepare(model, operator: i, variant: .cmsisNN).kernelPath?.name ?? "", default: 0] += 1
             }
             return counts
         }
@@ -302,7 +268,7 @@ final class ConvKernelTests: XCTestCase {
         let conv = try prepare(model, operator: 0, variant: .cmsisNN)
         XCTAssertEqual(conv.persistentRequests.count, 1)
         XCTAssertTrue(conv.scratchRequests.isEmpty)
-        XCTAssertEqual(conv.kernelPath, "reference_float")
+        XCTAssertEqual(conv.kernelPath?.name, "reference_float")
         let reference = try prepare(model, operator: 0, variant: .reference)
         XCTAssertEqual(reference.persistentRequests.count, 3)
     }
@@ -316,7 +282,7 @@ final class ConvKernelTests: XCTestCase {
         let op = model.subgraphs[0].operators[index]
         let name = model.opName(op)
         let kernel = try XCTUnwrap(SingleOperator.makeKernel(name))
-        let context = PrepareContext(operatorIndex: index, op: name, opVersion: 1, options: op.builtinOptions, variant: variant,
+        let context = PrepareContext(operatorIndex: index, op: KernelRunner.kind(name), opVersion: 1, options: op.builtinOptions, variant: variant,
                                      customOptions: nil, inputs: op.inputs.map(Int.init), outputs: op.outputs.map(Int.init),
                                      intermediates: [], tensors: SingleOperator.tensorInfos(model))
         try kernel.prepare(context)
@@ -359,10 +325,9 @@ final class ConvKernelTests: XCTestCase {
             ("stride_w", .int(Int64(stride))), ("stride_h", .int(Int64(stride))),
         ]
         if let depthMultiplier { fields.append(("depth_multiplier", .int(Int64(depthMultiplier)))) }
-        fields += [("fused_activation_function", .enumeration(activation.name, Int64(activation.rawValue))),
+        fields += [("fused_activation_function", .enumeration(activation.name ?? "", Int64(activation.rawValue))),
                    ("dilation_w_factor", .int(Int64(dilation))), ("dilation_h_factor", .int(Int64(dilation)))]
-        return BuiltinOptions(typeName: depthMultiplier == nil ? "Conv2DOptions" : "DepthwiseConv2DOptions",
-                              typeCode: depthMultiplier == nil ? 1 : 2, fields: fields)
+        return KernelRunner.options(depthMultiplier == nil ? "CONV_2D" : "DEPTHWISE_CONV_2D", fields.map { ($0.name, $0.value) })
     }
 
     /// Requantization ties. Input scale 1, filter scale 1, output scale 4: the
@@ -473,7 +438,7 @@ final class ConvKernelTests: XCTestCase {
         }
         // CMSIS-NN: a grouped conv goes to arm_convolve_s8, whose buffer is sized from the
         // input's channels (2), not the filter's: 1*1*2 -> 4 -> 2*4*2 = 16 bytes.
-        XCTAssertEqual(outputs[0].context.kernelPath, "arm_convolve_s8")
+        XCTAssertEqual(outputs[0].context.kernelPath?.name, "arm_convolve_s8")
         XCTAssertEqual(outputs[0].context.scratchRequests, [16])
     }
 
@@ -598,7 +563,7 @@ final class ConvKernelTests: XCTestCase {
                                                          variant: variant, tensors: tensors, inputs: [0, 1, 2], outputs: [3],
                                                          data: [0: input])
                         XCTAssertEqual(out.outputs[0].withUnsafeBytes { $0.load(as: Int16.self) }, 4504, variant.rawValue)
-                        XCTAssertEqual(out.context.kernelPath, variant == .cmsisNN ? "arm_depthwise_conv_s16" : "reference")
+                        XCTAssertEqual(out.context.kernelPath?.name, variant == .cmsisNN ? "arm_depthwise_conv_s16" : "reference")
                         XCTAssertThrowsError(try SingleOperator.run(DepthwiseConv2DKernel(), op: "DEPTHWISE_CONV_2D",
                                                                     options: Self.convOptions(padding: "VALID", depthMultiplier: 1),
                                                                     variant: variant, tensors: tensors, inputs: [0, 1, 4],

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 
@@ -32,7 +33,7 @@ final class CoreKernelTests: XCTestCase {
             for (name, entry, directory) in try SharedReference.goldenModels(in: goldenDirectory, modelDirectory: modelDirectory) {
                 let ops = (entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String }
                 let tflm = entry["tflm"] as? [String: Any] ?? [:]
-                guard tflm["status"] as? String == "ok", !ops.isEmpty, ops.allSatisfy(KernelRegistry.isRegistered),
+                guard tflm["status"] as? String == "ok", !ops.isEmpty, ops.allSatisfy(KernelRunner.isRegistered),
                       ops.contains(where: Self.coreOps.contains) else { continue }
                 let breakdown = (tflm["arena_breakdown"] as? [[String: Any]] ?? []).first { $0["what"] as? String == "Persistent buffer data" }
                 result.append(GoldenCase(name: name, modelDirectory: directory, goldenDirectory: goldenDirectory, ops: ops,
@@ -54,7 +55,7 @@ final class CoreKernelTests: XCTestCase {
         for name in fixtures.keys.sorted() {
             guard let entry = fixtures[name], let file = entry["file"] as? String else { continue }
             let ops = (entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String }
-            guard !ops.isEmpty, ops.allSatisfy(KernelRegistry.isRegistered), ops.contains(where: Self.coreOps.contains) else { continue }
+            guard !ops.isEmpty, ops.allSatisfy(KernelRunner.isRegistered), ops.contains(where: Self.coreOps.contains) else { continue }
             let persistent = ((entry["tflm"] as? [String: Any])?["persistent"] as? [String: Any])?["Persistent buffer data"] as? [Int]
             result.append(GoldenCase(name: String(file.dropLast(".tflite".count)), modelDirectory: SharedReference.fixturesDirectory,
                                      goldenDirectory: SharedReference.fixturesDirectory, ops: ops,
@@ -138,11 +139,11 @@ final class CoreKernelTests: XCTestCase {
         for (index, op) in model.subgraphs[0].operators.enumerated() {
             let code = model.operatorCodes[Int(op.opcodeIndex)]
             let context = PrepareContext(
-                operatorIndex: index, op: code.name, opVersion: Int(code.version), options: op.builtinOptions,
+                operatorIndex: index, op: code.kind, opVersion: Int(code.version), options: op.builtinOptions,
                 variant: variant, customOptions: op.customOptions.map { model.bytes[$0] },
                 inputs: op.inputs.map(Int.init), outputs: op.outputs.map(Int.init),
                 intermediates: op.intermediates.map(Int.init), tensors: tensors)
-            let kernel = try XCTUnwrap(KernelRegistry.makeKernel(op: code.name))
+            let kernel = try XCTUnwrap((try? KernelRunner.kernel(code.name)))
             try kernel.prepare(context)
             contexts.append(context)
         }
@@ -158,28 +159,28 @@ final class CoreKernelTests: XCTestCase {
         }
         // Per-channel FC 32 -> 16: OpData (72 bytes on 32-bit) + two 16-entry int32 arrays; no scratch.
         let fc = try prepared("op_fc_relu")[0]
-        XCTAssertEqual(fc.kernelPath, "arm_fully_connected_per_channel_s8")
+        XCTAssertEqual(fc.kernelPath?.name, "arm_fully_connected_per_channel_s8")
         XCTAssertEqual(fc.persistent.map(\.bytes32), [72, 64, 64])
         XCTAssertEqual(fc.scratchRequests, [])
-        XCTAssertEqual(fc.parameters["input_channels"], 32)
-        XCTAssertEqual(fc.parameters["output_channels"], 16)
+        XCTAssertEqual(fc.matrix?.depth, 32)
+        XCTAssertEqual(fc.matrix?.columns, 16)
         let perTensor = try prepared("op_fc_none_per_tensor")[0]
-        XCTAssertEqual(perTensor.kernelPath, "arm_fully_connected_s8")
+        XCTAssertEqual(perTensor.kernelPath?.name, "arm_fully_connected_s8")
         XCTAssertEqual(perTensor.persistent.map(\.bytes32), [72])
         // Average pool on 4 channels: OpData 36 bytes, scratch of 4 int32 sums.
         let avg = try prepared("op_avgpool_3x3_s1_same")[0]
-        XCTAssertEqual(avg.kernelPath, "arm_avgpool_s8")
+        XCTAssertEqual(avg.kernelPath?.name, "arm_avgpool_s8")
         XCTAssertEqual(avg.persistent.map(\.bytes32), [36])
         XCTAssertEqual(avg.scratchRequests, [16])
-        XCTAssertEqual(avg.parameters["pad_h"], 1)
-        XCTAssertEqual(avg.parameters["filter_w"], 3)
+        XCTAssertEqual(avg.convolution?.paddingHeight, 1)
+        XCTAssertEqual(avg.convolution?.filterWidth, 3)
         let maxPool = try prepared("op_maxpool_3x3_s2_same")[0]
-        XCTAssertEqual(maxPool.kernelPath, "arm_max_pool_s8")
+        XCTAssertEqual(maxPool.kernelPath?.name, "arm_max_pool_s8")
         XCTAssertEqual(maxPool.scratchRequests, [])
-        XCTAssertEqual(try prepared("op_add")[0].kernelPath, "arm_elementwise_add_s8")
-        XCTAssertEqual(try prepared("op_add_broadcast")[0].kernelPath, "reference")
+        XCTAssertEqual(try prepared("op_add")[0].kernelPath?.name, "arm_elementwise_add_s8")
+        XCTAssertEqual(try prepared("op_add_broadcast")[0].kernelPath?.name, "reference")
         let softmax = try prepared("op_softmax")[0]
-        XCTAssertEqual(softmax.kernelPath, "arm_softmax_s8")
+        XCTAssertEqual(softmax.kernelPath?.name, "arm_softmax_s8")
         XCTAssertEqual(softmax.persistent.map(\.bytes32), [64])
         XCTAssertEqual(softmax.persistent.map(\.bytes64), [88])
     }
@@ -194,20 +195,20 @@ final class CoreKernelTests: XCTestCase {
         let perTensor = KernelHarness.Tensor.int8([Int8](repeating: 2, count: 12), shape: [3, 4], scale: 0.25, zeroPoint: 0, constant: true)
         let perChannel = KernelHarness.Tensor.int8([Int8](repeating: 2, count: 12), shape: [3, 4], scales: [0.25, 0.5, 0.125], constant: true)
 
-        let a = try KernelHarness.run(FullyConnectedKernel(), options: none, variant: .cmsisNN, inputs: [input, perTensor], output: output)
-        XCTAssertEqual(a.context.kernelPath, "arm_convolve_1x1_s8_fast")
+        let a = try KernelHarness.run("FULLY_CONNECTED", options: none, variant: .cmsisNN, inputs: [input, perTensor], output: output)
+        XCTAssertEqual(a.context.kernelPath?.name, "arm_convolve_1x1_s8_fast")
         XCTAssertEqual(a.context.scratchRequests, [3 * 8])
-        XCTAssertEqual(a.context.parameters["batches"], 2)
+        XCTAssertEqual(a.context.matrix?.rows, 2)
         // 4 * (2 * 1) = 8, times 0.5 * 0.25 / 1 = 1.
         XCTAssertEqual(a.int8, [1, 1, 1, 1, 1, 1])
-        let b = try KernelHarness.run(FullyConnectedKernel(), options: none, variant: .cmsisNN, inputs: [input, perChannel], output: output)
-        XCTAssertEqual(b.context.kernelPath, "arm_convolve_1x1_s8_fast")
+        let b = try KernelHarness.run("FULLY_CONNECTED", options: none, variant: .cmsisNN, inputs: [input, perChannel], output: output)
+        XCTAssertEqual(b.context.kernelPath?.name, "arm_convolve_1x1_s8_fast")
         XCTAssertEqual(b.context.scratchRequests, [])
         XCTAssertEqual(b.context.persistent.map(\.bytes32), [72, 12, 12])
         XCTAssertEqual(b.int8, [1, 2, 1, 1, 2, 1])  // 8 * [0.125, 0.25, 0.0625]: 1, 2, 0.5 -> 1
         // The reference build asks for nothing beyond its operator data and per-channel arrays.
-        let c = try KernelHarness.run(FullyConnectedKernel(), options: none, variant: .reference, inputs: [input, perChannel], output: output)
-        XCTAssertEqual(c.context.kernelPath, "reference")
+        let c = try KernelHarness.run("FULLY_CONNECTED", options: none, variant: .reference, inputs: [input, perChannel], output: output)
+        XCTAssertEqual(c.context.kernelPath?.name, "reference")
         XCTAssertEqual(c.context.scratchRequests, [])
         XCTAssertEqual(c.context.persistent.map(\.bytes32), [48, 12, 12])
         XCTAssertEqual(c.context.persistent.map(\.bytes64), [72, 12, 12])
@@ -220,8 +221,7 @@ final class CoreKernelTests: XCTestCase {
     /// gives 1 (0.75 rounded), then RoundingDivideByPOT(1, 1) gives 1 (0.5 away from
     /// zero), where a single rounding would give 0; likewise -0.375 gives -1.
     func testFullyConnectedRequantizationRoundsTwice() throws {
-        let result = try KernelHarness.run(
-            FullyConnectedKernel(), options: ["fused_activation_function": .enumeration("NONE", 0)],
+        let result = try KernelHarness.run("FULLY_CONNECTED", options: ["fused_activation_function": .enumeration("NONE", 0)],
             inputs: [.int8([1, -1, 2, 3], shape: [4, 1], scale: 1, zeroPoint: 0),
                      .int8([1], shape: [1, 1], scale: 0.375, zeroPoint: 0, constant: true)],
             output: .int8(shape: [4, 1], scale: 1, zeroPoint: 0))
@@ -231,8 +231,7 @@ final class CoreKernelTests: XCTestCase {
     /// int8 FC with a bias, a non-zero input zero point and a RELU clamp, computed by hand:
     /// acc = sum w*(x - zp) + bias; real multiplier 0.5.
     func testFullyConnectedOffsetsBiasAndRelu() throws {
-        let result = try KernelHarness.run(
-            FullyConnectedKernel(), options: ["fused_activation_function": .enumeration("RELU", 1)],
+        let result = try KernelHarness.run("FULLY_CONNECTED", options: ["fused_activation_function": .enumeration("RELU", 1)],
             inputs: [.int8([5, 7, 1], shape: [1, 3], scale: 0.5, zeroPoint: 3),
                      .int8([2, -1, 4, -3, 1, -2], shape: [2, 3], scale: 0.25, zeroPoint: 0, constant: true),
                      .int32([10, -100], shape: [2], scale: 0.125, constant: true)],
@@ -250,12 +249,12 @@ final class CoreKernelTests: XCTestCase {
                                               "filter_width": .int(3), "filter_height": .int(3),
                                               "fused_activation_function": .enumeration("NONE", 0)]
         for variant in KernelVariant.allCases {
-            let up = try KernelHarness.run(PoolingKernel(kind: .average), options: options, variant: variant,
+            let up = try KernelHarness.run("AVERAGE_POOL_2D", options: options, variant: variant,
                                            inputs: [.int8(values, shape: [1, 3, 3, 1], scale: 0.1, zeroPoint: 0)],
                                            output: .int8(shape: [1, 3, 3, 1], scale: 0.1, zeroPoint: 0))
             // 12/4, 21/6, 16/4, 27/6, 45/9, 33/6, 24/4, 39/6, 28/4.
             XCTAssertEqual(up.int8, [3, 4, 4, 5, 5, 6, 6, 7, 7])
-            let down = try KernelHarness.run(PoolingKernel(kind: .average), options: options, variant: variant,
+            let down = try KernelHarness.run("AVERAGE_POOL_2D", options: options, variant: variant,
                                              inputs: [.int8(values.map { -$0 }, shape: [1, 3, 3, 1], scale: 0.1, zeroPoint: 0)],
                                              output: .int8(shape: [1, 3, 3, 1], scale: 0.1, zeroPoint: 0))
             XCTAssertEqual(down.int8, [-3, -4, -4, -5, -5, -6, -6, -7, -7])
@@ -264,8 +263,7 @@ final class CoreKernelTests: XCTestCase {
 
     /// MAX_POOL clamps to the fused activation's range (RELU6 with scale 0.1: [0, 60]).
     func testMaxPoolActivationClamp() throws {
-        let result = try KernelHarness.run(
-            PoolingKernel(kind: .max),
+        let result = try KernelHarness.run("MAX_POOL_2D",
             options: ["padding": .enumeration("VALID", 1), "stride_w": .int(2), "stride_h": .int(2),
                       "filter_width": .int(2), "filter_height": .int(2), "fused_activation_function": .enumeration("RELU6", 3)],
             // Two channels, interleaved (NHWC): channel 0 = [-5, 70, 20, 10], channel 1 = [-5, -6, -7, -8].
@@ -278,8 +276,7 @@ final class CoreKernelTests: XCTestCase {
     /// saturated to int8.
     func testAddEqualScalesIsIntegerAddition() throws {
         for variant in KernelVariant.allCases {
-            let result = try KernelHarness.run(
-                AddKernel(), options: ["fused_activation_function": .enumeration("NONE", 0)], variant: variant,
+            let result = try KernelHarness.run("ADD", options: ["fused_activation_function": .enumeration("NONE", 0)], variant: variant,
                 inputs: [.int8([3, 100, -100, 5], shape: [1, 4], scale: 1, zeroPoint: 0),
                          .int8([4, 100, -100, -5], shape: [1, 4], scale: 1, zeroPoint: 0)],
                 output: .int8(shape: [1, 4], scale: 1, zeroPoint: 0))
@@ -293,7 +290,7 @@ final class CoreKernelTests: XCTestCase {
         func add(_ b: [Int8], _ shape: [Int], swap: Bool = false) throws -> [Int8] {
             let x = KernelHarness.Tensor.int8(a, shape: [1, 2, 2, 3], scale: 1, zeroPoint: 0)
             let y = KernelHarness.Tensor.int8(b, shape: shape, scale: 1, zeroPoint: 0)
-            return try KernelHarness.run(AddKernel(), options: ["fused_activation_function": .enumeration("NONE", 0)],
+            return try KernelHarness.run("ADD", options: ["fused_activation_function": .enumeration("NONE", 0)],
                                          inputs: swap ? [y, x] : [x, y], output: .int8(shape: [1, 2, 2, 3], scale: 1, zeroPoint: 0)).int8
         }
         XCTAssertEqual(try add([10, 20, 30], [3]), [10, 21, 32, 13, 24, 35, 16, 27, 38, 19, 30, 41])
@@ -304,8 +301,7 @@ final class CoreKernelTests: XCTestCase {
     }
 
     func testFloatAddBroadcastAndRelu() throws {
-        let result = try KernelHarness.run(
-            AddKernel(), options: ["fused_activation_function": .enumeration("RELU", 1)],
+        let result = try KernelHarness.run("ADD", options: ["fused_activation_function": .enumeration("RELU", 1)],
             inputs: [.float32([1, -2, 3, -4, 5, -6], shape: [2, 3]), .float32([0.5, 1.5, -3.5], shape: [3])],
             output: .float32(shape: [2, 3]))
         XCTAssertEqual(result.float32, [1.5, 0, 0, 0, 6.5, 0])
@@ -315,21 +311,18 @@ final class CoreKernelTests: XCTestCase {
     /// difference to the maximum is below diff_min (exp negligible) gives -128, and a
     /// probability of 1 saturates at 127.
     func testSoftmaxInt8HandValues() throws {
-        let equal = try KernelHarness.run(
-            SoftmaxKernel(), options: ["beta": .float(1)],
+        let equal = try KernelHarness.run("SOFTMAX", options: ["beta": .float(1)],
             inputs: [.int8([7, 7, 7, 7], shape: [1, 4], scale: 0.1, zeroPoint: 0)],
             output: .int8(shape: [1, 4], scale: 1.0 / 256, zeroPoint: -128))
         XCTAssertEqual(equal.int8, [-64, -64, -64, -64])
-        let dominant = try KernelHarness.run(
-            SoftmaxKernel(), options: ["beta": .float(1)],
+        let dominant = try KernelHarness.run("SOFTMAX", options: ["beta": .float(1)],
             inputs: [.int8([127, -128, -128, -128], shape: [1, 4], scale: 1, zeroPoint: 0)],
             output: .int8(shape: [1, 4], scale: 1.0 / 256, zeroPoint: -128))
         XCTAssertEqual(dominant.int8, [127, -128, -128, -128])
     }
 
     func testReshapeCopiesBytes() throws {
-        let result = try KernelHarness.run(
-            ReshapeKernel(), options: [:],
+        let result = try KernelHarness.run("RESHAPE", options: [:],
             inputs: [.int8([1, 2, 3, 4, 5, 6], shape: [1, 2, 3], scale: 1, zeroPoint: 0)],
             output: .int8(shape: [3, 2], scale: 1, zeroPoint: 0))
         XCTAssertEqual(result.int8, [1, 2, 3, 4, 5, 6])
@@ -340,8 +333,7 @@ final class CoreKernelTests: XCTestCase {
     func testRefusals() throws {
         let none: [String: OptionValue] = ["fused_activation_function": .enumeration("NONE", 0)]
         // Hybrid FC (int8 activations, float weights): TFLM refuses.
-        XCTAssertThrowsError(try KernelHarness.run(
-            FullyConnectedKernel(), options: none,
+        XCTAssertThrowsError(try KernelHarness.run("FULLY_CONNECTED", options: none,
             inputs: [.int8([1, 2], shape: [1, 2], scale: 1, zeroPoint: 0), .float32([1, 2], shape: [1, 2], constant: true)],
             output: .int8(shape: [1, 1], scale: 1, zeroPoint: 0))) { XCTAssertTrue($0 is UnsupportedOperatorError, "\($0)") }
         // Per-channel int16 FC: the reference kernel runs it, TFLM's CMSIS-NN kernel refuses it.
@@ -350,55 +342,49 @@ final class CoreKernelTests: XCTestCase {
             .int8([1, 2, 3, 4], shape: [2, 2], scales: [0.5, 0.25], constant: true),
             .int64([0, 0], shape: [2], constant: true),
         ]
-        XCTAssertNoThrow(try KernelHarness.run(FullyConnectedKernel(), options: none, variant: .reference, inputs: int16Inputs,
+        XCTAssertNoThrow(try KernelHarness.run("FULLY_CONNECTED", options: none, variant: .reference, inputs: int16Inputs,
                                                output: .int16(shape: [1, 2], scale: 0.02, zeroPoint: 0)))
-        XCTAssertThrowsError(try KernelHarness.run(FullyConnectedKernel(), options: none, variant: .cmsisNN, inputs: int16Inputs,
+        XCTAssertThrowsError(try KernelHarness.run("FULLY_CONNECTED", options: none, variant: .cmsisNN, inputs: int16Inputs,
                                                    output: .int16(shape: [1, 2], scale: 0.02, zeroPoint: 0))) {
             XCTAssertTrue($0 is UnsupportedOperatorError, "\($0)")
         }
         // FC whose input holds fewer values than batches x depth: malformed.
-        XCTAssertThrowsError(try KernelHarness.run(
-            FullyConnectedKernel(), options: none,
+        XCTAssertThrowsError(try KernelHarness.run("FULLY_CONNECTED", options: none,
             inputs: [.int8([1, 2], shape: [1, 2], scale: 1, zeroPoint: 0), .int8([1, 2, 3], shape: [1, 3], scale: 1, zeroPoint: 0)],
             output: .int8(shape: [1, 1], scale: 1, zeroPoint: 0))) { XCTAssertTrue($0 is InvalidOperatorError, "\($0)") }
         // int8 softmax must output zero point -128, scale 1/256.
-        XCTAssertThrowsError(try KernelHarness.run(
-            SoftmaxKernel(), options: ["beta": .float(1)],
+        XCTAssertThrowsError(try KernelHarness.run("SOFTMAX", options: ["beta": .float(1)],
             inputs: [.int8([1, 2], shape: [1, 2], scale: 0.1, zeroPoint: 0)],
             output: .int8(shape: [1, 2], scale: 1.0 / 256, zeroPoint: 0))) { XCTAssertTrue($0 is UnsupportedOperatorError, "\($0)") }
         // int16 ADD with non-zero zero points: reference runs it, CMSIS-NN refuses.
         let int16Add: [KernelHarness.Tensor] = [.int16([1, 2], shape: [2], scale: 0.01, zeroPoint: 3),
                                                 .int16([1, 2], shape: [2], scale: 0.01, zeroPoint: 0)]
-        XCTAssertNoThrow(try KernelHarness.run(AddKernel(), options: none, variant: .reference, inputs: int16Add,
+        XCTAssertNoThrow(try KernelHarness.run("ADD", options: none, variant: .reference, inputs: int16Add,
                                                output: .int16(shape: [2], scale: 0.02, zeroPoint: 0)))
-        XCTAssertThrowsError(try KernelHarness.run(AddKernel(), options: none, variant: .cmsisNN, inputs: int16Add,
+        XCTAssertThrowsError(try KernelHarness.run("ADD", options: none, variant: .cmsisNN, inputs: int16Add,
                                                    output: .int16(shape: [2], scale: 0.02, zeroPoint: 0))) {
             XCTAssertTrue($0 is UnsupportedOperatorError, "\($0)")
         }
         // ADD whose shapes do not broadcast to the output.
-        XCTAssertThrowsError(try KernelHarness.run(
-            AddKernel(), options: none,
+        XCTAssertThrowsError(try KernelHarness.run("ADD", options: none,
             inputs: [.float32([1, 2, 3], shape: [3]), .float32([1, 2], shape: [2])], output: .float32(shape: [3]))) {
             XCTAssertTrue($0 is InvalidOperatorError, "\($0)")
         }
         // Pooling must keep the quantization (TFLM checks scale and zero point).
-        XCTAssertThrowsError(try KernelHarness.run(
-            PoolingKernel(kind: .max),
+        XCTAssertThrowsError(try KernelHarness.run("MAX_POOL_2D",
             options: ["padding": .enumeration("VALID", 1), "stride_w": .int(1), "stride_h": .int(1),
                       "filter_width": .int(1), "filter_height": .int(1)],
             inputs: [.int8([1], shape: [1, 1, 1, 1], scale: 0.1, zeroPoint: 0)],
             output: .int8(shape: [1, 1, 1, 1], scale: 0.2, zeroPoint: 0))) { XCTAssertTrue($0 is InvalidOperatorError, "\($0)") }
         // Pooling output shape must be the one the padding rule gives.
-        XCTAssertThrowsError(try KernelHarness.run(
-            PoolingKernel(kind: .average),
+        XCTAssertThrowsError(try KernelHarness.run("AVERAGE_POOL_2D",
             options: ["padding": .enumeration("VALID", 1), "stride_w": .int(2), "stride_h": .int(2),
                       "filter_width": .int(2), "filter_height": .int(2)],
             inputs: [.float32([1, 2, 3, 4], shape: [1, 2, 2, 1])], output: .float32(shape: [1, 2, 2, 1]))) {
             XCTAssertTrue($0 is InvalidOperatorError, "\($0)")
         }
         // RESHAPE must keep the element count.
-        XCTAssertThrowsError(try KernelHarness.run(
-            ReshapeKernel(), options: [:], inputs: [.float32([1, 2, 3], shape: [3])], output: .float32(shape: [2]))) {
+        XCTAssertThrowsError(try KernelHarness.run("RESHAPE", options: [:], inputs: [.float32([1, 2, 3], shape: [3])], output: .float32(shape: [2]))) {
             XCTAssertTrue($0 is InvalidOperatorError, "\($0)")
         }
     }
@@ -558,30 +544,14 @@ enum KernelHarness {
         var float32: [Float] { typed(Float.self) }
     }
 
-    static func run(_ kernel: Kernel, options: [String: OptionValue], variant: KernelVariant = .reference,
+    static func run(_ op: String, options: [String: OptionValue], variant: KernelVariant = .reference,
                     inputs: [Tensor], output: Tensor) throws -> Result {
-        let all = inputs + [output]
-        // Buffers outlive the run: freed at the end of this call.
-        let buffers = all.map { t -> UnsafeMutableRawPointer in
-            let p = UnsafeMutableRawPointer.allocate(byteCount: max(t.bytes.count, 1), alignment: 16)
-            t.bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: t.bytes.count) }
-            return p
+        let operands = (inputs + [output]).map {
+            KernelRunner.Operand(type: $0.type, shape: $0.shape, bytes: $0.bytes, constant: $0.constant, scale: $0.scales,
+                                 zeroPoint: $0.zeroPoints, quantizedDimension: $0.quantizedDimension)
         }
-        defer { buffers.forEach { $0.deallocate() } }
-        let infos = all.enumerated().map { i, t in
-            TensorInfo(index: i, name: "t\(i)", type: t.type, shape: t.shape, elementCount: t.shape.reduce(1, *),
-                       byteCount: t.bytes.count, isConstant: t.constant, isVariable: false, scale: t.scales,
-                       zeroPoint: t.zeroPoints, quantizedDimension: t.quantizedDimension,
-                       constantData: t.constant ? UnsafeRawPointer(buffers[i]) : nil)
-        }
-        let builtin = BuiltinOptions(typeName: "TestOptions", typeCode: 1, fields: options.map { (name: $0.key, value: $0.value) })
-        let context = PrepareContext(operatorIndex: 0, op: "TEST", opVersion: 1, options: builtin, variant: variant,
-                                     customOptions: nil, inputs: Array(0..<inputs.count), outputs: [inputs.count],
-                                     intermediates: [], tensors: infos)
-        try kernel.prepare(context)
-        let scratch = context.scratchRequests.map { UnsafeMutableRawPointer.allocate(byteCount: max($0, 1), alignment: 16) }
-        defer { scratch.forEach { $0.deallocate() } }
-        try kernel.eval(EvalContext(inputs: Array(buffers.prefix(inputs.count)), outputs: [buffers[inputs.count]], scratch: scratch))
-        return Result(context: context, output: Array(UnsafeRawBufferPointer(start: buffers[inputs.count], count: output.bytes.count)))
+        let result = try KernelRunner.run(op, options: KernelRunner.options(op, options.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
+                                          variant: variant, inputs: operands.dropLast(), outputs: [operands[operands.count - 1]])
+        return Result(context: result.context, output: result.outputs[0])
     }
 }

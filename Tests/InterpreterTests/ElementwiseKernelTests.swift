@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 
@@ -70,7 +71,7 @@ final class ElementwiseKernelTests: XCTestCase {
         var ran = 0
         var waiting: [String] = []
         for (name, ops) in fixtures.fixtures.sorted(by: { $0.key < $1.key }) where !Self.groupOps.isDisjoint(with: ops) {
-            let missing = ops.filter { !KernelRegistry.isRegistered($0) }
+            let missing = ops.filter { !KernelRunner.isRegistered($0) }
             guard missing.isEmpty else {
                 waiting.append("\(name) (needs \(Set(missing).sorted().joined(separator: ", ")))")
                 continue
@@ -92,7 +93,7 @@ final class ElementwiseKernelTests: XCTestCase {
         for (name, ops) in index.refused.sorted(by: { $0.key < $1.key }) where !Self.groupOps.isDisjoint(with: ops) {
             let url = SharedReference.fixturesDirectory.appendingPathComponent("\(name).tflite")
             guard FileManager.default.fileExists(atPath: url.path),
-                  ops.allSatisfy({ KernelRegistry.isRegistered($0) || !Self.groupOps.contains($0) }) else { continue }
+                  ops.allSatisfy({ KernelRunner.isRegistered($0) || !Self.groupOps.contains($0) }) else { continue }
             let model = try Model(contentsOf: url)
             // Only the group's own refusals are ours to assert; other ops may be missing.
             do {
@@ -100,7 +101,7 @@ final class ElementwiseKernelTests: XCTestCase {
                 try interpreter.invoke()
                 XCTFail("\(name): TFLM refuses this model, mcusim ran it")
             } catch let error as UnsupportedOperatorError {
-                XCTAssertTrue(Self.groupOps.contains(error.op) || !KernelRegistry.isRegistered(error.op),
+                XCTAssertTrue(Self.groupOps.contains(error.op) || !KernelRunner.isRegistered(error.op),
                               "\(name): refused by \(error.op), not by this group's kernel: \(error)")
             } catch is InvalidOperatorError {
                 // TFLM's invoke-time failures (e.g. RSQRT of a negative input) are errors here too.
@@ -134,7 +135,7 @@ final class ElementwiseKernelTests: XCTestCase {
         let out = Self.tensor(2, .int8, [4], scale: 1, zeroPoint: 10)
         // (x - 1) * (y + 2) * 0.5 + 10: 3*1 → 1.5 → 2 → 12; -3*1 → -1.5 → -1 → 9 → RELU 10;
         // 0 → 10; 100 * 100 → 5000 → 127.
-        let relu = BuiltinOptions(typeName: "MulOptions", typeCode: 21, fields: [("fused_activation_function", .enumeration("RELU", 1))])
+        let relu = KernelRunner.options("MUL", [("fused_activation_function", .enumeration("RELU", 1))])
         let result = try Self.run("MUL", inputs: [(a, Self.bytes([4, -2, 1, 101] as [Int8])),
                                                   (b, Self.bytes([-1, -1, 5, 98] as [Int8]))], output: out, options: relu)
         XCTAssertEqual(Self.values(result, Int8.self), [12, 10, 10, 127])
@@ -203,15 +204,15 @@ final class ElementwiseKernelTests: XCTestCase {
     /// fused RELU; SUB int32 clamps to RELU6's [0, 6]; SQUARED_DIFFERENCE int32 wraps;
     /// MAXIMUM int64 and MINIMUM int16 compare raw values; float DIV clamps to RELU6.
     func testUnquantizedIntegerAndFloatPaths() throws {
-        func options(_ activation: Int64) -> BuiltinOptions {
-            BuiltinOptions(typeName: "Options", typeCode: 0, fields: [("fused_activation_function", .enumeration("", activation))])
+        func options(_ op: String, _ activation: Int64) -> BuiltinOptions {
+            KernelRunner.options(op, [("fused_activation_function", .enumeration("", activation))])
         }
         let a32 = Self.tensor(0, .int32, [3]), b32 = Self.tensor(1, .int32, [3]), o32 = Self.tensor(2, .int32, [3])
         let mul = try Self.run("MUL", inputs: [(a32, Self.bytes([3, -4, 70000] as [Int32])), (b32, Self.bytes([5, 6, 70000] as [Int32]))],
-                               output: o32, options: options(1))
+                               output: o32, options: options("MUL", 1))
         XCTAssertEqual(Self.values(mul, Int32.self), [15, 0, 605_032_704])
         let sub = try Self.run("SUB", inputs: [(a32, Self.bytes([3, -4, 100] as [Int32])), (b32, Self.bytes([5, -6, 1] as [Int32]))],
-                               output: o32, options: options(3))
+                               output: o32, options: options("SUB", 3))
         XCTAssertEqual(Self.values(sub, Int32.self), [0, 2, 6])
         let squared = try Self.run("SQUARED_DIFFERENCE", inputs: [(a32, Self.bytes([3, Int32.max, 0] as [Int32])),
                                                                   (b32, Self.bytes([-4, -1, 65536] as [Int32]))], output: o32)
@@ -226,7 +227,7 @@ final class ElementwiseKernelTests: XCTestCase {
         XCTAssertEqual(Self.values(minimum, Int16.self), [-300, 7])
         let f = Self.tensor(0, .float32, [3]), g = Self.tensor(1, .float32, [3]), fo = Self.tensor(2, .float32, [3])
         let divided = try Self.run("DIV", inputs: [(f, Self.bytes([1, -1, 100] as [Float])), (g, Self.bytes([4, 4, 0] as [Float]))],
-                                   output: fo, options: options(3))
+                                   output: fo, options: options("DIV", 3))
         XCTAssertEqual(Self.values(divided, Float.self), [0.25, 0, 6])
     }
 
@@ -389,8 +390,8 @@ final class ElementwiseKernelTests: XCTestCase {
             }
             let output = Self.tensor(2, to, c["so"] as? [Int] ?? [], scale: to == .float32 ? nil : scaleOut, zeroPoint: zeroOut)
             let activation = c["act"] as? Int ?? 0
-            let options = BuiltinOptions(typeName: "Options", typeCode: 0,
-                                         fields: [("fused_activation_function", .enumeration("", Int64(activation)))])
+            let options = activation == 0 ? BuiltinOptions.none
+                : KernelRunner.options(op, [("fused_activation_function", .enumeration("", Int64(activation)))])
             for variant in KernelVariant.allCases {
                 let result = try Self.run(op, inputs: inputs, output: output, options: options, variant: variant)
                 XCTAssertEqual(result, data(to, "out"), "\(op) \(t1.name)->\(to.name) \(c["s1"] ?? "") x \(c["s2"] ?? "") [\(variant.rawValue)]")
@@ -490,7 +491,8 @@ final class ElementwiseKernelTests: XCTestCase {
     /// Persistent allocations are TFLM's OpData structs, laid out by hand (no pointers,
     /// so 32- and 64-bit agree): OpDataMul 7 int32 + 2 float; OpDataSub bool + 12 int32;
     /// OpDataDiv 7 int32; SQUARED_DIFFERENCE's OpData bool + ArithmeticParams (104
-    /// bytes, 8-aligned); PreluParams 7 int32; OpDataAbsRsqrt 4 int32 + bool + 2 enums;
+    /// bytes, 8-aligned); PreluParams 7 int32; OpDataAbsRsqrt 4 int32 + bool + 2 enums
+    /// (28 bytes with the host's 4-byte enums, 20 with arm-none-eabi-gcc's short enums);
     /// OpDataQuantizeReference and DequantizeOpData hold a double (32 each). MAXIMUM,
     /// MINIMUM, EXP, LOG, SQRT and CAST allocate nothing.
     func testDeclaredPersistentMemory() throws {
@@ -507,6 +509,8 @@ final class ElementwiseKernelTests: XCTestCase {
         for (op, inputs, output, bytes) in cases {
             for variant in KernelVariant.allCases {
                 let context = try Self.prepare(op, inputs: inputs, output: output, variant: variant)
+                // The same on Cortex-M: RSQRT's OpDataAbsRsqrt holds an int-typed enum (28 B
+                // measured under QEMU, Tests/Fixtures/cortexm/arena.json).
                 XCTAssertEqual(context.persistent.map { $0.bytes32 }.reduce(0, +), bytes, "\(op) 32-bit")
                 XCTAssertEqual(context.persistent.map { $0.bytes64 }.reduce(0, +), bytes, "\(op) 64-bit")
                 XCTAssertEqual(context.scratchRequests, [], "\(op) requests no scratch")
@@ -541,7 +545,7 @@ final class ElementwiseKernelTests: XCTestCase {
         var remainders: [Int: [String: (bytes: Int, count: Int)]] = [:]
         for (name, ops) in index.fixtures.sorted(by: { $0.key < $1.key })
         where ops.allSatisfy({ Self.groupOps.contains($0) || $0 == "RESHAPE" }) && !Self.groupOps.isDisjoint(with: ops) {
-            guard ops.allSatisfy(KernelRegistry.isRegistered),
+            guard ops.allSatisfy(KernelRunner.isRegistered),
                   let entry = entries[name],
                   let persistent = (entry["tflm"] as? [String: Any])?["persistent"] as? [String: [Int]] else { continue }
             let recorded = persistent["Persistent buffer data"] ?? [0, 0, 0]
@@ -564,9 +568,9 @@ final class ElementwiseKernelTests: XCTestCase {
         var bytes = 0, count = 0
         for (i, op) in (model.subgraphs.first?.operators ?? []).enumerated() {
             let name = model.opName(op)
-            guard let kernel = KernelRegistry.makeKernel(op: name) else { continue }
+            guard let kernel = (try? KernelRunner.kernel(name)) else { continue }
             let context = PrepareContext(
-                operatorIndex: i, op: name, opVersion: Int(model.operatorCodes[Int(op.opcodeIndex)].version),
+                operatorIndex: i, op: KernelRunner.kind(name), opVersion: Int(model.operatorCodes[Int(op.opcodeIndex)].version),
                 options: op.builtinOptions, variant: .reference, customOptions: nil,
                 inputs: op.inputs.map(Int.init), outputs: op.outputs.map(Int.init),
                 intermediates: op.intermediates.map(Int.init), tensors: interpreter.tensors)
@@ -580,17 +584,17 @@ final class ElementwiseKernelTests: XCTestCase {
     func testKernelPaths() throws {
         let a = Self.tensor(0, .int8, [2, 3], scale: 0.5), b = Self.tensor(1, .int8, [2, 3], scale: 0.5)
         let row = Self.tensor(1, .int8, [3], scale: 0.5), o = Self.tensor(2, .int8, [2, 3], scale: 0.5)
-        XCTAssertEqual(try Self.prepare("MUL", inputs: [a, b], output: o, variant: .cmsisNN).kernelPath, "arm_elementwise_mul_s8")
-        XCTAssertEqual(try Self.prepare("MUL", inputs: [a, row], output: o, variant: .cmsisNN).kernelPath, "reference")
-        XCTAssertEqual(try Self.prepare("MUL", inputs: [a, b], output: o, variant: .reference).kernelPath, "reference")
+        XCTAssertEqual(try Self.prepare("MUL", inputs: [a, b], output: o, variant: .cmsisNN).kernelPath?.name, "arm_elementwise_mul_s8")
+        XCTAssertEqual(try Self.prepare("MUL", inputs: [a, row], output: o, variant: .cmsisNN).kernelPath?.name, "reference")
+        XCTAssertEqual(try Self.prepare("MUL", inputs: [a, b], output: o, variant: .reference).kernelPath?.name, "reference")
         let a16 = Self.tensor(0, .int16, [2, 3], scale: 0.5), b16 = Self.tensor(1, .int16, [2, 3], scale: 0.5)
         XCTAssertEqual(try Self.prepare("MUL", inputs: [a16, b16], output: Self.tensor(2, .int16, [2, 3], scale: 0.5),
-                                        variant: .cmsisNN).kernelPath, "arm_elementwise_mul_s16")
-        XCTAssertEqual(try Self.prepare("MAXIMUM", inputs: [a, row], output: o, variant: .cmsisNN).kernelPath, "arm_maximum_s8")
-        XCTAssertEqual(try Self.prepare("MINIMUM", inputs: [a, row], output: o, variant: .cmsisNN).kernelPath, "arm_minimum_s8")
-        XCTAssertEqual(try Self.prepare("SUB", inputs: [a, b], output: o, variant: .cmsisNN).kernelPath, "reference")
+                                        variant: .cmsisNN).kernelPath?.name, "arm_elementwise_mul_s16")
+        XCTAssertEqual(try Self.prepare("MAXIMUM", inputs: [a, row], output: o, variant: .cmsisNN).kernelPath?.name, "arm_maximum_s8")
+        XCTAssertEqual(try Self.prepare("MINIMUM", inputs: [a, row], output: o, variant: .cmsisNN).kernelPath?.name, "arm_minimum_s8")
+        XCTAssertEqual(try Self.prepare("SUB", inputs: [a, b], output: o, variant: .cmsisNN).kernelPath?.name, "reference")
         let f = Self.tensor(0, .float32, [2, 3]), g = Self.tensor(1, .float32, [2, 3]), fo = Self.tensor(2, .float32, [2, 3])
-        XCTAssertEqual(try Self.prepare("MUL", inputs: [f, g], output: fo, variant: .cmsisNN).kernelPath, "reference_float")
+        XCTAssertEqual(try Self.prepare("MUL", inputs: [f, g], output: fo, variant: .cmsisNN).kernelPath?.name, "reference_float")
     }
 
     // MARK: Fixture plumbing
@@ -642,7 +646,7 @@ final class ElementwiseKernelTests: XCTestCase {
                 }
                 continue
             }
-            let unregistered = ops.filter { !KernelRegistry.isRegistered($0) }
+            let unregistered = ops.filter { !KernelRunner.isRegistered($0) }
             guard unregistered.isEmpty else {
                 waiting.append("\(name) (needs \(Set(unregistered).sorted().joined(separator: ", ")))")
                 continue
@@ -667,7 +671,7 @@ final class ElementwiseKernelTests: XCTestCase {
 
     static func unregisteredOps(_ model: Model) -> [String] {
         let names = model.subgraphs.first?.operators.map { model.opName($0) } ?? []
-        return Set(names).filter { !KernelRegistry.isRegistered($0) }.sorted()
+        return Set(names).filter { !KernelRunner.isRegistered($0) }.sorted()
     }
 
     // MARK: Single-kernel harness
@@ -680,24 +684,21 @@ final class ElementwiseKernelTests: XCTestCase {
                           quantizedDimension: 0, constantData: nil)
     }
 
-    static func makeContext(_ op: String, inputs: [TensorInfo], output: TensorInfo, options: BuiltinOptions,
-                            variant: KernelVariant) -> PrepareContext {
-        // Tensors are re-indexed in order: inputs, then the output.
-        var tensors: [TensorInfo] = []
-        for t in inputs + [output] {
-            tensors.append(TensorInfo(index: tensors.count, name: t.name, type: t.type, shape: t.shape, elementCount: t.elementCount,
-                                      byteCount: t.byteCount, isConstant: t.isConstant, isVariable: t.isVariable, scale: t.scale,
-                                      zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension, constantData: t.constantData))
+    /// Tensors re-indexed in order: inputs, then the output.
+    private static func graph(_ inputs: [TensorInfo], _ output: TensorInfo) -> [TensorInfo] {
+        (inputs + [output]).enumerated().map { i, t in
+            TensorInfo(index: i, name: t.name, type: t.type, shape: t.shape, elementCount: t.elementCount, byteCount: t.byteCount,
+                       isConstant: t.isConstant, isVariable: t.isVariable, scale: t.scale, zeroPoint: t.zeroPoint,
+                       quantizedDimension: t.quantizedDimension, constantData: t.constantData)
         }
-        return PrepareContext(operatorIndex: 0, op: op, opVersion: 1, options: options, variant: variant, customOptions: nil,
-                              inputs: Array(0..<inputs.count), outputs: [inputs.count], intermediates: [], tensors: tensors)
     }
 
     @discardableResult
     static func prepare(_ op: String, inputs: [TensorInfo], output: TensorInfo, options: BuiltinOptions = .none,
                         variant: KernelVariant = .reference) throws -> PrepareContext {
-        guard let kernel = KernelRegistry.makeKernel(op: op) else { throw XCTSkip("\(op) is not registered") }
-        let context = makeContext(op, inputs: inputs, output: output, options: options, variant: variant)
+        let kernel = try KernelRunner.kernel(op)
+        let context = KernelRunner.context(op, options: options, variant: variant, tensors: graph(inputs, output),
+                                           inputs: Array(0..<inputs.count), outputs: [inputs.count])
         try kernel.prepare(context)
         return context
     }
@@ -705,28 +706,10 @@ final class ElementwiseKernelTests: XCTestCase {
     /// Prepares and runs one kernel on the given input bytes; returns the output bytes.
     static func run(_ op: String, inputs: [(TensorInfo, [UInt8])], output: TensorInfo, options: BuiltinOptions = .none,
                     variant: KernelVariant = .reference) throws -> [UInt8] {
-        guard let kernel = KernelRegistry.makeKernel(op: op) else { throw XCTSkip("\(op) is not registered") }
-        let context = makeContext(op, inputs: inputs.map(\.0), output: output, options: options, variant: variant)
-        try kernel.prepare(context)
-        var buffers: [UnsafeMutableRawPointer] = []
-        defer { buffers.forEach { $0.deallocate() } }
-        for (tensor, bytes) in inputs {
-            precondition(bytes.count == tensor.byteCount, "test input size")
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-            bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
-            buffers.append(buffer)
-        }
-        let out = UnsafeMutableRawPointer.allocate(byteCount: max(output.byteCount, 1), alignment: 16)
-        out.initializeMemory(as: UInt8.self, repeating: 0xAA, count: max(output.byteCount, 1))
-        buffers.append(out)
-        let scratch = context.scratchRequests.map { bytes -> UnsafeMutableRawPointer in
-            let p = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 16)
-            buffers.append(p)
-            return p
-        }
-        let eval = EvalContext(inputs: Array(buffers.prefix(inputs.count)), outputs: [out], scratch: scratch)
-        try kernel.eval(eval)
-        return [UInt8](UnsafeRawBufferPointer(start: out, count: output.byteCount))
+        var data: [Int: [UInt8]] = [:]
+        for (i, (_, bytes)) in inputs.enumerated() { data[i] = bytes }
+        return try KernelRunner.run(op, options: options, variant: variant, tensors: graph(inputs.map(\.0), output),
+                                    inputs: Array(0..<inputs.count), outputs: [inputs.count], data: data, fill: 0xAA).outputs[0]
     }
 
     static func bytes<T>(_ values: [T]) -> [UInt8] {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 
@@ -44,7 +45,7 @@ final class GoldenModelsTests: XCTestCase {
 
     private func unregisteredOps(_ c: Case) throws -> [String] {
         let model = try Model(contentsOf: c.modelDirectory.appendingPathComponent("\(c.name).tflite"))
-        return Set(model.subgraphs[0].operators.map(model.opName)).filter { !KernelRegistry.isRegistered($0) }.sorted()
+        return Set(model.subgraphs[0].operators.map(model.opName)).filter { !KernelRunner.isRegistered($0) }.sorted()
     }
 
     private func checkBitExact(_ cases: [Case], label: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 
@@ -55,7 +56,7 @@ final class ModelReaderTests: XCTestCase {
             if c.isUppercase { result += "_" + c.lowercased() } else { result.append(c) }
         }
         // The golden's "stride_w" is written "strideW"; schema names match after snake-casing.
-        guard let value = options[snake] else {
+        guard let value = options.fields.first(where: { $0.name == snake })?.value else {
             XCTFail("\(context): option \(snake) missing")
             return
         }

@@ -1,5 +1,6 @@
+import TestSupport
 import XCTest
-import Interpreter
+@testable import Interpreter
 
 /// The persistent (tail) section. Struct sizes are the ones compilers report:
 /// x86-64 from the goldens' TFLM build (seen in its AllocatePersistentBuffer calls
@@ -51,25 +52,39 @@ final class PersistentLayoutTests: XCTestCase {
         XCTAssertEqual(T.tfLiteTensor.size(on: intEnums), 40)
     }
 
+    /// What the parse function of `op` allocates, from its registration.
+    private func params(_ op: BuiltinOperator) -> CStruct {
+        guard let data = KernelRegistry.registration(for: .builtin(op))?.builtinData else {
+            preconditionFailure("\(op.name) declares no builtin data")
+        }
+        return data
+    }
+
     func testBuiltinDataSizes() {
-        let T = TFLMStructs.self
         // As the goldens' ParseXxx functions requested them on x86-64.
         assertSizes([
-            (T.convParams, 28), (T.depthwiseConvParams, 28), (T.poolParams, 40), (T.fullyConnectedParams, 32),
-            (T.addParams, 8), (T.softmaxParams, 4), (T.reshapeParams, 36), (T.concatenationParams, 8),
-            (T.leakyReluParams, 4), (T.mulParams, 4), (T.reducerParams, 1), (T.squeezeParams, 36),
-            (T.stridedSliceParams, 24), (T.subParams, 8), (T.transposeConvParams, 20),
+            (params(.conv2D), 28), (params(.depthwiseConv2D), 28), (params(.averagePool2D), 40), (params(.fullyConnected), 32),
+            (params(.add), 8), (params(.softmax), 4), (params(.reshape), 36), (params(.concatenation), 8),
+            (params(.leakyRelu), 4), (params(.mul), 4), (params(.mean), 1), (params(.squeeze), 36),
+            (params(.stridedSlice), 24), (params(.sub), 8), (params(.transposeConv), 20),
         ], on: host)
-        XCTAssertEqual(T.fullyConnectedParams.alignment(on: host), 8)
+        XCTAssertEqual(params(.fullyConnected).alignment(on: host), 8)
         // arm-none-eabi-gcc packs the 1-byte enums.
         assertSizes([
-            (T.convParams, 28), (T.depthwiseConvParams, 28), (T.poolParams, 40), (T.addParams, 2), (T.softmaxParams, 4),
-            (T.reshapeParams, 36), (T.mulParams, 1), (T.subParams, 2), (T.transposeConvParams, 16),
+            (params(.conv2D), 28), (params(.depthwiseConv2D), 28), (params(.averagePool2D), 40), (params(.add), 2), (params(.softmax), 4),
+            (params(.reshape), 36), (params(.mul), 1), (params(.sub), 2), (params(.transposeConv), 16),
         ], on: gcc)
-        XCTAssertEqual(T.builtinData(forOperator: "RESHAPE"), T.reshapeParams)
-        XCTAssertNil(T.builtinData(forOperator: "RELU"))
-        XCTAssertTrue(T.builtinDataKnown(forOperator: "RELU"))
-        XCTAssertFalse(T.builtinDataKnown(forOperator: "NOT_AN_OP"))
+        XCTAssertNil(KernelRegistry.registration(for: .builtin(.relu))?.builtinData)
+        XCTAssertEqual(params(.maxPool2D), params(.averagePool2D))
+        // TfLiteFullyConnectedParams: the goldens' tree adds a pointer and a length (16 bytes
+        // with short enums); the tree measured on Cortex-M (90b983c) has the five fields only.
+        let T = TFLMStructs.self
+        XCTAssertEqual(params(.fullyConnected).size(on: gcc), 16)
+        XCTAssertEqual(T.fullyConnectedParamsWithoutQuantizationSpec.size(on: gcc), 5)
+        XCTAssertEqual(T.fullyConnectedParamsWithoutQuantizationSpec.alignment(on: gcc), 1)
+        XCTAssertEqual(PersistentLayout.cortexM.builtinData(params(.fullyConnected)), T.fullyConnectedParamsWithoutQuantizationSpec)
+        XCTAssertEqual(PersistentLayout.hostGoldens.builtinData(params(.fullyConnected)), params(.fullyConnected))
+        XCTAssertEqual(PersistentLayout.cortexM.builtinData(params(.conv2D)), params(.conv2D))
     }
 
     func testOperatorDataSizes() {
@@ -88,51 +103,95 @@ final class PersistentLayoutTests: XCTestCase {
         XCTAssertEqual(T.softmaxOpData.alignment(on: gcc), 8)
     }
 
-    // MARK: Kernel requests
+    // MARK: Kernel requests, from the kernels themselves
 
-    func testReferenceKernelRequests() {
-        let conv = KernelArenaRequests.conv2D(.reference, dataType: .float32,
-                                              geometry: .init(inputHeight: 8, inputWidth: 8, inputChannels: 3, filterHeight: 3,
-                                                              filterWidth: 3, outputChannels: 8))
-        // Multipliers and shifts even for float.
-        XCTAssertEqual(conv.persistent.map { $0.bytes(on: gcc) }, [56, 32, 32])
-        XCTAssertEqual(conv.persistent.map(\.phase), [.initialization, .preparation, .preparation])
-        XCTAssertEqual(conv.scratchBytes, [])
-        let perTensorFC = KernelArenaRequests.fullyConnected(.reference, dataType: .int8, filterScales: 1, accumDepth: 32, outputDepth: 16)
-        XCTAssertEqual(perTensorFC.persistent.count, 1)
-        let int16Softmax = KernelArenaRequests.softmax(.reference, inputType: .int16)
-        XCTAssertEqual(int16Softmax.persistent.map { $0.bytes(on: host) }, [80, 1026, 1026])
+    /// Prepares `op` on hand-built tensors (no eval): what its Init and Prepare declare.
+    private func prepared(_ op: String, _ variant: KernelVariant, options: [(String, OptionValue)] = [],
+                          inputs: [KernelRunner.Operand?], output: KernelRunner.Operand) throws -> PrepareContext {
+        let constants = KernelRunner.Constants()
+        let g = KernelRunner.graph(inputs: inputs, outputs: [output], constants: constants)
+        return try withExtendedLifetime(constants) {
+            try KernelRunner.prepare(op, options: KernelRunner.options(op, options), variant: variant, tensors: g.tensors,
+                                     inputs: g.inputs, outputs: g.outputs, data: g.data).context
+        }
     }
 
-    /// CMSIS-NN scratch sizes for a DSP core, worked from its *_get_buffer_size functions.
-    func testCMSISNNScratch() {
-        typealias K = KernelArenaRequests
-        var g3x3 = K.ConvGeometry(inputHeight: 10, inputWidth: 10, inputChannels: 3, filterHeight: 3, filterWidth: 3, outputChannels: 8)
-        g3x3.paddingHeight = 1
-        g3x3.paddingWidth = 1
+    private func int8(_ shape: [Int], constant: Bool = false, scales: [Float] = [0.5], quantizedDimension: Int = 0) -> KernelRunner.Operand {
+        KernelRunner.Operand(type: .int8, shape: shape, bytes: [UInt8](repeating: 1, count: shape.reduce(1, *)), constant: constant,
+                             scale: scales, zeroPoint: [Int32](repeating: 0, count: scales.count), quantizedDimension: quantizedDimension)
+    }
+
+    private func float(_ shape: [Int], constant: Bool = false) -> KernelRunner.Operand {
+        KernelRunner.Operand(type: .float32, shape: shape, bytes: [UInt8](repeating: 0, count: 4 * shape.reduce(1, *)), constant: constant)
+    }
+
+    private func bias(_ count: Int) -> KernelRunner.Operand {
+        KernelRunner.Operand(type: .int32, shape: [count], bytes: [UInt8](repeating: 0, count: 4 * count), constant: true,
+                             scale: [0.25], zeroPoint: [0])
+    }
+
+    private func conv(_ variant: KernelVariant, _ op: String = "CONV_2D", input: [Int], filter: [Int], output: [Int], same: Bool,
+                      depthMultiplier: Int? = nil, float isFloat: Bool = false) throws -> PrepareContext {
+        var options: [(String, OptionValue)] = [("padding", .enumeration(same ? "SAME" : "VALID", same ? 0 : 1)),
+                                                ("stride_w", .int(1)), ("stride_h", .int(1))]
+        if let depthMultiplier { options.append(("depth_multiplier", .int(Int64(depthMultiplier)))) }
+        let channels = op == "CONV_2D" ? filter[0] : filter[3]
+        if isFloat {
+            return try prepared(op, variant, options: options, inputs: [float(input), float(filter, constant: true), float([channels], constant: true)],
+                                output: float(output))
+        }
+        return try prepared(op, variant, options: options,
+                            inputs: [int8(input), int8(filter, constant: true, scales: [Float](repeating: 0.5, count: channels),
+                                                       quantizedDimension: op == "CONV_2D" ? 0 : 3), bias(channels)],
+                            output: int8(output))
+    }
+
+    func testReferenceKernelRequests() throws {
+        let convolution = try conv(.reference, input: [1, 8, 8, 3], filter: [8, 3, 3, 3], output: [1, 8, 8, 8], same: true, float: true)
+        // Multipliers and shifts even for float.
+        XCTAssertEqual(convolution.persistentRequests.map { $0.bytes(on: gcc) }, [56, 32, 32])
+        XCTAssertEqual(convolution.persistentRequests.map(\.phase), [.initialization, .preparation, .preparation])
+        XCTAssertEqual(convolution.scratchRequests, [])
+        let perTensorFC = try prepared("FULLY_CONNECTED", .reference, inputs: [int8([1, 32]), int8([16, 32], constant: true), bias(16)],
+                                       output: int8([1, 16]))
+        XCTAssertEqual(perTensorFC.persistentRequests.count, 1)
+        let int16 = KernelRunner.Operand(type: .int16, shape: [1, 4], bytes: [UInt8](repeating: 0, count: 8), scale: [0.001], zeroPoint: [0])
+        var int16Out = int16
+        int16Out.scale = [Float(1) / 32768]
+        let int16Softmax = try prepared("SOFTMAX", .reference, options: [("beta", .float(1))], inputs: [int16], output: int16Out)
+        XCTAssertEqual(int16Softmax.persistentRequests.map { $0.bytes(on: host, compression: true) }, [80, 1026, 1026])
+    }
+
+    /// CMSIS-NN scratch sizes for a DSP core (GCC), worked from its *_get_buffer_size functions.
+    func testCMSISNNScratch() throws {
         // im2col: 2 columns of 3·3·3 = 27 -> 28 int16 values.
-        XCTAssertEqual(K.conv2D(.cmsisNN, dataType: .int8, geometry: g3x3).scratchBytes, [2 * 28 * 2])
+        XCTAssertEqual(try conv(.cmsisNN, input: [1, 10, 10, 3], filter: [8, 3, 3, 3], output: [1, 10, 10, 8], same: true).scratchRequests,
+                       [2 * 28 * 2])
         // Float: reference arithmetic, no per-channel arrays, no buffer.
-        XCTAssertEqual(K.conv2D(.cmsisNN, dataType: .float32, geometry: g3x3).persistent.count, 1)
-        let g1x1 = K.ConvGeometry(inputHeight: 8, inputWidth: 8, inputChannels: 16, filterHeight: 1, filterWidth: 1, outputChannels: 8)
-        XCTAssertEqual(K.conv2D(.cmsisNN, dataType: .int8, geometry: g1x1).scratchBytes, [])
-        XCTAssertEqual(K.conv2D(.cmsisNN, dataType: .int8, geometry: g1x1, compiler: .armCompiler6).scratchBytes, [2 * 16 * 2])
+        XCTAssertEqual(try conv(.cmsisNN, input: [1, 10, 10, 3], filter: [8, 3, 3, 3], output: [1, 10, 10, 8], same: true,
+                                float: true).persistentRequests.count, 1)
+        // The 1x1 fast path asks for nothing built with GCC (Arm Compiler 6 builds ask for 2·c int16s).
+        XCTAssertEqual(try conv(.cmsisNN, input: [1, 8, 8, 16], filter: [8, 1, 1, 16], output: [1, 8, 8, 8], same: false).scratchRequests, [])
         // Depthwise: the 3×3 kernel with padding ≤ 1 needs nothing; a 5×5 filter needs c·25 int16.
-        var dw = K.ConvGeometry(inputHeight: 10, inputWidth: 10, inputChannels: 8, filterHeight: 3, filterWidth: 3, outputChannels: 8)
-        dw.paddingHeight = 1
-        dw.paddingWidth = 1
-        XCTAssertEqual(K.depthwiseConv2D(.cmsisNN, dataType: .int8, geometry: dw).scratchBytes, [])
-        dw.filterHeight = 5
-        dw.filterWidth = 5
-        XCTAssertEqual(K.depthwiseConv2D(.cmsisNN, dataType: .int8, geometry: dw).scratchBytes, [8 * 25 * 2])
-        dw.outputChannels = 16  // depth multiplier 2
-        XCTAssertEqual(K.depthwiseConv2D(.cmsisNN, dataType: .int8, geometry: dw).scratchBytes, [])
-        XCTAssertEqual(K.depthwiseConv2D(.cmsisNN, dataType: .int8, geometry: dw, dsp: false).scratchBytes, [])
-        XCTAssertEqual(K.averagePool2D(.cmsisNN, dataType: .int8, channels: 4).scratchBytes, [16])
-        XCTAssertEqual(K.maxPool2D(.cmsisNN).scratchBytes, [])
-        XCTAssertEqual(K.fullyConnected(.cmsisNN, dataType: .int8, filterScales: 16, accumDepth: 32, outputDepth: 16).scratchBytes, [])
-        XCTAssertEqual(K.fullyConnected(.cmsisNN, dataType: .int8, filterScales: 1, outputRank: 3, accumDepth: 32,
-                                        outputDepth: 16).scratchBytes, [16 * 8])
+        XCTAssertEqual(try conv(.cmsisNN, "DEPTHWISE_CONV_2D", input: [1, 10, 10, 8], filter: [1, 3, 3, 8], output: [1, 10, 10, 8],
+                                same: true, depthMultiplier: 1).scratchRequests, [])
+        XCTAssertEqual(try conv(.cmsisNN, "DEPTHWISE_CONV_2D", input: [1, 10, 10, 8], filter: [1, 5, 5, 8], output: [1, 10, 10, 8],
+                                same: true, depthMultiplier: 1).scratchRequests, [8 * 25 * 2])
+        // Depth multiplier 2: the generic kernel, no buffer.
+        XCTAssertEqual(try conv(.cmsisNN, "DEPTHWISE_CONV_2D", input: [1, 10, 10, 8], filter: [1, 5, 5, 16], output: [1, 10, 10, 16],
+                                same: true, depthMultiplier: 2).scratchRequests, [])
+        let pool: [(String, OptionValue)] = [("padding", .enumeration("VALID", 1)), ("stride_w", .int(1)), ("stride_h", .int(1)),
+                                             ("filter_width", .int(1)), ("filter_height", .int(1))]
+        XCTAssertEqual(try prepared("AVERAGE_POOL_2D", .cmsisNN, options: pool, inputs: [int8([1, 2, 2, 4])], output: int8([1, 2, 2, 4]))
+            .scratchRequests, [16])
+        XCTAssertEqual(try prepared("MAX_POOL_2D", .cmsisNN, options: pool, inputs: [int8([1, 2, 2, 4])], output: int8([1, 2, 2, 4]))
+            .scratchRequests, [])
+        XCTAssertEqual(try prepared("FULLY_CONNECTED", .cmsisNN,
+                                    inputs: [int8([1, 32]), int8([16, 32], constant: true, scales: [Float](repeating: 0.5, count: 16)), bias(16)],
+                                    output: int8([1, 16])).scratchRequests, [])
+        // An output of rank 3 runs as a 1x1 convolution: per-tensor weights need 8 bytes per output channel.
+        XCTAssertEqual(try prepared("FULLY_CONNECTED", .cmsisNN, inputs: [int8([1, 2, 32]), int8([16, 32], constant: true), bias(16)],
+                                    output: int8([1, 2, 16])).scratchRequests, [16 * 8])
     }
 
     // MARK: Whole tails
@@ -142,24 +201,34 @@ final class PersistentLayoutTests: XCTestCase {
     /// Distance from the arena's end after each block (alignment in brackets):
     /// allocator 36 [4] -> 36, planner 44 -> 80, MicroAllocator 36 -> 116,
     /// builtin-data allocator 8 -> 124, SubgraphAllocations 8 -> 132, 4 × 12 eval
-    /// tensors -> 180, 1 × 32 node -> 212, FC params 16 -> 228, OpData 48 [16] -> 288,
-    /// multipliers 64 [16] -> 352, shifts 64 -> 416, input pointer 4 [16] -> 432,
-    /// TfLiteTensor 32 -> 464, quantization 12 + 8 -> 484, output pointer 4 [16] -> 496,
-    /// TfLiteTensor 32 -> 528, quantization 12 + 8 -> 548.
+    /// tensors -> 180, 1 × 32 node -> 212, FC params: 5 [1] in 90b983c (the Cortex-M
+    /// layout) -> 217, 16 [4] in the goldens' tree -> 228; then OpData 48 [16] -> 272 | 288,
+    /// multipliers 64 [16] -> 336 | 352, shifts 64 -> 400 | 416, input pointer 4 [16] ->
+    /// 416 | 432, TfLiteTensor 32 -> 448 | 464, quantization 12 + 8 -> 468 | 484, output
+    /// pointer 4 [16] -> 480 | 496, TfLiteTensor 32 -> 512 | 528, quantization 12 + 8 ->
+    /// 532 | 548. 532 is the tail TFLM 90b983c measured on a Cortex-M4 for op_fc_relu
+    /// (Tests/Fixtures/cortexm/arena.json).
     func testCortexMTailByHand() throws {
+        let fc = try prepared("FULLY_CONNECTED", .reference,
+                              inputs: [int8([1, 32]), int8([16, 32], constant: true, scales: [Float](repeating: 0.5, count: 16)), bias(16)],
+                              output: int8([1, 16]))
         let model = PersistentModel(
             tensorCount: 4,
-            operators: [.init(KernelArenaRequests.fullyConnected(.reference, dataType: .int8, filterScales: 16,
-                                                                 accumDepth: 32, outputDepth: 16))],
+            operators: [.init(builtinData: params(.fullyConnected), persistent: fc.persistentRequests,
+                              scratchBufferCount: fc.scratchRequests.count)],
             inputs: [.init(quantizationChannels: 1)], outputs: [.init(quantizationChannels: 1)])
-        let tail = try PersistentLayout(pointerSize: 4).tail(for: model)
-        XCTAssertEqual(tail.tailBytes, 548)
-        XCTAssertEqual(tail.row(.evalTensors), .init(what: "TfLiteEvalTensor data", used: 48, requested: 48, count: 4))
-        XCTAssertEqual(tail.row(.persistentTensors)?.used, 64)
-        XCTAssertEqual(tail.row(.quantization)?.used, 40)
-        XCTAssertEqual(tail.row(.persistentBuffers), .init(what: "Persistent buffer data", used: 60 + 64 + 64 + 16 + 12,
-                                                           requested: 48 + 64 + 64 + 4 + 4, count: 5))
-        XCTAssertEqual(tail.unrecorded.map(\.used).reduce(0, +), 36 + 44 + 36 + 8 + 8 + 16)
+        let goldensTree32 = PersistentLayout(target: .cortexMGCC, allocator: .plain, compression: false)
+        for (layout, fcParams, tailBytes) in [(PersistentLayout.cortexM, 5, 532), (goldensTree32, 16, 548)] {
+            let tail = try layout.tail(for: model)
+            XCTAssertEqual(tail.tailBytes, tailBytes)
+            XCTAssertEqual(tail.row(.evalTensors), .init(what: "TfLiteEvalTensor data", used: 48, requested: 48, count: 4))
+            XCTAssertEqual(tail.row(.persistentTensors)?.used, 64)
+            XCTAssertEqual(tail.row(.quantization)?.used, 40)
+            // The OpData block's padding absorbs the FC params' size: 60 after 16 B, 55 after 5 B.
+            XCTAssertEqual(tail.row(.persistentBuffers), .init(what: "Persistent buffer data", used: (fcParams == 16 ? 60 : 55) + 64 + 64 + 16 + 12,
+                                                               requested: 48 + 64 + 64 + 4 + 4, count: 5))
+            XCTAssertEqual(tail.unrecorded.map(\.used).reduce(0, +), 36 + 44 + 36 + 8 + 8 + fcParams)
+        }
     }
 
     func testBadModelsThrow() {
@@ -171,48 +240,33 @@ final class PersistentLayoutTests: XCTestCase {
         XCTAssertThrowsError(try layout.tail(for: PersistentModel(tensorCount: Int(Int32.max), operators: [], inputs: [], outputs: [])))
     }
 
-    /// Zoo models built from the operators mcusim models, described by hand
-    /// (tensor counts, channel counts, I/O quantization from the model files).
-    private func zooModels() -> [(String, PersistentModel)] {
-        typealias K = KernelArenaRequests
-        let q1 = PersistentModel.InterfaceTensor(quantizationChannels: 1)
-        func geometry(_ c: Int) -> K.ConvGeometry {
-            K.ConvGeometry(inputHeight: 10, inputWidth: 10, inputChannels: 3, filterHeight: 3, filterWidth: 3, outputChannels: c)
+    /// Zoo models, their tails replayed from each kernel's own declarations (prepared
+    /// operator by operator with the reference kernels) and the model's I/O quantization.
+    private func zooModels() throws -> [(String, PersistentModel)] {
+        try ["op_fc_relu", "op_softmax", "op_add", "op_conv2d_same_s1_relu6", "op_dwconv_m1_same_s1_relu6",
+             "op_avgpool_2x2_valid", "op_maxpool_2x2_valid", "op_reshape", "mnist_cnn_int8"].map { name in
+            let model = try Model(contentsOf: SharedReference.zooDirectory.appendingPathComponent("\(name).tflite"))
+            let contexts = try CoreKernelTests.prepareAll(model, variant: .reference)
+            let subgraph = model.subgraphs[0]
+            func interface(_ t: Int32) -> PersistentModel.InterfaceTensor {
+                let scales = subgraph.tensors[Int(t)].quantization?.scale.count ?? 0
+                return .init(quantizationChannels: scales > 0 ? scales : nil)
+            }
+            return (name, PersistentModel(
+                tensorCount: subgraph.tensors.count,
+                operators: contexts.map {
+                    .init(builtinData: KernelRegistry.registration(for: $0.op)?.builtinData, persistent: $0.persistentRequests,
+                          scratchBufferCount: $0.scratchRequests.count)
+                },
+                inputs: subgraph.inputs.map(interface), outputs: subgraph.outputs.map(interface)))
         }
-        func model(_ tensors: Int, _ ops: [KernelArenaFootprint], inputs: Int = 1) -> PersistentModel {
-            PersistentModel(tensorCount: tensors, operators: ops.map(PersistentModel.Operator.init),
-                            inputs: Array(repeating: q1, count: inputs), outputs: [q1])
-        }
-        let compression = true  // the goldens' build
-        return [
-            ("op_fc_relu", model(4, [K.fullyConnected(.reference, dataType: .int8, filterScales: 16, accumDepth: 32,
-                                                      outputDepth: 16, compression: compression)])),
-            ("op_softmax", model(2, [K.softmax(.reference, inputType: .int8)])),
-            ("op_add", model(3, [K.add(.reference)], inputs: 2)),
-            ("op_conv2d_same_s1_relu6", model(4, [K.conv2D(.reference, dataType: .int8, geometry: geometry(8), compression: compression)])),
-            ("op_dwconv_m1_same_s1_relu6", model(4, [K.depthwiseConv2D(.reference, dataType: .int8, geometry: geometry(8),
-                                                                       compression: compression)])),
-            ("op_avgpool_2x2_valid", model(2, [K.averagePool2D(.reference, dataType: .int8, channels: 4)])),
-            ("op_maxpool_2x2_valid", model(2, [K.maxPool2D(.reference)])),
-            ("op_reshape", model(3, [K.reshape()])),
-            ("mnist_cnn_int8", model(18, [
-                K.conv2D(.reference, dataType: .int8, geometry: geometry(8), compression: compression),
-                K.maxPool2D(.reference),
-                K.conv2D(.reference, dataType: .int8, geometry: geometry(16), compression: compression),
-                K.maxPool2D(.reference),
-                K.reshape(),
-                K.fullyConnected(.reference, dataType: .int8, filterScales: 32, accumDepth: 400, outputDepth: 32, compression: compression),
-                K.fullyConnected(.reference, dataType: .int8, filterScales: 10, accumDepth: 32, outputDepth: 10, compression: compression),
-                K.softmax(.reference, inputType: .int8),
-            ])),
-        ]
     }
 
     func testHostTailsMatchGoldens() throws {
         try SharedReference.require()
         let golden = try SharedReference.json(SharedReference.zooDirectory.appendingPathComponent("golden.json"))
         let models = golden["models"] as? [String: Any] ?? [:]
-        for (name, model) in zooModels() {
+        for (name, model) in try zooModels() {
             guard let tflm = (models[name] as? [String: Any])?["tflm"] as? [String: Any],
                   let tailBytes = tflm["arena_tail_bytes"] as? Int,
                   let breakdown = tflm["arena_breakdown"] as? [[String: Any]] else {

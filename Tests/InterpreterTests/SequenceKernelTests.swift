@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 
@@ -130,8 +131,8 @@ final class SequenceKernelTests: XCTestCase {
         var exact: [String] = []
         var blocked: [String] = []
         for f in fixtures {
-            guard f.ops.allSatisfy(KernelRegistry.isRegistered) else {
-                blocked.append("\(f.name) (needs \(f.ops.filter { !KernelRegistry.isRegistered($0) }.joined(separator: ", ")))")
+            guard f.ops.allSatisfy(KernelRunner.isRegistered) else {
+                blocked.append("\(f.name) (needs \(f.ops.filter { !KernelRunner.isRegistered($0) }.joined(separator: ", ")))")
                 continue
             }
             for variant in KernelVariant.allCases where !Self.differsFromReference(f, variant) {
@@ -461,16 +462,19 @@ final class KernelRun {
                 for (name, value) in options {
                     if let i = fields.firstIndex(where: { $0.name == name }) { fields[i].value = value } else { fields.append((name, value)) }
                 }
-                opOptions = BuiltinOptions(typeName: opOptions.typeName, typeCode: opOptions.typeCode, fields: fields)
+                guard let table = opOptions.table, let changed = BuiltinOptions(fieldsOf: type(of: table), fields) else {
+                    preconditionFailure("\(code.name)'s options have no field among \(options.keys.sorted())")
+                }
+                opOptions = changed
             }
-            let context = PrepareContext(operatorIndex: index, op: code.name, opVersion: Int(code.version), options: opOptions,
+            let context = PrepareContext(operatorIndex: index, op: code.kind, opVersion: Int(code.version), options: opOptions,
                                          variant: variant, customOptions: nil, inputs: op.inputs.map(Int.init),
                                          outputs: op.outputs.map(Int.init), intermediates: op.intermediates.map(Int.init), tensors: infos)
-            guard let kernel = KernelRegistry.makeKernel(op: code.name) else {
+            guard let kernel = (try? KernelRunner.kernel(code.name)) else {
                 throw UnsupportedOperatorError(operatorIndex: index, op: code.name, reason: "not registered")
             }
             try kernel.prepare(context)
-            declarations.append((context.persistentRequests, context.scratchRequests, context.kernelPath))
+            declarations.append((context.persistentRequests, context.scratchRequests, context.kernelPath?.name ?? ""))
             let buffers = context.scratchRequests.map { bytes -> UnsafeMutableRawPointer in
                 let p = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 16)
                 p.initializeMemory(as: UInt8.self, repeating: 0xA5, count: max(bytes, 1))  // not zero: nothing may rely on it

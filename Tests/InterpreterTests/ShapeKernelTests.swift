@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 
@@ -41,8 +42,8 @@ final class ShapeKernelTests: XCTestCase {
             let entry = fixtures[name]!
             let ops = (entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String }
             guard ops.contains(where: Self.shapeOps.contains) else { continue }
-            guard ops.allSatisfy(KernelRegistry.isRegistered) else {
-                blocked.append("\(name) (needs \(ops.filter { !KernelRegistry.isRegistered($0) }.joined(separator: ", ")))")
+            guard ops.allSatisfy(KernelRunner.isRegistered) else {
+                blocked.append("\(name) (needs \(ops.filter { !KernelRunner.isRegistered($0) }.joined(separator: ", ")))")
                 continue
             }
             for variant in KernelVariant.allCases {
@@ -147,12 +148,12 @@ final class ShapeKernelTests: XCTestCase {
         var result: [([PersistentRequest], [Int], String)] = []
         for (index, op) in model.subgraphs[0].operators.enumerated() {
             let code = model.operatorCodes[Int(op.opcodeIndex)]
-            let context = PrepareContext(operatorIndex: index, op: code.name, opVersion: Int(code.version), options: op.builtinOptions,
+            let context = PrepareContext(operatorIndex: index, op: code.kind, opVersion: Int(code.version), options: op.builtinOptions,
                                          variant: variant, customOptions: nil, inputs: op.inputs.map(Int.init),
                                          outputs: op.outputs.map(Int.init), intermediates: [], tensors: interpreter.tensors)
-            guard let kernel = KernelRegistry.makeKernel(op: code.name) else { continue }
+            guard let kernel = (try? KernelRunner.kernel(code.name)) else { continue }
             try kernel.prepare(context)
-            result.append((context.persistentRequests, context.scratchRequests, context.kernelPath))
+            result.append((context.persistentRequests, context.scratchRequests, context.kernelPath?.name ?? ""))
         }
         return result
     }
@@ -210,7 +211,7 @@ struct ShapeTestRun {
     let outputs: [[UInt8]]
     let persistent: [PersistentRequest]
     let scratch: [Int]
-    let kernelPath: String
+    let kernelPath: KernelPath?
 
     func output<T>(_: T.Type, _ i: Int = 0) -> [T] {
         outputs[i].withUnsafeBytes { Array($0.bindMemory(to: T.self)) }
@@ -222,45 +223,16 @@ enum ShapeTestHarness {
     /// outputs; an input of nil is an absent optional input).
     static func run(_ op: String, options: [(String, OptionValue)] = [], inputs: [ShapeTestTensor?], outputs: [ShapeTestTensor],
                     variant: KernelVariant = .reference) throws -> ShapeTestRun {
-        let all = inputs.compactMap { $0 } + outputs
-        // Buffers live until the end of this call.
-        let buffers = all.map { t -> UnsafeMutableRawPointer in
-            let count = max(t.shape.reduce(1, *) * (t.type.byteSize ?? 1), t.bytes.count, 1)
-            let p = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 16)
-            p.initializeMemory(as: UInt8.self, repeating: 0xA5, count: count)
-            t.bytes.withUnsafeBytes { if !$0.isEmpty { p.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
-            return p
+        func operand(_ t: ShapeTestTensor) -> KernelRunner.Operand {
+            KernelRunner.Operand(type: t.type, shape: t.shape, bytes: t.bytes, constant: t.constant, scale: t.scale,
+                                 zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension)
         }
-        defer { buffers.forEach { $0.deallocate() } }
-        let infos = all.enumerated().map { i, t in
-            let count = t.shape.reduce(1, *)
-            return TensorInfo(index: i, name: "t\(i)", type: t.type, shape: t.shape, elementCount: count,
-                              byteCount: count * (t.type.byteSize ?? 1), isConstant: t.constant, isVariable: false,
-                              scale: t.scale, zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension,
-                              constantData: t.constant ? UnsafeRawPointer(buffers[i]) : nil)
-        }
-        var inputIndices: [Int] = []
-        var next = 0
-        for t in inputs {
-            if t == nil { inputIndices.append(-1) } else { inputIndices.append(next); next += 1 }
-        }
-        let outputIndices = (0..<outputs.count).map { next + $0 }
-        let context = PrepareContext(operatorIndex: 0, op: op, opVersion: 1,
-                                     options: BuiltinOptions(typeName: "test", typeCode: 1, fields: options.map { ($0.0, $0.1) }),
-                                     variant: variant, customOptions: nil, inputs: inputIndices, outputs: outputIndices,
-                                     intermediates: [], tensors: infos)
-        guard let kernel = KernelRegistry.makeKernel(op: op) else { throw XCTSkip("\(op) is not registered") }
-        try kernel.prepare(context)
-        let scratch = context.scratchRequests.map { UnsafeMutableRawPointer.allocate(byteCount: max($0, 1), alignment: 16) }
-        defer { scratch.forEach { $0.deallocate() } }
-        let eval = EvalContext(inputs: inputIndices.map { $0 >= 0 ? buffers[$0] : nil },
-                               outputs: outputIndices.map { buffers[$0] }, scratch: scratch)
-        try kernel.eval(eval)
-        let outs = outputIndices.map { i in [UInt8](UnsafeRawBufferPointer(start: buffers[i], count: infos[i].byteCount)) }
-        return ShapeTestRun(outputs: outs, persistent: context.persistentRequests, scratch: context.scratchRequests, kernelPath: context.kernelPath)
+        let result = try KernelRunner.run(op, options: KernelRunner.options(op, options), variant: variant,
+                                          inputs: inputs.map { $0.map(operand) }, outputs: outputs.map(operand))
+        return ShapeTestRun(outputs: result.outputs, persistent: result.context.persistentRequests,
+                            scratch: result.context.scratchRequests, kernelPath: result.context.kernelPath)
     }
 
-    /// Runs in both variants and checks that they agree; returns the reference run.
     static func runBoth(_ op: String, options: [(String, OptionValue)] = [], inputs: [ShapeTestTensor?], outputs: [ShapeTestTensor],
                         file: StaticString = #filePath, line: UInt = #line) throws -> ShapeTestRun {
         let reference = try run(op, options: options, inputs: inputs, outputs: outputs, variant: .reference)
@@ -411,7 +383,7 @@ final class ShapeKernelArithmeticTests: XCTestCase {
                                outputs: [.empty(.float32, [2, 2, 2])])
         XCTAssertEqual(t3.output(Float.self), [0, 2, 4, 6, 1, 3, 5, 7])
         XCTAssertEqual(try H.run("TRANSPOSE", inputs: [.int8([2, 3], [1, 2, 3, 4, 5, 6]), .int32([2], [1, 0])],
-                                 outputs: [.empty(.int8, [3, 2])], variant: .cmsisNN).kernelPath, "arm_transpose_s8")
+                                 outputs: [.empty(.int8, [3, 2])], variant: .cmsisNN).kernelPath?.name, "arm_transpose_s8")
         H.assertRefused(UnsupportedOperatorError.self, "TRANSPOSE",
                         inputs: [.int8([1, 1, 1, 1, 2], [1, 2]), .int32([5], [0, 1, 2, 4, 3])], outputs: [.empty(.int8, [1, 1, 1, 2, 1])],
                         variant: .cmsisNN, "5-D int8 with CMSIS-NN")
@@ -546,7 +518,7 @@ final class ShapeKernelArithmeticTests: XCTestCase {
         XCTAssertEqual(adjoint.persistent.count, 6, "OpData, quantization, transposed LHS (3 allocations), output dims")
         let cmsis = try H.run("BATCH_MATMUL", inputs: [.int8([1, 2, 3], lhs, scale: 0.5, zeroPoint: 1), .int8([2, 3, 2], rhs)],
                               outputs: [.empty(.int8, [2, 2, 2], scale: 0.5)], variant: .cmsisNN)
-        XCTAssertEqual(cmsis.kernelPath, "arm_batch_matmul_s8")
+        XCTAssertEqual(cmsis.kernelPath?.name, "arm_batch_matmul_s8")
         XCTAssertEqual(cmsis.persistent.sizes32, [36, 12, 4 + 4 * 3, 12, 4 + 4 * 3, 28])
         XCTAssertEqual(cmsis.scratch, [], "arm_fully_connected_s8_get_buffer_size is 0 without MVE")
         H.assertRefused(UnsupportedOperatorError.self, "BATCH_MATMUL", inputs: [.int16([2, 2], [1, 2, 3, 4]), .int16([2, 2], [1, 2, 3, 4])],

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 
@@ -74,7 +75,6 @@ final class WorkingMinimumTests: XCTestCase {
         do {
             let usage = try host(url).arenaUsage
             XCTAssertEqual(usage.workingMinimum.tailBytes, usage.persistentBytes, "\(label) \(name): the replay's tail")
-            XCTAssertTrue(usage.workingMinimum.isExact, "\(label) \(name): operators without a temp-tensor rule: \(usage.workingMinimum.operatorsWithoutRule)")
             if let reason = Self.knownDifferences[name] {
                 if usage.workingMinimumBytes != expected { differing.append("\(name) (\(reason))") }
                 return
@@ -111,7 +111,7 @@ final class WorkingMinimumTests: XCTestCase {
             for name in fixtures.keys.sorted() {
                 guard let entry = fixtures[name], let file = entry["file"] as? String else { continue }
                 let ops = (entry["ops"] as? [[String: Any]] ?? []).compactMap { $0["op"] as? String }
-                guard ops.allSatisfy(KernelRegistry.isRegistered) else { unregistered.append(name); continue }
+                guard ops.allSatisfy(KernelRunner.isRegistered) else { unregistered.append(name); continue }
                 guard let expected = Self.fixtureMinimumArena[name] else { unmeasured.append(name); continue }
                 total += 1
                 check("fixture", name, url: SharedReference.fixturesDirectory.appendingPathComponent(file), expected: expected,
@@ -160,7 +160,7 @@ final class WorkingMinimumTests: XCTestCase {
         XCTAssertEqual(plan.headBytes, 32)
         let model = PersistentModel(tensorCount: 2, operators: [PersistentModel.Operator(builtinData: nil, persistent: [])],
                                     inputs: [.init(quantizationChannels: 1)], outputs: [.init(quantizationChannels: 1)])
-        let steps: [[PrepareStep]?] = [[.tempTensor(quantizationChannels: 1), .tempTensor(quantizationChannels: 1)]]
+        let steps: [[PrepareStep]] = [[.tempTensor(quantizationChannels: 1), .tempTensor(quantizationChannels: 1)]]
         let minimum = try WorkingMinimum(plan: plan, persistentModel: model, prepareSteps: steps, layout: layout)
         XCTAssertEqual(minimum.tailBytes, try layout.tail(for: model).tailBytes)
         XCTAssertEqual(minimum.tailBytes, 308)
@@ -168,17 +168,14 @@ final class WorkingMinimumTests: XCTestCase {
         XCTAssertEqual(minimum.limit, .plannerArrays)
     }
 
-    /// An operator without a rule is flagged, not silently exact.
-    func testOperatorWithoutRuleIsReported() throws {
-        XCTAssertNil(PrepareTempRule.slots(op: "CUSTOM:Foo", variant: .reference, inputCount: 1, inputType: { _ in nil }))
+    /// Prepare steps must be given for every operator.
+    func testStepsForEveryOperator() throws {
         let graph = PlanningGraph(tensors: [PlanningGraph.Tensor(bytes: 4), PlanningGraph.Tensor(bytes: 4)],
                                   operators: [PlanningGraph.Operator(inputs: [0], outputs: [1])], inputs: [0], outputs: [1])
         let model = PersistentModel(tensorCount: 2, operators: [PersistentModel.Operator(builtinData: nil, persistent: [])],
                                     inputs: [.init(quantizationChannels: nil)], outputs: [.init(quantizationChannels: nil)])
-        let minimum = try WorkingMinimum(plan: try AllocationPlan(graph: graph), persistentModel: model, prepareSteps: [nil],
-                                         layout: .hostGoldens)
-        XCTAssertEqual(minimum.operatorsWithoutRule, [0])
-        XCTAssertFalse(minimum.isExact)
+        XCTAssertNoThrow(try WorkingMinimum(plan: try AllocationPlan(graph: graph), persistentModel: model, prepareSteps: [[]],
+                                            layout: .hostGoldens))
         XCTAssertThrowsError(try WorkingMinimum(plan: try AllocationPlan(graph: graph), persistentModel: model, prepareSteps: [],
                                                 layout: .hostGoldens))
     }

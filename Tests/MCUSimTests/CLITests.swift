@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import MCUSim
 
@@ -36,8 +37,8 @@ final class CLITests: XCTestCase {
     }
 
     func testInspectJSONOnSharedModel() throws {
-        try Paths.requireShared()
-        let result = runCLI(["inspect", Paths.sharedModels.appendingPathComponent("mlperf_kws_dscnn_int8.tflite").path, "--json"])
+        try SharedReference.require()
+        let result = runCLI(["inspect", SharedReference.modelsDirectory.appendingPathComponent("mlperf_kws_dscnn_int8.tflite").path, "--json"])
         XCTAssertEqual(result.code, 0, result.err)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
         let ops = try XCTUnwrap(json["operators"] as? [[String: Any]])
@@ -54,9 +55,9 @@ final class CLITests: XCTestCase {
     }
 
     func testInspectReportsPrunedSparsity() throws {
-        try Paths.requireShared()
+        try SharedReference.require()
         // The zoo's 80%-pruned MNIST CNN: kernels pruned to exactly 80% zeros (README).
-        let result = runCLI(["inspect", Paths.zoo.appendingPathComponent("mnist_cnn_pruned80_int8.tflite").path, "--json"])
+        let result = runCLI(["inspect", SharedReference.zooDirectory.appendingPathComponent("mnist_cnn_pruned80_int8.tflite").path, "--json"])
         XCTAssertEqual(result.code, 0, result.err)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
         let weights = try XCTUnwrap(json["weights"] as? [[String: Any]])
@@ -69,14 +70,14 @@ final class CLITests: XCTestCase {
 
     /// A user profile in a directory of its own: `devices` and `fit` list it, no rebuild.
     func testUserProfileIsListedByFit() throws {
-        let directory = try Paths.temporaryDirectory()
+        let directory = try SharedReference.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         var profile = try XCTUnwrap(try JSONSerialization.jsonObject(
-            with: Data(contentsOf: Paths.packageRoot.appendingPathComponent("Profiles/stm32f411re.json"))) as? [String: Any])
+            with: Data(contentsOf: SharedReference.packageRoot.appendingPathComponent("Profiles/stm32f411re.json"))) as? [String: Any])
         profile["id"] = "my-f411-board"
         profile["name"] = "My F411 board"
         try JSONSerialization.data(withJSONObject: profile).write(to: directory.appendingPathComponent("mine.json"))
-        let model = Paths.examples.appendingPathComponent("models/mnist_cnn_int8.tflite").path
+        let model = SharedReference.examplesDirectory.appendingPathComponent("models/mnist_cnn_int8.tflite").path
 
         let devices = runCLI(["devices", "--profiles", directory.path, "--json"])
         XCTAssertEqual(devices.code, 0, devices.err)
@@ -96,7 +97,7 @@ final class CLITests: XCTestCase {
 
     /// fit's exit code: 1 when the model fits none of the devices asked for.
     func testFitExitCodes() throws {
-        let model = Paths.examples.appendingPathComponent("models/kws_dscnn_int8.tflite").path
+        let model = SharedReference.examplesDirectory.appendingPathComponent("models/kws_dscnn_int8.tflite").path
         XCTAssertEqual(runCLI(["fit", model, "--device", "stm32f411re"]).code, 0)
         // A reserve that leaves no room: nothing fits.
         let none = runCLI(["fit", model, "--device", "stm32f411re", "--reserve", "ram=127KB", "--json"])

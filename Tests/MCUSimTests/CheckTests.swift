@@ -2,12 +2,14 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import Devices
+import TestSupport
 import XCTest
 @testable import MCUSim
 
 final class CheckTests: XCTestCase {
-    var budgets: URL { Paths.examples.appendingPathComponent("ci/budgets.json") }
-    var models: URL { Paths.examples.appendingPathComponent("models") }
+    var budgets: URL { SharedReference.examplesDirectory.appendingPathComponent("ci/budgets.json") }
+    var models: URL { SharedReference.examplesDirectory.appendingPathComponent("models") }
 
     /// Examples/ci/budgets.json as a JSON object, with model paths made absolute so a copy
     /// can live in a temporary directory.
@@ -16,7 +18,7 @@ final class CheckTests: XCTestCase {
         var entries = try XCTUnwrap(json["entries"] as? [[String: Any]])
         for i in entries.indices {
             let model = try XCTUnwrap(entries[i]["model"] as? String)
-            entries[i]["model"] = Paths.examples.appendingPathComponent("ci").appendingPathComponent(model).standardizedFileURL.path
+            entries[i]["model"] = SharedReference.examplesDirectory.appendingPathComponent("ci").appendingPathComponent(model).standardizedFileURL.path
         }
         json["entries"] = entries
         return json
@@ -47,7 +49,7 @@ final class CheckTests: XCTestCase {
     }
 
     func testTightenedLimitFailsNamingTheMetric() throws {
-        let dir = try Paths.temporaryDirectory()
+        let dir = try SharedReference.temporaryDirectory()
         var json = try bundledBudget()
         var entries = try XCTUnwrap(json["entries"] as? [[String: Any]])
         let index = try XCTUnwrap(entries.firstIndex { $0["name"] as? String == "kws@stm32f411re" })
@@ -85,7 +87,7 @@ final class CheckTests: XCTestCase {
     // MARK: Malformed budgets
 
     func testMalformedFieldIsNamedByItsPath() throws {
-        let dir = try Paths.temporaryDirectory()
+        let dir = try SharedReference.temporaryDirectory()
         let model = models.appendingPathComponent("kws_dscnn_int8.tflite").path
         let text = """
         {"entries": [
@@ -101,7 +103,7 @@ final class CheckTests: XCTestCase {
     }
 
     func testOtherBudgetErrors() throws {
-        let dir = try Paths.temporaryDirectory()
+        let dir = try SharedReference.temporaryDirectory()
         let model = models.appendingPathComponent("mnist_cnn_int8.tflite").path
         let cases: [(String, Int32, String)] = [
             ("{\"entries\": [{\"model\": \"\(model)\", \"device\": \"stm32f411re\", \"limits\": {\"latency\": 3}}]}", 2,
@@ -125,7 +127,7 @@ final class CheckTests: XCTestCase {
             ("{\"entries\": []}", 2, "entries: no entries"),
             ("[]", 2, "expected an object, got an array"),
             // TFLM refuses EXP on int8 in Prepare, and so does mcusim: unsupported, exit 3.
-            ("{\"entries\": [{\"model\": \"\(Paths.fixtures.appendingPathComponent("op_exp_int8.tflite").path)\", \"device\": \"nano33ble\"}]}", 3,
+            ("{\"entries\": [{\"model\": \"\(SharedReference.fixturesDirectory.appendingPathComponent("op_exp_int8.tflite").path)\", \"device\": \"nano33ble\"}]}", 3,
              "op_exp_int8.tflite: unsupported: EXP"),
         ]
         for (text, code, message) in cases {
@@ -205,7 +207,7 @@ final class CheckTests: XCTestCase {
     }
 
     func testJUnitHasOneTestcasePerEntryAndMetric() throws {
-        let dir = try Paths.temporaryDirectory()
+        let dir = try SharedReference.temporaryDirectory()
         let junit = dir.appendingPathComponent("junit.xml").path
         let result = runCLI(["check", budgets.path, "--junit", junit])
         XCTAssertEqual(result.code, 0, result.out + result.err)
@@ -226,7 +228,7 @@ final class CheckTests: XCTestCase {
     }
 
     func testJUnitFailuresAreEscapedAndCounted() throws {
-        let dir = try Paths.temporaryDirectory()
+        let dir = try SharedReference.temporaryDirectory()
         var json = try bundledBudget()
         var entries = try XCTUnwrap(json["entries"] as? [[String: Any]])
         entries = [entries[0]]
@@ -267,11 +269,11 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(operators[0]["macs"] as? Int, 25 * 5 * 64 * 10 * 4)
         // Only the budget path as given on the command line may name this checkout.
         let entriesText = String(decoding: try JSONSerialization.data(withJSONObject: entries, options: [.withoutEscapingSlashes]), as: UTF8.self)
-        XCTAssertFalse(entriesText.contains(Paths.packageRoot.path), "no host paths in the entries")
+        XCTAssertFalse(entriesText.contains(SharedReference.packageRoot.path), "no host paths in the entries")
     }
 
     func testBaselineAgainstItselfPassesAndAgainstLowerFiguresFails() throws {
-        let dir = try Paths.temporaryDirectory()
+        let dir = try SharedReference.temporaryDirectory()
         let run = runCLI(["check", budgets.path, "--json"])
         XCTAssertEqual(run.code, 0, run.err)
         let baseline = dir.appendingPathComponent("baseline.json")
@@ -315,7 +317,7 @@ final class CheckTests: XCTestCase {
     }
 
     func testMalformedBaselineNamesThePath() throws {
-        let dir = try Paths.temporaryDirectory()
+        let dir = try SharedReference.temporaryDirectory()
         let baseline = dir.appendingPathComponent("baseline.json")
         try Data("{\"entries\": [{\"name\": \"kws@nano33ble\", \"totals\": {\"latency_ms\": \"fast\"}}]}".utf8).write(to: baseline)
         let result = runCLI(["check", budgets.path, "--baseline", baseline.path])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import MCUSim
 
@@ -6,9 +7,9 @@ import XCTest
 /// op sequence, options, tensor shapes, dtypes and quantization TFLM's golden.json records.
 final class InspectGoldenTests: XCTestCase {
     func testInspectJSONMatchesGoldenForEveryModel() throws {
-        try Paths.requireShared()
+        try SharedReference.require()
         var checked = 0
-        for (goldenDirectory, modelDirectory) in [(Paths.zoo, Paths.zoo), (Paths.modelsGolden, Paths.sharedModels)] {
+        for (goldenDirectory, modelDirectory) in [(SharedReference.zooDirectory, SharedReference.zooDirectory), (SharedReference.modelsGoldenDirectory, SharedReference.modelsDirectory)] {
             let golden = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: goldenDirectory.appendingPathComponent("golden.json"))) as? [String: Any])
             let models = golden["models"] as? [String: [String: Any]] ?? [:]
             for name in models.keys.sorted() {

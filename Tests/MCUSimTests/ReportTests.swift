@@ -2,14 +2,15 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import TestSupport
 import XCTest
 @testable import MCUSim
 
 final class ReportTests: XCTestCase {
-    var models: URL { Paths.examples.appendingPathComponent("models") }
+    var models: URL { SharedReference.examplesDirectory.appendingPathComponent("models") }
 
     func report(_ model: String, device: String, svg: Bool = false) throws -> String {
-        let dir = try Paths.temporaryDirectory()
+        let dir = try SharedReference.temporaryDirectory()
         let out = dir.appendingPathComponent(svg ? "arena.svg" : "report.html")
         let result = runCLI(["report", models.appendingPathComponent(model).path, "--device", device, "--out", out.path] + (svg ? ["--svg"] : []))
         XCTAssertEqual(result.code, 0, result.err)
@@ -97,7 +98,7 @@ final class ReportTests: XCTestCase {
         let catalog = try DevicesCommand.loadCatalog(try ParsedArguments.parse([], spec: DevicesCommand.spec))
         let device = try XCTUnwrap(try Simulation.devices(["stm32f411re"], catalog: catalog).first)
         let sim = Simulation(modelPath: "mnist_cnn_int8.tflite", model: model, interpreter: interpreter, device: device, settings: .init())
-        let blocks = ArenaChart(sim: sim, palette: OpPalette(ops: sim.cost.operators.map(\.op))).blocks()
+        let blocks = ArenaChart(sim: sim, palette: OpPalette(ops: sim.cost.operators.map(\.op.name))).blocks()
         XCTAssertEqual(blocks.count, mnistPlannedBuffers)
         let input = try XCTUnwrap(blocks.first { $0.legendName == "model input" })
         XCTAssertEqual(input.buffer.bytes, 784)

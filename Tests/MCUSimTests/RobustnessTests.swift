@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import MCUSim
 
@@ -20,12 +21,12 @@ final class RobustnessTests: XCTestCase {
 
     /// Every prefix of a real model (and a sample of prefixes of a larger one).
     func testEveryTruncationIsRejectedCleanly() throws {
-        try Paths.requireShared()
-        let directory = try Paths.temporaryDirectory()
+        try SharedReference.require()
+        let directory = try SharedReference.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("truncated.tflite")
         for (name, step) in [("tflm_hello_world_int8", 1), ("tflm_micro_speech_quantized", 37)] {
-            let bytes = try Data(contentsOf: Paths.sharedModels.appendingPathComponent("\(name).tflite"))
+            let bytes = try Data(contentsOf: SharedReference.modelsDirectory.appendingPathComponent("\(name).tflite"))
             var length = 0
             while length < bytes.count {
                 try bytes.prefix(length).write(to: file)
@@ -38,14 +39,14 @@ final class RobustnessTests: XCTestCase {
     /// Random byte flips: the result is either a model that still reads (exit 0) or a
     /// clean refusal. Deterministic seed, so a failure reproduces.
     func testRandomByteFlipsNeverCrash() throws {
-        try Paths.requireShared()
-        let directory = try Paths.temporaryDirectory()
+        try SharedReference.require()
+        let directory = try SharedReference.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("flipped.tflite")
         var rng = SplitMix64(seed: 2026)
         var outcomes: [Int32: Int] = [:]
         for name in ["tflm_hello_world_int8", "tflm_micro_speech_quantized", "mlperf_kws_dscnn_int8", "mlperf_ad_autoencoder_int8"] {
-            let original = [UInt8](try Data(contentsOf: Paths.sharedModels.appendingPathComponent("\(name).tflite")))
+            let original = [UInt8](try Data(contentsOf: SharedReference.modelsDirectory.appendingPathComponent("\(name).tflite")))
             for trial in 0..<150 {
                 var bytes = original
                 // Flip 1 to 4 bytes, biased to the structural head of the file half the time.
@@ -68,7 +69,7 @@ final class RobustnessTests: XCTestCase {
     }
 
     func testHandMadeHostileFiles() throws {
-        let directory = try Paths.temporaryDirectory()
+        let directory = try SharedReference.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let cases: [(String, [UInt8])] = [
             ("empty", []),

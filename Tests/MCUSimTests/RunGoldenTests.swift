@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 @testable import MCUSim
@@ -8,12 +9,12 @@ import XCTest
 /// golden model TFLM runs (../shared) and both kernel variants.
 final class RunGoldenTests: XCTestCase {
     func testRunWritesTFLMsOutputs() throws {
-        try Paths.requireShared()
-        let directory = try Paths.temporaryDirectory()
+        try SharedReference.require()
+        let directory = try SharedReference.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         var identical = 0
         var total = 0
-        for (goldenDirectory, modelDirectory) in [(Paths.zoo, Paths.zoo), (Paths.modelsGolden, Paths.sharedModels)] {
+        for (goldenDirectory, modelDirectory) in [(SharedReference.zooDirectory, SharedReference.zooDirectory), (SharedReference.modelsGoldenDirectory, SharedReference.modelsDirectory)] {
             let golden = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: goldenDirectory.appendingPathComponent("golden.json"))) as? [String: Any])
             for (name, value) in (golden["models"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 guard let entry = value as? [String: Any], let files = entry["golden"] as? [String: Any],
@@ -45,8 +46,8 @@ final class RunGoldenTests: XCTestCase {
 
     /// TFLM refuses the hybrid KWS model; `run` exits 3 naming operator 0.
     func testRunRefusesHybridModel() throws {
-        try Paths.requireShared()
-        let result = runCLI(["run", Paths.sharedModels.appendingPathComponent("mlperf_kws_dscnn_float32.tflite").path])
+        try SharedReference.require()
+        let result = runCLI(["run", SharedReference.modelsDirectory.appendingPathComponent("mlperf_kws_dscnn_float32.tflite").path])
         XCTAssertEqual(result.code, 3)
         XCTAssertTrue(result.err.contains("CONV_2D") && result.err.contains("operator 0"), result.err)
     }

@@ -141,91 +141,6 @@ public enum TFLMStructs {
         return CStruct("RecordingMicroAllocator",
                        [.record(microAllocator), ptr] + Array(repeating: .record(recorded), count: compression ? 8 : 7))
     }
-
-    // Builtin operator data (tensorflow/compiler/mlir/lite/core/c/builtin_op_data.h),
-    // allocated by the flatbuffer parse functions.
-    public static let convParams = CStruct("TfLiteConvParams", [.smallEnum, .int32, .int32, .smallEnum, .int32, .int32, .smallEnum])
-    public static let depthwiseConvParams = CStruct("TfLiteDepthwiseConvParams",
-                                                    [.smallEnum, .int32, .int32, .int32, .smallEnum, .int32, .int32])
-    public static let poolParams = CStruct("TfLitePoolParams",
-                                           [.smallEnum, .int32, .int32, .int32, .int32, .smallEnum, .record(tfLitePaddingValues)])
-    /// The goldens' TFLM has a quantization-spec pointer and length after the five
-    /// fields of older trees (the wheel's ParseFullyConnected writes offsets 16 and 24;
-    /// 32 bytes, 8-aligned on x86-64).
-    public static let fullyConnectedParams = CStruct("TfLiteFullyConnectedParams",
-                                                     [.smallEnum, .smallEnum, .bool, .bool, .smallEnum, ptr, .int32])
-    public static let addParams = CStruct("TfLiteAddParams", [.smallEnum, .bool])
-    public static let subParams = CStruct("TfLiteSubParams", [.smallEnum, .bool])
-    public static let mulParams = CStruct("TfLiteMulParams", [.smallEnum])
-    public static let softmaxParams = CStruct("TfLiteSoftmaxParams", [.float32])
-    public static let reshapeParams = CStruct("TfLiteReshapeParams", ints(9))
-    public static let squeezeParams = CStruct("TfLiteSqueezeParams", ints(9))
-    public static let concatenationParams = CStruct("TfLiteConcatenationParams", [.int32, .smallEnum])
-    public static let leakyReluParams = CStruct("TfLiteLeakyReluParams", [.float32])
-    public static let reducerParams = CStruct("TfLiteReducerParams", [.bool])
-    public static let stridedSliceParams = CStruct("TfLiteStridedSliceParams", ints(5) + [.bool])
-    public static let transposeConvParams = CStruct("TfLiteTransposeConvParams", [.smallEnum, .int32, .int32, .smallEnum, .smallEnum])
-
-    /// What the parse function of a builtin operator allocates (nil: nothing). Operators
-    /// not listed here are unknown, which `builtinDataKnown` tells apart.
-    public static func builtinData(forOperator name: String) -> CStruct? {
-        builtinDataByOperator[name] ?? nil
-    }
-
-    public static func builtinDataKnown(forOperator name: String) -> Bool { builtinDataByOperator[name] != nil }
-
-    private static let builtinDataByOperator: [String: CStruct?] = [
-        "CONV_2D": convParams, "DEPTHWISE_CONV_2D": depthwiseConvParams,
-        "AVERAGE_POOL_2D": poolParams, "MAX_POOL_2D": poolParams, "L2_POOL_2D": poolParams,
-        "FULLY_CONNECTED": fullyConnectedParams, "ADD": addParams, "SUB": subParams, "MUL": mulParams,
-        "SOFTMAX": softmaxParams, "RESHAPE": reshapeParams, "SQUEEZE": squeezeParams,
-        "CONCATENATION": concatenationParams, "LEAKY_RELU": leakyReluParams, "MEAN": reducerParams,
-        "STRIDED_SLICE": stridedSliceParams, "TRANSPOSE_CONV": transposeConvParams,
-        "SUM": reducerParams, "REDUCE_MAX": reducerParams, "REDUCE_MIN": reducerParams, "REDUCE_PROD": reducerParams,
-        "DIV": CStruct("TfLiteDivParams", [.smallEnum]),
-        "BATCH_MATMUL": CStruct("TfLiteBatchMatMulParams", [.bool, .bool, .bool]),
-        "CAST": CStruct("TfLiteCastParams", [.smallEnum, .smallEnum]),
-        "GATHER": CStruct("TfLiteGatherParams", ints(2)),
-        "PACK": CStruct("TfLitePackParams", ints(2)),
-        "UNPACK": CStruct("TfLiteUnpackParams", ints(2)),
-        "SPLIT": CStruct("TfLiteSplitParams", ints(1)),
-        "SPLIT_V": CStruct("TfLiteSplitVParams", ints(1)),
-        "SHAPE": CStruct("TfLiteShapeParams", [.smallEnum]),
-        "RESIZE_BILINEAR": CStruct("TfLiteResizeBilinearParams", [.bool, .bool]),
-        "RESIZE_NEAREST_NEIGHBOR": CStruct("TfLiteResizeNearestNeighborParams", [.bool, .bool]),
-        "SVDF": CStruct("TfLiteSVDFParams", [.int32, .smallEnum, .bool]),
-        "UNIDIRECTIONAL_SEQUENCE_LSTM": CStruct("TfLiteUnidirectionalSequenceLSTMParams",
-                                                [.smallEnum, .float32, .float32, .bool, .bool, .bool]),
-        // Parse functions that allocate nothing.
-        "RELU": nil, "RELU6": nil, "LOGISTIC": nil, "TANH": nil, "HARD_SWISH": nil, "PAD": nil, "PADV2": nil,
-        "QUANTIZE": nil, "DEQUANTIZE": nil, "MAXIMUM": nil, "MINIMUM": nil, "PRELU": nil, "SQUARED_DIFFERENCE": nil,
-        "EXP": nil, "LOG": nil, "SQRT": nil, "RSQRT": nil, "TRANSPOSE": nil, "EXPAND_DIMS": nil,
-    ]
-
-    // Kernel operator data (tensorflow/lite/micro/kernels/*.h and cmsis_nn/*.cc).
-    /// conv.h; also used by the reference DEPTHWISE_CONV_2D. Compression adds two scratch indices.
-    public static func opDataConv(compression: Bool) -> CStruct {
-        CStruct("OpDataConv", [.record(tfLitePaddingValues)] + ints(5) + [ptr, ptr] + ints(3) + (compression ? ints(2) : []))
-    }
-    public static func opDataFullyConnected(compression: Bool) -> CStruct {
-        CStruct("OpDataFullyConnected", ints(9) + [ptr, ptr, .bool] + (compression ? ints(2) : []))
-    }
-    public static let opDataPooling = CStruct("OpDataPooling", [.record(tfLitePaddingValues), .int32, .int32, .float32, .float32])
-    /// add.h; CMSIS-NN's add.cc declares the same fields.
-    public static let opDataAdd = CStruct("OpDataAdd", [.bool] + ints(12) + [.float32, .float32])
-    /// kernels/internal/types.h: a double, seven 4-byte fields, five pointers.
-    public static let softmaxOpData = CStruct("SoftmaxParams", [.float64] + ints(6) + [.float32, ptr, ptr, ptr, ptr, ptr])
-    /// cmsis_nn/conv.cc and depthwise_conv.cc: the reference data plus a scratch index.
-    public static func cmsisConvOpData(compression: Bool) -> CStruct {
-        CStruct("OpData (CMSIS-NN conv)", [.record(opDataConv(compression: compression)), .int32])
-    }
-    /// cmsis_nn/fully_connected.cc: two scratch indices, kernel sums, batches, depths.
-    public static func cmsisFullyConnectedOpData(compression: Bool) -> CStruct {
-        CStruct("OpData (CMSIS-NN fully connected)",
-                [.record(opDataFullyConnected(compression: compression)), .int32, .int32, ptr] + ints(3))
-    }
-    public static let cmsisPoolingOpData = CStruct("OpData (CMSIS-NN pooling)", [.record(opDataPooling), .int32])
-    public static let cmsisSoftmaxOpData = CStruct("CMSISNNSoftmaxParams", [.record(softmaxOpData), .int32, .int32])
 }
 
 // MARK: - Kernel declarations
@@ -282,186 +197,6 @@ public struct PersistentRequest: Sendable, Equatable {
     }
 }
 
-/// What one operator costs in the arena besides its tensors.
-public struct KernelArenaFootprint: Sendable, Equatable {
-    /// The parse function's allocation (nil: none).
-    public var builtinData: CStruct?
-    public var persistent: [PersistentRequest]
-    /// RequestScratchBufferInArena sizes, in request order (planned in the head).
-    public var scratchBytes: [Int]
-
-    public init(builtinData: CStruct?, persistent: [PersistentRequest], scratchBytes: [Int] = []) {
-        self.builtinData = builtinData
-        self.persistent = persistent
-        self.scratchBytes = scratchBytes
-    }
-}
-
-/// The Init/Prepare allocations of TFLM's kernels for the operators mcusim models,
-/// in the reference and the CMSIS-NN variant. CMSIS-NN scratch sizes follow its
-/// *_get_buffer_size functions for a core with the DSP extension and no MVE
-/// (Cortex-M4/M7) unless `dsp` is false (Cortex-M0/M3).
-public enum KernelArenaRequests {
-    public enum Variant: Sendable, Equatable { case reference, cmsisNN }
-    public enum DataType: Sendable, Equatable { case float32, int8, int16 }
-    /// Only CMSIS-NN's 1×1 convolution buffer depends on it: Arm Compiler 6 gets a
-    /// buffer, GCC none (arm_convolve_1x1_s8_fast_get_buffer_size).
-    public enum Compiler: Sendable, Equatable { case gcc, armCompiler6 }
-
-    /// Convolution geometry as CMSIS-NN sees it; padding is TFLM's computed padding.
-    public struct ConvGeometry: Sendable, Equatable {
-        public var batches = 1
-        public var inputHeight: Int
-        public var inputWidth: Int
-        public var inputChannels: Int
-        /// Filter depth (input channels per group); equals inputChannels unless grouped.
-        public var filterChannels: Int
-        public var filterHeight: Int
-        public var filterWidth: Int
-        public var outputChannels: Int
-        public var strideHeight = 1
-        public var strideWidth = 1
-        public var dilationHeight = 1
-        public var dilationWidth = 1
-        public var paddingHeight = 0
-        public var paddingWidth = 0
-
-        public init(inputHeight: Int, inputWidth: Int, inputChannels: Int, filterHeight: Int, filterWidth: Int,
-                    outputChannels: Int, filterChannels: Int? = nil) {
-            self.inputHeight = inputHeight
-            self.inputWidth = inputWidth
-            self.inputChannels = inputChannels
-            self.filterChannels = filterChannels ?? inputChannels
-            self.filterHeight = filterHeight
-            self.filterWidth = filterWidth
-            self.outputChannels = outputChannels
-        }
-    }
-
-    private static func perChannel(_ channels: Int) -> [PersistentRequest] {
-        [.int32Array("per-channel output multipliers", count: channels),
-         .int32Array("per-channel output shifts", count: channels)]
-    }
-
-    /// CONV_2D. The reference kernel allocates the per-channel arrays for every type
-    /// (float too); CMSIS-NN only for int8/int16, and asks for an im2col buffer.
-    public static func conv2D(_ variant: Variant, dataType: DataType, geometry g: ConvGeometry, compression: Bool = false,
-                              dsp: Bool = true, compiler: Compiler = .gcc) -> KernelArenaFootprint {
-        switch variant {
-        case .reference:
-            return KernelArenaFootprint(builtinData: TFLMStructs.convParams,
-                                        persistent: [.opData(TFLMStructs.opDataConv(compression: compression))] + perChannel(g.outputChannels))
-        case .cmsisNN:
-            let quantized = dataType != .float32
-            var scratch: [Int] = []
-            if dataType == .int8 {
-                let size = cmsisConvolveS8BufferSize(g, dsp: dsp, compiler: compiler)
-                if size > 0 { scratch.append(size) }
-            } else if dataType == .int16 {
-                // arm_convolve_s16_get_buffer_size (TFLM asks only with 64-bit or absent bias).
-                scratch.append(2 * g.inputChannels * g.filterWidth * g.filterHeight * 2)
-            }
-            return KernelArenaFootprint(builtinData: TFLMStructs.convParams,
-                                        persistent: [.opData(TFLMStructs.cmsisConvOpData(compression: compression))]
-                                            + (quantized ? perChannel(g.outputChannels) : []),
-                                        scratchBytes: scratch)
-        }
-    }
-
-    /// arm_convolve_wrapper_s8_get_buffer_size on a non-MVE core.
-    public static func cmsisConvolveS8BufferSize(_ g: ConvGeometry, dsp: Bool = true, compiler: Compiler = .gcc) -> Int {
-        let is1x1 = g.paddingWidth == 0 && g.paddingHeight == 0 && g.filterWidth == 1 && g.filterHeight == 1
-            && g.dilationWidth == 1 && g.dilationHeight == 1 && g.inputChannels == g.filterChannels
-        if is1x1 {
-            let fast = g.strideWidth == 1 && g.strideHeight == 1
-            return fast && dsp && compiler == .armCompiler6 ? 2 * g.inputChannels * 2 : 0
-        }
-        // The 1×N path uses the same im2col size as the general path without MVE.
-        let rhsColumns = g.filterWidth * g.filterHeight * g.inputChannels
-        return 2 * ArenaAlignment.up(rhsColumns, to: 4) * 2
-    }
-
-    /// DEPTHWISE_CONV_2D. CMSIS-NN's int8 kernel needs a buffer unless the depth
-    /// multiplier is not 1, or the filter is 3×3 with padding ≤ 1 (its dedicated 3×3 kernel).
-    public static func depthwiseConv2D(_ variant: Variant, dataType: DataType, geometry g: ConvGeometry,
-                                       compression: Bool = false, dsp: Bool = true) -> KernelArenaFootprint {
-        switch variant {
-        case .reference:
-            return KernelArenaFootprint(builtinData: TFLMStructs.depthwiseConvParams,
-                                        persistent: [.opData(TFLMStructs.opDataConv(compression: compression))] + perChannel(g.outputChannels))
-        case .cmsisNN:
-            var scratch: [Int] = []
-            if dataType == .int8, g.inputChannels == g.outputChannels, g.batches == 1,
-               g.dilationWidth == 1, g.dilationHeight == 1,
-               !(g.filterWidth == 3 && g.filterHeight == 3 && g.paddingHeight <= 1 && g.paddingWidth <= 1), dsp {
-                scratch.append(g.inputChannels * g.filterWidth * g.filterHeight * 2)
-            }
-            return KernelArenaFootprint(builtinData: TFLMStructs.depthwiseConvParams,
-                                        persistent: [.opData(TFLMStructs.cmsisConvOpData(compression: compression))]
-                                            + (dataType != .float32 ? perChannel(g.outputChannels) : []),
-                                        scratchBytes: scratch)
-        }
-    }
-
-    /// FULLY_CONNECTED. Per-channel arrays only for quantized weights with more than one
-    /// scale (`filterScales` = the weights' scale count). CMSIS-NN on a DSP core needs no
-    /// buffer unless the output has rank > 2 and the depth is a multiple of 4, where it
-    /// runs a 1×1 convolution (per-tensor weights then need 8 bytes per output channel).
-    public static func fullyConnected(_ variant: Variant, dataType: DataType, filterScales: Int, outputRank: Int = 2,
-                                      accumDepth: Int, outputDepth: Int, compression: Bool = false,
-                                      dsp: Bool = true, compiler: Compiler = .gcc) -> KernelArenaFootprint {
-        let perChannelArrays = dataType != .float32 && filterScales > 1 ? perChannel(filterScales) : []
-        switch variant {
-        case .reference:
-            return KernelArenaFootprint(builtinData: TFLMStructs.fullyConnectedParams,
-                                        persistent: [.opData(TFLMStructs.opDataFullyConnected(compression: compression))] + perChannelArrays)
-        case .cmsisNN:
-            var scratch: [Int] = []
-            if dataType == .int8, outputRank > 2, accumDepth % 4 == 0 {
-                if filterScales <= 1 { scratch.append(outputDepth * 4 * 2) }
-                if dsp, compiler == .armCompiler6 { scratch.append(2 * accumDepth * 2) }
-            }
-            return KernelArenaFootprint(builtinData: TFLMStructs.fullyConnectedParams,
-                                        persistent: [.opData(TFLMStructs.cmsisFullyConnectedOpData(compression: compression))] + perChannelArrays,
-                                        scratchBytes: scratch)
-        }
-    }
-
-    /// AVERAGE_POOL_2D. CMSIS-NN int8/int16 on a DSP core: one int32 per channel.
-    public static func averagePool2D(_ variant: Variant, dataType: DataType, channels: Int, dsp: Bool = true) -> KernelArenaFootprint {
-        switch variant {
-        case .reference:
-            return KernelArenaFootprint(builtinData: TFLMStructs.poolParams, persistent: [.opData(TFLMStructs.opDataPooling)])
-        case .cmsisNN:
-            let scratch = dataType != .float32 && dsp ? [channels * 4] : []
-            return KernelArenaFootprint(builtinData: TFLMStructs.poolParams, persistent: [.opData(TFLMStructs.cmsisPoolingOpData)],
-                                        scratchBytes: scratch)
-        }
-    }
-
-    public static func maxPool2D(_ variant: Variant) -> KernelArenaFootprint {
-        KernelArenaFootprint(builtinData: TFLMStructs.poolParams,
-                             persistent: [.opData(variant == .reference ? TFLMStructs.opDataPooling : TFLMStructs.cmsisPoolingOpData)])
-    }
-
-    public static func add(_ variant: Variant) -> KernelArenaFootprint {
-        KernelArenaFootprint(builtinData: TFLMStructs.addParams, persistent: [.opData(TFLMStructs.opDataAdd)])
-    }
-
-    /// RESHAPE keeps no operator data; CMSIS-NN has no kernel of its own for it.
-    public static func reshape() -> KernelArenaFootprint {
-        KernelArenaFootprint(builtinData: TFLMStructs.reshapeParams, persistent: [])
-    }
-
-    /// SOFTMAX. An int16 input adds two 513-entry int16 lookup tables.
-    public static func softmax(_ variant: Variant, inputType: DataType) -> KernelArenaFootprint {
-        let params = variant == .reference ? TFLMStructs.softmaxOpData : TFLMStructs.cmsisSoftmaxOpData
-        let tables: [PersistentRequest] = inputType == .int16
-            ? [.buffer("exp lookup table", bytes: 513 * 2), .buffer("1/(1+x) lookup table", bytes: 513 * 2)] : []
-        return KernelArenaFootprint(builtinData: TFLMStructs.softmaxParams, persistent: [.opData(params)] + tables)
-    }
-}
-
 // MARK: - The tail
 
 /// What the tail depends on, model by model.
@@ -475,11 +210,6 @@ public struct PersistentModel: Sendable, Equatable {
             self.builtinData = builtinData
             self.persistent = persistent
             self.scratchBufferCount = scratchBufferCount
-        }
-
-        public init(_ footprint: KernelArenaFootprint) {
-            self.init(builtinData: footprint.builtinData, persistent: footprint.persistent,
-                      scratchBufferCount: footprint.scratchBytes.count)
         }
     }
 
@@ -569,22 +299,39 @@ public struct PersistentLayout: Sendable, Equatable {
     public let allocator: Allocator
     /// USE_TFLM_COMPRESSION: on in the Python wheel, off in the default Makefile build.
     public let compression: Bool
+    /// Whether TfLiteFullyConnectedParams has the quantization-spec pointer and length: a
+    /// fact of the TFLM tree, not of the target. Yes in the goldens' tree (8f6596d, the
+    /// 64-bit host layout); no in 90b983c, the tree built for Cortex-M and measured under
+    /// QEMU (Scripts/tflm-cortexm, Tests/Fixtures/cortexm/arena.json), which the 32-bit
+    /// layout follows so that its figures are the ones a real link produced. A firmware on
+    /// the newer tree takes 11 B more (16 B, 4-aligned) per FULLY_CONNECTED.
+    public let fullyConnectedQuantizationSpec: Bool
 
-    public init(target: CTarget, allocator: Allocator, compression: Bool) {
+    public init(target: CTarget, allocator: Allocator, compression: Bool, fullyConnectedQuantizationSpec: Bool = true) {
         self.target = target
         self.allocator = allocator
         self.compression = compression
+        self.fullyConnectedQuantizationSpec = fullyConnectedQuantizationSpec
+    }
+
+    /// A parse function's struct as this build's tree declares it.
+    public func builtinData(_ data: CStruct) -> CStruct {
+        if !fullyConnectedQuantizationSpec && data == TFLMStructs.fullyConnectedParams {
+            return TFLMStructs.fullyConnectedParamsWithoutQuantizationSpec
+        }
+        return data
     }
 
     /// 8: the 64-bit host build the goldens come from (recording allocator, compression
     /// compiled in, 4-byte enums). 4: a Cortex-M firmware build with arm-none-eabi-gcc
-    /// (plain allocator, no compression, short enums).
+    /// (plain allocator, no compression, short enums) of the tree measured on Cortex-M.
     public init(pointerSize: Int) {
         self = pointerSize == 8 ? .hostGoldens : .cortexM
     }
 
     public static let hostGoldens = PersistentLayout(target: .x86_64, allocator: .recording, compression: true)
-    public static let cortexM = PersistentLayout(target: .cortexMGCC, allocator: .plain, compression: false)
+    public static let cortexM = PersistentLayout(target: .cortexMGCC, allocator: .plain, compression: false,
+                                                 fullyConnectedQuantizationSpec: false)
 
     public var pointerSize: Int { target.pointerSize }
 
@@ -647,7 +394,8 @@ public struct PersistentLayout: Sendable, Equatable {
                         alignment: nodes.alignment(on: target), as: .recorded(.nodeAndRegistrations), count: operatorCount)
 
         for op in model.operators {
-            if let data = op.builtinData {
+            if let declared = op.builtinData {
+                let data = builtinData(declared)
                 replay.allocate(data.size(on: target), alignment: data.alignment(on: target), as: .unrecorded("builtin operator data"))
             }
         }

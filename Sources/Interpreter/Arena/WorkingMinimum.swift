@@ -19,112 +19,16 @@
 // memory_planner/greedy_memory_planner.{h,cc} (per_buffer_size), and each kernel's
 // Prepare for its temp tensors (kernels/*.cc, kernels/cmsis_nn/*.cc).
 
-/// What one operator's Prepare does in the arena's free middle, in order.
+/// What one operator's Prepare does in the arena's free middle, in call order, as the
+/// kernel declares it through PrepareContext (tempInput/tempOutput and its Prepare-phase
+/// allocatePersistent calls).
 public enum PrepareStep: Sendable, Equatable {
-    /// A temporary TfLiteTensor for a present tensor. `quantizationChannels` is its
-    /// scale count when it has scales and zero points: then a TfLiteAffineQuantization
-    /// and a zero-point array (4 + 4·channels bytes) follow it in temp memory.
+    /// A temporary TfLiteTensor. `quantizationChannels` is its scale count when it has
+    /// scales and zero points: then a TfLiteAffineQuantization and a zero-point array
+    /// (4 + 4·channels bytes) follow it in temp memory.
     case tempTensor(quantizationChannels: Int?)
-    /// Here the kernel makes its Prepare-phase AllocatePersistentBuffer calls (all of
-    /// them). Without this step they come after the last temp tensor.
-    case persistentBuffers
-}
-
-/// Which tensors TFLM's kernel asks for as temporary TfLiteTensors in Prepare, in
-/// call order, and where its persistent buffers come. One rule per operator, read
-/// from the kernel sources and checked against gdb traces of the TFLM wheel.
-public enum PrepareTempRule {
-    public enum Slot: Sendable, Equatable {
-        /// AllocateTempInputTensor(node, i): nothing when input i is absent.
-        case input(Int)
-        case output(Int)
-        case persistentBuffers
-    }
-
-    /// The slots for `op`, nil when mcusim has no rule for it. `inputType(i)` is the
-    /// type of input i (nil when absent); some kernels branch on it.
-    public static func slots(op: String, variant: KernelVariant, inputCount: Int,
-                             inputType: (Int) -> TensorType?) -> [Slot]? {
-        let cmsis = variant == .cmsisNN
-        switch op {
-        case "CONV_2D", "DEPTHWISE_CONV_2D":
-            // Prepare takes three tensors and allocates the per-channel arrays, then
-            // CalculateOpData* takes input, filter, bias, output again. CMSIS-NN's
-            // Prepare asks for input, filter, output (its bias request uses an output
-            // index that does not exist, so it gets nothing).
-            let first: [Slot] = cmsis ? [.input(0), .input(1), .output(0)] : [.output(0), .input(0), .input(1)]
-            return first + [.persistentBuffers, .input(0), .input(1), .input(2), .output(0)]
-        case "TRANSPOSE_CONV":
-            // Inputs: output shape, filter, input, bias. CalculateOpData takes temps only
-            // for quantized inputs.
-            let quantized = inputType(2).map { $0 != .float32 } ?? false
-            return [.output(0), .input(2), .input(1), .persistentBuffers]
-                + (quantized ? [.input(2), .input(1), .input(3), .output(0)] : [])
-        case "FULLY_CONNECTED":
-            return [.input(0), .input(1), .input(2), .output(0), .persistentBuffers]
-        case "AVERAGE_POOL_2D":
-            // CMSIS-NN's AveragePrepare runs the reference PoolingPrepare, then takes both again.
-            return cmsis ? [.input(0), .output(0), .input(0), .output(0)] : [.input(0), .output(0)]
-        case "MAX_POOL_2D", "RELU", "HARD_SWISH", "LEAKY_RELU", "LOGISTIC", "QUANTIZE", "DEQUANTIZE",
-             "CAST", "EXP", "LOG", "SQRT", "RSQRT", "RESHAPE", "SQUEEZE", "SOFTMAX":
-            return [.input(0), .output(0), .persistentBuffers]
-        case "RELU6":
-            return [.input(0)]
-        case "TANH":
-            // TanhPrepare holds the input while CalculateArithmeticOpData takes input and output.
-            return [.input(0), .input(0), .output(0)]
-        case "ADD", "SUB", "MUL", "DIV", "SQUARED_DIFFERENCE", "PRELU", "EXPAND_DIMS", "TRANSPOSE",
-             "RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR", "GATHER", "BATCH_MATMUL":
-            return [.input(0), .input(1), .output(0), .persistentBuffers]
-        case "PAD", "PADV2":
-            return [.input(0), .input(1), .input(2), .output(0)]
-        case "STRIDED_SLICE":
-            return [.input(0), .input(1), .input(2), .input(3), .output(0)]
-        case "CONCATENATION":
-            return [.input(0), .output(0)] + (0..<max(inputCount, 0)).map { .input($0) }
-        case "MEAN", "SUM":
-            // PrepareMeanOrSumHelper, then PrepareSimple (output only for int8 input).
-            return [.input(0), .output(0), .input(1), .input(0), .input(1)]
-                + (inputType(0) == .int8 ? [.output(0)] : [])
-        case "SPLIT":
-            return [.input(0)]
-        case "SPLIT_V":
-            return [.input(2)]
-        case "SVDF":
-            return [.input(0), .input(1), .input(2), .input(3), .input(4), .output(0), .persistentBuffers]
-        case "UNIDIRECTIONAL_SEQUENCE_LSTM":
-            // LstmTensors takes all 24 inputs (absent ones give nothing), then the output.
-            return (0..<24).map { .input($0) } + [.output(0), .persistentBuffers]
-        case "PACK", "UNPACK", "MAXIMUM", "MINIMUM", "SHAPE":
-            // No Prepare, or one that takes no temp tensor.
-            return []
-        default:
-            return nil
-        }
-    }
-
-    /// The rule's steps for one operator, given its tensors (nil when absent).
-    /// nil when there is no rule.
-    public static func steps(op: String, variant: KernelVariant, inputs: [TensorInfo?], outputs: [TensorInfo?]) -> [PrepareStep]? {
-        func at(_ list: [TensorInfo?], _ i: Int) -> TensorInfo? { i >= 0 && i < list.count ? list[i] : nil }
-        guard let slots = slots(op: op, variant: variant, inputCount: inputs.count,
-                                inputType: { at(inputs, $0)?.type }) else { return nil }
-        return slots.compactMap { slot -> PrepareStep? in
-            let tensor: TensorInfo?
-            switch slot {
-            case .persistentBuffers: return .persistentBuffers
-            case let .input(i): tensor = at(inputs, i)
-            case let .output(i): tensor = at(outputs, i)
-            }
-            return tensor.map { .tempTensor(quantizationChannels: quantizationChannels(of: $0)) }
-        }
-    }
-
-    /// TFLM gives a TfLiteTensor affine quantization when the model has both scales
-    /// and zero points for it (InitializeTfLiteTensorFromFlatbuffer).
-    static func quantizationChannels(of tensor: TensorInfo) -> Int? {
-        !tensor.scale.isEmpty && !tensor.zeroPoint.isEmpty ? tensor.scale.count : nil
-    }
+    /// An AllocatePersistentBuffer call made in Prepare.
+    case persistentBuffer(PersistentRequest)
 }
 
 public enum WorkingMinimumError: Error, Equatable, CustomStringConvertible {
@@ -160,13 +64,9 @@ public struct WorkingMinimum: Sendable, Equatable {
     /// paddings assume the arena's end is 16-aligned).
     public let bytes: Int
     public let limit: Limit
-    /// Operators with no temp-tensor rule: their temporary tensors are not counted.
-    public let operatorsWithoutRule: [Int]
     /// The tail after AllocateTensors as this replay sees it (equals
     /// PersistentLayout.tail(for:).tailBytes).
     public let tailBytes: Int
-
-    public var isExact: Bool { operatorsWithoutRule.isEmpty }
 
     /// GreedyMemoryPlanner::per_buffer_size(): BufferRequirements (4 ints), two sorting
     /// ints, a ListEntry (3 ints) and an offset.
@@ -177,9 +77,9 @@ public struct WorkingMinimum: Sendable, Equatable {
     /// - Parameters:
     ///   - plan: the head (its buffer count sizes the planner's arrays, its high-water mark the head).
     ///   - persistentModel: what the tail holds, replayed in TFLM's order.
-    ///   - prepareSteps: per operator, its Prepare's temp tensors (nil: no rule known).
+    ///   - prepareSteps: per operator, its Prepare's temp tensors and persistent allocations, in order.
     ///   - layout: the target build (64-bit host of the goldens or 32-bit Cortex-M).
-    public init(plan: AllocationPlan, persistentModel model: PersistentModel, prepareSteps: [[PrepareStep]?],
+    public init(plan: AllocationPlan, persistentModel model: PersistentModel, prepareSteps: [[PrepareStep]],
                 layout: PersistentLayout) throws {
         guard prepareSteps.count == model.operators.count else {
             throw WorkingMinimumError.operatorCountMismatch(steps: prepareSteps.count, operators: model.operators.count)
@@ -221,7 +121,7 @@ public struct WorkingMinimum: Sendable, Equatable {
         persist(TFLMStructs.subgraphAllocations(compression: layout.compression))
         persist(TFLMStructs.tfLiteEvalTensor, count: tensorCount)
         persist(TFLMStructs.nodeAndRegistration, count: model.operators.count)
-        for op in model.operators { if let data = op.builtinData { persist(data) } }
+        for op in model.operators { if let data = op.builtinData { persist(layout.builtinData(data)) } }
         for op in model.operators {
             for r in op.persistent where r.phase == .initialization {
                 persist(try checked(layout.bytes(of: r), r.what), alignment: ArenaAlignment.buffer)
@@ -238,22 +138,10 @@ public struct WorkingMinimum: Sendable, Equatable {
         // which the deallocation rewrites. Whatever lies above may be overwritten.
         let affineLiveBytes = 2 * target.pointerSize
         let tensorLiveBytes = Self.fieldsEnd(tensor, fieldCount: 4, on: target)
-        var operatorsWithoutRule: [Int] = []
         for (index, op) in model.operators.enumerated() {
             var temp = head
             var liveEnd: Int?
-            var pending = op.persistent.filter { $0.phase == .preparation }
-            func allocatePending() throws {
-                for r in pending {
-                    persist(try checked(layout.bytes(of: r), r.what), alignment: ArenaAlignment.buffer)
-                    require(tail + head, .operatorPrepare(index))
-                    if let liveEnd { require(tail + liveEnd, .operatorPrepare(index)) }
-                }
-                pending = []
-            }
-            let steps = prepareSteps[index] ?? []
-            if prepareSteps[index] == nil { operatorsWithoutRule.append(index) }
-            for step in steps {
+            for step in prepareSteps[index] {
                 switch step {
                 case let .tempTensor(channels):
                     temp = up(temp, tensor.alignment(on: target))
@@ -271,11 +159,14 @@ public struct WorkingMinimum: Sendable, Equatable {
                         require(temp + tail, .operatorPrepare(index))
                     }
                     guard temp <= limitValue else { throw WorkingMinimumError.outOfRange("temporary tensors of operator \(index)") }
-                case .persistentBuffers:
-                    try allocatePending()
+                case let .persistentBuffer(r):
+                    // Only checked against the head: it may land on temp memory, which
+                    // matters while the kernel still reads its last temp tensor.
+                    persist(try checked(layout.bytes(of: r), r.what), alignment: ArenaAlignment.buffer)
+                    require(tail + head, .operatorPrepare(index))
+                    if let liveEnd { require(tail + liveEnd, .operatorPrepare(index)) }
                 }
             }
-            try allocatePending()
             // FinishPrepareNodeAllocations: temp memory is reset, the request array grows.
             requests = try checked(requests + max(op.scratchBufferCount, 0), "scratch buffer count")
             head = requestArrayBytes()
@@ -321,7 +212,6 @@ public struct WorkingMinimum: Sendable, Equatable {
         if used >= need { need = used; limit = .arenaUsed }
         bytes = up(need, 16)
         self.limit = limit
-        self.operatorsWithoutRule = operatorsWithoutRule
     }
 
     /// End of the first `fieldCount` fields of `s` (their offsets as in CStruct.size).

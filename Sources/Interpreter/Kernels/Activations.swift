@@ -38,11 +38,14 @@ enum ElementwiseOperands {
         type == .int16 ? (Int32(Int16.min), Int32(Int16.max)) : (Int32(Int8.min), Int32(Int8.max))
     }
 
-    /// The workload label: TFLM has no optimised (CMSIS-NN) version of these kernels.
-    static func path(_ type: TensorType) -> String { type == .float32 ? "reference_float" : "reference" }
 }
 
 final class ReluKernel: Kernel {
+    static let registration = OperatorRegistration(.relu, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .perOutputElement) { ReluKernel() }
+    /// activations.h: ReluParams { ActivationParams { enum class : uint8_t, int32 min, max }, four int32 }.
+    static let opData = CStruct("ReluOpData", [.int8, .int32, .int32, .int32, .int32, .int32, .int32])
+
     private var type: TensorType = .float32
     private var count = 0
     // ReluOpData's ReluParams.
@@ -54,12 +57,13 @@ final class ReluKernel: Kernel {
     private var activationMax: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        // ReluOpData = ReluParams { ActivationParams { u8 enum, int32 min, int32 max }, 4 x int32 }.
-        context.allocatePersistent(PersistentAllocation("ReluOpData", bytes: 28))
+        context.allocatePersistent(.opData(Self.opData))
+        context.tempInput(0)
+        context.tempOutput(0)
         let (input, output) = try ElementwiseOperands.unary(context, types: [.float32, .int8, .int16])
         type = input.type
         count = input.elementCount
-        context.kernelPath = ElementwiseOperands.path(type)
+        context.runsReference(type)
         guard type != .float32 else { return }
         if type == .int16, input.scalarZeroPoint != 0 || output.scalarZeroPoint != 0 {
             throw context.unsupported("int16 RELU needs zero points of 0 (input \(input.scalarZeroPoint), output \(output.scalarZeroPoint))")
@@ -103,6 +107,10 @@ final class ReluKernel: Kernel {
 }
 
 final class Relu6Kernel: Kernel {
+    static let registration = OperatorRegistration(.relu6, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .perOutputElement) { Relu6Kernel() }
+    static let opData = CStruct("Relu6OpData", [.int32, .int32])
+
     private var type: TensorType = .float32
     private var count = 0
     // Relu6OpData: the clamp bounds in the input's quantized domain.
@@ -110,11 +118,12 @@ final class Relu6Kernel: Kernel {
     private var six: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        context.allocatePersistent(PersistentAllocation("Relu6OpData", bytes: 8))
+        context.allocatePersistent(.opData(Self.opData))
+        context.tempInput(0)
         let (input, _) = try ElementwiseOperands.unary(context, types: [.float32, .int8, .int16])
         type = input.type
         count = input.elementCount
-        context.kernelPath = ElementwiseOperands.path(type)
+        context.runsReference(type)
         guard type != .float32 else { return }
         let scale = try ElementwiseOperands.scale(input, "input", context)
         let range = ElementwiseOperands.typeRange(type)

@@ -11,7 +11,16 @@
 
 import Foundation
 
+/// add.h OpDataAdd (CMSIS-NN's add.cc declares the same fields): a bool, twelve int32
+/// fields and two floats.
+extension TFLMStructs {
+    public static let opDataAdd = CStruct("OpDataAdd", [.bool] + Array(repeating: .int32, count: 12) + [.float32, .float32])
+}
+
 final class AddKernel: Kernel {
+    static let registration = OperatorRegistration(.add, options: AddOptions.self, builtinData: CStruct("TfLiteAddParams", [.smallEnum, .bool]),
+                                                   temporaries: .takenInPrepare, macs: .perOutputElement) { AddKernel() }
+
     private enum Path { case float32, int32, int8, int16 }
 
     private var path = Path.float32
@@ -24,9 +33,10 @@ final class AddKernel: Kernel {
     private var floatMin: Float = 0, floatMax: Float = 0
 
     func prepare(_ context: PrepareContext) throws {
-        // OpDataAdd (CMSIS-NN's OpData has the same fields): a bool, 14 int32/int/float
-        // fields, no pointers.
-        context.allocatePersistent(PersistentAllocation(context.variant == .cmsisNN ? "OpData (cmsis_nn ADD)" : "OpDataAdd", bytes: 60))
+        context.allocatePersistent(.opData(TFLMStructs.opDataAdd))
+        context.tempInput(0)
+        context.tempInput(1)
+        context.tempOutput(0)
 
         let input1 = try context.requireInput(0)
         let input2 = try context.requireInput(1)
@@ -55,21 +65,20 @@ final class AddKernel: Kernel {
         }
         broadcast = plan
 
-        let rawActivation = context.options.int("fused_activation_function")
-        let activation = FusedActivation(rawValue: rawActivation) ?? .none
-        context.parameters["activation"] = rawActivation
-        context.parameters["broadcast"] = plan.isElementwise ? 0 : 1
+        let activation = context.options(AddOptions.self).fusedActivationFunction
+        context.geometry = .elementwise(ElementwiseGeometry(elements: output.elementCount, broadcast: !plan.isElementwise,
+                                                            activation: activation))
 
         switch path {
         case .float32:
             (floatMin, floatMax) = QuantizedMath.activationRange(activation)
-            context.kernelPath = "reference_float"
+            context.runsReference(.float32)
             return
         case .int32:
             guard input1.scale.isEmpty, input2.scale.isEmpty else {
                 throw context.unsupported("int32 ADD supports only unquantized tensors")
             }
-            context.kernelPath = "reference"
+            context.runsReference(.int32)
             return
         case .int8, .int16:
             break
@@ -99,14 +108,14 @@ final class AddKernel: Kernel {
         (input2Multiplier, input2Shift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realInput2)
         (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realOutput)
         let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
-        (activationMin, activationMax) = QuantizedMath.activationRange(
-            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+        (activationMin, activationMax) = try QuantizedMath.activationRange(
+            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
 
         if context.variant == .cmsisNN && plan.isElementwise {
-            context.kernelPath = path == .int8 ? "arm_elementwise_add_s8" : "arm_elementwise_add_s16"
+            context.runs(path == .int8 ? .elementwiseAddS8 : .elementwiseAddS16)
         } else {
             // Broadcasts run TFLM's reference loop in both builds.
-            context.kernelPath = "reference"
+            context.runsReference(output.type)
         }
     }
 

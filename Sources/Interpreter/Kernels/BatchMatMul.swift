@@ -14,6 +14,13 @@ import Foundation
 // CMSIS-NN's arm_batch_matmul_s8 computes the same int8 sums (ranks 2-4 only).
 
 final class BatchMatMulKernel: Kernel {
+    static let registration = OperatorRegistration(.batchMatmul, options: BatchMatMulOptions.self, builtinData: CStruct("TfLiteBatchMatMulParams", [.bool, .bool, .bool]),
+                                                   temporaries: .takenInPrepare, macs: MACRule { shapes in
+        guard let a = shapes.input(0), a.count >= 2 else { return 0 }
+        let k = shapes.options.typed(BatchMatMulOptions.self).adjX ? a[a.count - 2] : a[a.count - 1]
+        return shapes.outputElements &* k
+    }) { BatchMatMulKernel() }
+
     private var isFloat = true
     private var adjX = false
     private var adjY = false
@@ -36,8 +43,11 @@ final class BatchMatMulKernel: Kernel {
         // OpDataBatchMatmul (16 / 32 bytes); CMSIS-NN wraps it with cmsis_nn_dims and a
         // buffer index (36 / 56).
         context.allocatePersistent(.opData(cmsis ? ShapeStructs.cmsisOpDataBatchMatmul : ShapeStructs.opDataBatchMatmul))
+        context.tempInput(0)
+        context.tempInput(1)
+        context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("BATCH_MATMUL takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let lhs = try context.requireInput(0)
         let rhs = try context.requireInput(1)
@@ -54,8 +64,9 @@ final class BatchMatMulKernel: Kernel {
         guard (2...maxRank).contains(lhs.rank), (2...maxRank).contains(rhs.rank) else {
             throw context.unsupported("operand ranks \(lhs.rank) and \(rhs.rank) are outside 2...\(maxRank)\(cmsis ? " (CMSIS-NN)" : "")")
         }
-        adjX = context.options.bool("adj_x")
-        adjY = context.options.bool("adj_y")
+        let options = context.options(BatchMatMulOptions.self)
+        adjX = options.adjX
+        adjY = options.adjY
 
         let quantization = PersistentRequest(ShapeStructs.quantizationOpDataBatchMatmul.name, phase: .preparation,
                                              size: .structure(ShapeStructs.quantizationOpDataBatchMatmul))
@@ -94,7 +105,7 @@ final class BatchMatMulKernel: Kernel {
         guard rank <= output.rank else {
             throw context.invalid("output rank \(output.rank) is below the operands' \(rank)")
         }
-        context.allocatePersistent(.buffer("BATCH_MATMUL output dims", bytes: TFLMStructs.tfLiteIntArrayBytes(count: output.rank)))
+        context.allocatePersistent(.buffer("output dims", bytes: TFLMStructs.tfLiteIntArrayBytes(count: output.rank)))
         guard let count = ShapeMath.product(outShape[...]), count == output.elementCount else {
             throw context.invalid("output shape \(output.shape) does not hold the product's shape \(outShape)")
         }
@@ -105,15 +116,16 @@ final class BatchMatMulKernel: Kernel {
         let lb = Array(repeating: 1, count: 5 - rank) + l.dropLast(2)
         let rb = Array(repeating: 1, count: 5 - rank) + r.dropLast(2)
         func strides(_ dims: [Int], _ matrix: Int) -> (Int, Int, Int) {
-            let s2 = matrix, s1 = s2 * dims[2], s0 = s1 * dims[1]
+            // Wrapping products: they only overflow for an operand with no elements, whose loops never run.
+            let s2 = matrix, s1 = s2 &* dims[2], s0 = s1 &* dims[1]
             return (dims[0] == 1 ? 0 : s0, dims[1] == 1 ? 0 : s1, dims[2] == 1 ? 0 : s2)
         }
         batchDims = (b[0], b[1], b[2])
-        lhsBatchStrides = strides(lb, rows * depth)
-        rhsBatchStrides = strides(rb, depth * cols)
+        lhsBatchStrides = strides(lb, rows &* depth)
+        rhsBatchStrides = strides(rb, depth &* cols)
 
         if isFloat {
-            context.kernelPath = "reference_float"
+            context.runsReference(.float32)
         } else {
             guard let ls = lhs.scale.first, let rs = rhs.scale.first, let os = output.scale.first, os > 0, os.isFinite else {
                 throw context.invalid("int8 operands and output need quantization scales")
@@ -125,16 +137,19 @@ final class BatchMatMulKernel: Kernel {
             lhsOffset = -lhs.scalarZeroPoint
             rhsOffset = -rhs.scalarZeroPoint
             outputOffset = output.scalarZeroPoint
-            context.kernelPath = cmsis ? "arm_batch_matmul_s8" : "reference"
+            if cmsis {
+                context.runs(.batchMatMulS8)
+            } else {
+                context.runsReference(.int8)
+            }
         }
-        context.parameters["batches"] = b.reduce(1, *)
-        context.parameters["rows"] = rows
-        context.parameters["cols"] = cols
-        context.parameters["depth"] = depth
-        context.parameters["adj_x"] = adjX ? 1 : 0
-        context.parameters["adj_y"] = adjY ? 1 : 0
-        context.parameters["transposed_rhs_elements"] = adjY ? 0 : rhs.elementCount
-        context.parameters["transposed_lhs_elements"] = adjX ? lhs.elementCount : 0
+        var geometry = MatrixGeometry()
+        (geometry.rows, geometry.depth, geometry.columns) = (rows, depth, cols)
+        geometry.products = b.reduce(1) { $0 &* $1 }
+        (geometry.transposeLHS, geometry.transposeRHS) = (adjX, adjY)
+        geometry.transposedRHSElements = adjY ? 0 : rhs.elementCount
+        geometry.transposedLHSElements = adjX ? lhs.elementCount : 0
+        context.geometry = .matrix(geometry)
     }
 
     func eval(_ context: EvalContext) throws {

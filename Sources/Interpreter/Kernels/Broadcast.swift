@@ -76,10 +76,10 @@ public final class BinaryBroadcast {
 
     // Innermost first: sizes and input strides of the fused dimensions, and the
     // odometer's counters.
-    private let size: UnsafeMutablePointer<Int>
-    private let aStride: UnsafeMutablePointer<Int>
-    private let bStride: UnsafeMutablePointer<Int>
-    private let counter: UnsafeMutablePointer<Int>
+    private let size: OwnedBuffer<Int>
+    private let aStride: OwnedBuffer<Int>
+    private let bStride: OwnedBuffer<Int>
+    private let counter: OwnedBuffer<Int>
 
     /// nil when `a` or `b` does not broadcast to `output`, or `output` has more than
     /// `maxRank` dimensions.
@@ -91,10 +91,10 @@ public final class BinaryBroadcast {
         guard count >= 0 else { return nil }
         elementCount = count
         let capacity = max(output.count, 1)
-        size = .allocate(capacity: capacity)
-        aStride = .allocate(capacity: capacity)
-        bStride = .allocate(capacity: capacity)
-        counter = .allocate(capacity: capacity)
+        size = OwnedBuffer(count: capacity, repeating: 0)
+        aStride = OwnedBuffer(count: capacity, repeating: 0)
+        bStride = OwnedBuffer(count: capacity, repeating: 0)
+        counter = OwnedBuffer(count: capacity, repeating: 0)
         size[0] = 1
         aStride[0] = 1
         bStride[0] = 1
@@ -128,12 +128,6 @@ public final class BinaryBroadcast {
         }
     }
 
-    deinit {
-        size.deallocate()
-        aStride.deallocate()
-        bStride.deallocate()
-        counter.deallocate()
-    }
 
     /// Calls `body(aOffset, aStep, bOffset, bStep, outputOffset, count)` for each
     /// contiguous run of output elements, in output order.

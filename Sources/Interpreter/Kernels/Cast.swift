@@ -8,6 +8,9 @@
 // x - 2^31 and flips the top bit when x >= 2^31.
 
 final class CastKernel: Kernel {
+    static let registration = OperatorRegistration(.cast, options: CastOptions.self, builtinData: CStruct("TfLiteCastParams", [.smallEnum, .smallEnum]),
+                                                   temporaries: .takenInPrepare, macs: .none) { CastKernel() }
+
     private var inputType: TensorType = .float32
     private var outputType: TensorType = .float32
     private var count = 0
@@ -16,8 +19,10 @@ final class CastKernel: Kernel {
     private static let outputTypes: Set<TensorType> = [.int8, .int16, .int32, .uint32, .float32]
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("CAST takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0), output = try context.requireOutput(0)
         try context.expectType(input, Self.inputTypes, "input")
@@ -28,8 +33,8 @@ final class CastKernel: Kernel {
         inputType = input.type
         outputType = output.type
         count = input.elementCount
-        context.kernelPath = "reference"
-        context.parameters["elements"] = count
+        context.runsReference(input.type)
+        context.geometry = .elementwise(ElementwiseGeometry(elements: count))
     }
 
     func eval(_ context: EvalContext) throws {

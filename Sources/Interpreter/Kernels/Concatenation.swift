@@ -13,7 +13,23 @@ enum DataMovement {
         return size
     }
 
-    static func product(_ dims: ArraySlice<Int>) -> Int { dims.reduce(1, *) }
+    /// The element count of a sub-range of a shape, checked: a shape with a 0 ahead of
+    /// huge dimensions passes the model's element-count check, its sub-ranges need not.
+    static func product(_ dims: ArraySlice<Int>, _ context: PrepareContext) throws -> Int {
+        guard let p = ShapeMath.product(dims) else { throw context.invalid("dimensions \(Array(dims)) are too large") }
+        return p
+    }
+
+    /// A byte count `factors` multiply to, checked.
+    static func bytes(_ factors: Int..., context: PrepareContext) throws -> Int {
+        var p = 1
+        for f in factors {
+            let (r, overflow) = p.multipliedReportingOverflow(by: f)
+            guard !overflow, f >= 0 else { throw context.invalid("a copy of \(factors.map(String.init).joined(separator: " x ")) bytes is too large") }
+            p = r
+        }
+        return p
+    }
 
     /// A constant int32 scalar operand (SPLIT's and SPLIT_V's axis), as TFLM reads it:
     /// the first value.
@@ -29,29 +45,35 @@ enum DataMovement {
 }
 
 final class ConcatenationKernel: Kernel {
+    static let registration = OperatorRegistration(.concatenation, options: ConcatenationOptions.self, builtinData: CStruct("TfLiteConcatenationParams", [.int32, .smallEnum]),
+                                                   temporaries: .takenInPrepare, macs: .none) { ConcatenationKernel() }
+    /// types.h ConcatenationParams { int32 axis; two pointers; int32 count, zero point; float scale },
+    /// and with USE_TFLM_COMPRESSION (the goldens' host build) int scratch_indices[10].
+    static let params = CStruct("ConcatenationParams", [.int32, .pointer, .pointer, .int32, .int32, .float32])
+    static let opData = PersistentRequest("OpData (CONCATENATION)", phase: .initialization, size: .compressible(
+        plain: CStruct("OpData (CONCATENATION)", [.record(params)]),
+        compressed: CStruct("OpData (CONCATENATION)", [.record(params)] + Array(repeating: .int32, count: 10))))
+
     /// Bytes of each input per outer step, and the number of outer steps.
-    private var chunkBytes: UnsafeMutablePointer<Int> = .allocate(capacity: 1)
-    private var inputPointers: UnsafeMutablePointer<UnsafeRawPointer> = .allocate(capacity: 1)
+    private var chunkBytes = OwnedBuffer<Int>(count: 0, repeating: 0)
+    /// Filled at each eval (no allocation there).
+    private var inputPointers = OwnedBuffer<UnsafeRawPointer?>(count: 0, repeating: nil)
     private var inputCount = 0
     private var outerSize = 0
 
-    deinit {
-        chunkBytes.deallocate()
-        inputPointers.deallocate()
-    }
 
     func prepare(_ context: PrepareContext) throws {
-        // OpData { ConcatenationParams { int32 axis, 2 pointers, int32 count, int32 zp,
-        // float scale } }: 24 bytes on a 32-bit build. The 64-bit figure is that of the
-        // TFLM host build the goldens come from, which has USE_TFLM_COMPRESSION on and
-        // so carries int scratch_indices[10] too (40 + 40).
-        context.allocatePersistent(PersistentAllocation("OpDataConcatenation", bytes32: 24, bytes64: 80))
+        context.allocatePersistent(Self.opData)
+        context.tempInput(0)
+        context.tempOutput(0)
+        for i in 0..<context.inputCount { context.tempInput(i) }
         let output = try context.requireOutput(0)
-        guard context.inputCount >= 1 else { throw context.invalid("CONCATENATION needs at least one input") }
+        guard context.inputCount >= 1 else { throw context.invalid("\(context.op.name) needs at least one input") }
         let first = try context.requireInput(0)
-        let activation = context.options.int("fused_activation_function")
-        guard activation == 0 else {
-            throw context.unsupported("a fused activation (\(FusedActivation(rawValue: activation)?.name ?? String(activation))) is not supported")
+        let options = context.options(ConcatenationOptions.self)
+        let activation = options.fusedActivationFunction
+        guard activation == .none else {
+            throw context.unsupported("a fused activation (\(activation.name ?? String(activation.rawValue))) is not supported")
         }
         try context.expectType(first, [.float32, .int8, .int16, .int32, .int64, .bool], "input")
         guard output.type == first.type else {
@@ -61,10 +83,10 @@ final class ConcatenationKernel: Kernel {
             throw context.unsupported("\(context.inputCount) inputs; TFLM supports at most 10")
         }
         let rank = output.rank
-        var axis = context.options.int("axis")
+        var axis = Int(options.axis)
         if axis < 0 { axis += rank }
         guard axis >= 0, axis < rank else {
-            throw context.invalid("axis \(context.options.int("axis")) is out of range for output rank \(rank)")
+            throw context.invalid("axis \(options.axis) is out of range for output rank \(rank)")
         }
         var inputs: [TensorInfo] = []
         for i in 0..<context.inputCount {
@@ -101,16 +123,17 @@ final class ConcatenationKernel: Kernel {
         }
 
         let elementSize = try DataMovement.elementSize(output.type, context)
-        let inner = DataMovement.product(output.shape[(axis + 1)...])
-        outerSize = DataMovement.product(output.shape[..<axis])
+        let inner = try DataMovement.product(output.shape[(axis + 1)...], context)
+        outerSize = try DataMovement.product(output.shape[..<axis], context)
         inputCount = inputs.count
-        chunkBytes.deallocate()
-        inputPointers.deallocate()
-        chunkBytes = .allocate(capacity: inputCount)
-        inputPointers = .allocate(capacity: inputCount)
-        for (i, input) in inputs.enumerated() { chunkBytes[i] = input.shape[axis] * inner * elementSize }
-        context.parameters["axis"] = axis
-        context.parameters["inputs"] = inputCount
+        chunkBytes = OwnedBuffer(count: inputCount, repeating: 0)
+        inputPointers = OwnedBuffer(count: inputCount, repeating: nil)
+        for (i, input) in inputs.enumerated() { chunkBytes[i] = try DataMovement.bytes(input.shape[axis], inner, elementSize, context: context) }
+        context.runsReference(first.type)
+        var geometry = AxisGeometry()
+        geometry.axis = axis
+        geometry.inputs = inputCount
+        context.geometry = .axis(geometry)
     }
 
     func eval(_ context: EvalContext) throws {
@@ -119,7 +142,7 @@ final class ConcatenationKernel: Kernel {
         for k in 0..<outerSize {
             for i in 0..<inputCount {
                 let bytes = chunkBytes[i]
-                out.copyMemory(from: inputPointers[i] + k * bytes, byteCount: bytes)
+                out.copyMemory(from: inputPointers[i].unsafelyUnwrapped + k * bytes, byteCount: bytes)
                 out += bytes
             }
         }

@@ -26,6 +26,15 @@ import Foundation
 //   when there is no bias; the .cmsisNN variant follows it.
 
 final class Conv2DKernel: Kernel {
+    static let registration = OperatorRegistration(.conv2D, options: Conv2DOptions.self, builtinData: TFLMStructs.convParams, temporaries: .takenInPrepare,
+                                                   macs: MACRule { shapes in
+        // Every output element: filter_h * filter_w * input channels per group.
+        guard let filter = shapes.input(1), filter.count == 4 else { return 0 }
+        return shapes.outputElements &* filter[1] &* filter[2] &* filter[3]
+    }) { Conv2DKernel() }
+
+    /// The operator data both convolutions share (TFLM\'s OpDataConv and what mcusim derives from it).
+    private var op = ConvOpData()
     private enum Arithmetic {
         case float32
         case int8
@@ -39,61 +48,27 @@ final class Conv2DKernel: Kernel {
     }
 
     private var arithmetic: Arithmetic = .float32
-    private var geometry = ConvGeometry()
     private var groups = 1
     private var filterDepth = 0
     private var filtersPerGroup = 0
     /// Elements of one output channel's filter: filter_h * filter_w * filter input depth.
     private var filterVolume = 0
-    private var hasBias = false
     private var biasIsInt64 = false
-    private var weightsNeedEval = false
-    private var biasNeedsEval = false
 
-    private var inputZeroPoint: Int32 = 0
-    private var outputZeroPoint: Int32 = 0
-    private var activationMin: Int32 = 0
-    private var activationMax: Int32 = 0
-    private var floatMin: Float = 0
-    private var floatMax: Float = 0
 
-    private var windowRows = ConvBuffer<Int>(count: 0, repeating: 0)
-    private var windowColumns = ConvBuffer<Int>(count: 0, repeating: 0)
-    private var multipliers = ConvBuffer<Int32>(count: 0, repeating: 0)
-    private var shifts = ConvBuffer<Int32>(count: 0, repeating: 0)
-    private var bias32 = ConvBuffer<Int32>(count: 0, repeating: 0)
-    private var bias64 = ConvBuffer<Int64>(count: 0, repeating: 0)
-    private var biasFloat = ConvBuffer<Float>(count: 0, repeating: 0)
-    /// Quantized types: the int8 weights widened to int16, as stored ([oc][k]).
-    private var weights16 = ConvBuffer<Int16>(count: 0, repeating: 0)
-    private var requantizer = ConvRequantizer()
-    /// float: the weights, transposed to [tap][input channel][output channel] when
-    /// groups == 1, else copied as they are (aligned).
-    private var floatWeights = ConvBuffer<Float>(count: 0, repeating: 0)
-    private var floatAccumulators = ConvBuffer<Float>(count: 0, repeating: 0)
     /// The gathered receptive field of one output position: int8 input - zero point,
     /// or the int16 input.
-    private var columnInt16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    private var columnInt16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
     /// int8 with an input zero point outside int8 (only a hostile model): input + offset.
-    private var columnInt32 = ConvBuffer<Int32>(count: 0, repeating: 0)
+    private var columnInt32 = OwnedBuffer<Int32>(count: 0, repeating: 0)
     private var zeroPointFitsInt8 = true
 
     func prepare(_ context: PrepareContext) throws {
         // Init: the operator data.
-        context.allocatePersistent(context.variant == .cmsisNN ? ConvOperatorData.cmsisNN : ConvOperatorData.reference)
+        ConvOpData.initialize(context)
 
-        guard context.inputCount == 2 || context.inputCount == 3 else {
-            throw context.invalid("CONV_2D takes 2 or 3 inputs, has \(context.inputCount)")
-        }
-        guard context.outputCount == 1 else { throw context.invalid("CONV_2D has 1 output, has \(context.outputCount)") }
-        let input = try context.requireInput(0)
-        let filter = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        let bias = context.input(2)
-
-        guard input.type == output.type else {
-            throw context.unsupported("input type \(input.type.name) and output type \(output.type.name) differ")
-        }
+        let operands = try ConvOperands(context, filterLayout: "OHWI")
+        let (input, filter, output, bias, options) = (operands.input, operands.filter, operands.output, operands.bias, operands.options)
         if context.variant == .cmsisNN, ![.float32, .int16, .int8].contains(input.type) {
             throw context.unsupported("input type \(input.type.name) is not supported (CMSIS-NN: \"Input data type not supported\")")
         }
@@ -105,11 +80,8 @@ final class Conv2DKernel: Kernel {
         default:
             throw context.unsupported("input \(input.type.name) with filter \(filter.type.name): Hybrid models are not supported on TFLite Micro.")
         }
-        guard filter.rank == 4 else { throw context.invalid("filter must be 4-D (OHWI), has shape \(filter.shape)") }
-        let options = try ConvOptions(context)
-        geometry = try ConvGeometry(context: context, input: input, filterHeight: filter.shape[1],
-                                    filterWidth: filter.shape[2], output: output, options: options)
-        let g = geometry
+        op.geometry = operands.geometry
+        let g = op.geometry
         let outputChannels = filter.shape[0]
         guard outputChannels == g.outputDepth else {
             throw context.invalid("filter has \(outputChannels) output channels, output has \(g.outputDepth)")
@@ -125,21 +97,16 @@ final class Conv2DKernel: Kernel {
         }
         filtersPerGroup = g.outputDepth / groups
         filterVolume = g.filterHeight * g.filterWidth * filterDepth
-        hasBias = bias != nil
+        op.hasBias = bias != nil
         if let bias {
             guard bias.elementCount == outputChannels else {
                 throw context.invalid("bias has \(bias.elementCount) elements for \(outputChannels) output channels")
             }
         }
 
-        // Prepare: the per-channel arrays (the reference allocates them for every type,
-        // CMSIS-NN only for quantized ones).
-        if context.variant == .reference || input.type != .float32 {
-            for a in ConvOperatorData.perChannel(outputChannels) { context.allocatePersistent(a) }
-        }
-
-        (windowRows, windowColumns) = g.windowTables()
-        context.parameters = g.parameters(activationCode: options.activationCode, groups: groups)
+        ConvOpData.allocatePerChannel(context, channels: outputChannels, quantized: input.type != .float32)
+        (op.windowRows, op.windowColumns) = g.windowTables()
+        context.geometry = .convolution(g.workload(filterDepth: filterDepth, activation: options.activationCode, groups: groups))
 
         switch input.type {
         case .float32:
@@ -158,16 +125,16 @@ final class Conv2DKernel: Kernel {
             throw context.unsupported("bias type \(bias.type.name) is not supported with float32 input")
         }
         arithmetic = .float32
-        (floatMin, floatMax) = QuantizedMath.activationRange(options.activation)
-        let outC = geometry.outputDepth
-        floatWeights = ConvBuffer<Float>(count: outC * filterVolume, repeating: 0)
-        floatAccumulators = ConvBuffer<Float>(count: outC, repeating: 0)
-        biasFloat = ConvBuffer<Float>(count: outC, repeating: 0)
-        if let data = filter.constantData { prepareFloatWeights(UnsafeRawPointer(data)) } else { weightsNeedEval = true }
+        (op.floatMin, op.floatMax) = QuantizedMath.activationRange(options.activation)
+        let outC = op.geometry.outputDepth
+        op.floatWeights = OwnedBuffer<Float>(count: outC * filterVolume, repeating: 0)
+        op.floatAccumulators = OwnedBuffer<Float>(count: outC, repeating: 0)
+        op.biasFloat = OwnedBuffer<Float>(count: outC, repeating: 0)
+        if let data = filter.constantData { prepareFloatWeights(UnsafeRawPointer(data)) } else { op.weightsNeedEval = true }
         if let bias {
-            if let data = bias.constantData { ConvLoad.values(data, count: outC, as: Float.self, into: biasFloat.base) } else { biasNeedsEval = true }
+            if let data = bias.constantData { ConvLoad.values(data, count: outC, as: Float.self, into: op.biasFloat.base) } else { op.biasNeedsEval = true }
         }
-        context.kernelPath = "reference_float"
+        context.runsReference(.float32)
     }
 
     private func prepareInt8(_ context: PrepareContext, input: TensorInfo, filter: TensorInfo, bias: TensorInfo?,
@@ -176,23 +143,23 @@ final class Conv2DKernel: Kernel {
             throw context.unsupported("bias type \(bias.type.name) is not supported with int8 input (int32 expected)")
         }
         arithmetic = .int8
-        try prepareQuantization(context, input: input, filter: filter, output: output, options: options)
-        let outC = geometry.outputDepth
-        bias32 = ConvBuffer<Int32>(count: outC, repeating: 0)
+        try op.prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: filter.shape[0])
+        let outC = op.geometry.outputDepth
+        op.bias32 = OwnedBuffer<Int32>(count: outC, repeating: 0)
         if let bias {
-            if let data = bias.constantData { ConvLoad.values(data, count: outC, as: Int32.self, into: bias32.base) } else { biasNeedsEval = true }
+            if let data = bias.constantData { ConvLoad.values(data, count: outC, as: Int32.self, into: op.bias32.base) } else { op.biasNeedsEval = true }
         }
-        inputZeroPoint = input.scalarZeroPoint
-        outputZeroPoint = output.scalarZeroPoint
-        zeroPointFitsInt8 = inputZeroPoint >= Int32(Int8.min) && inputZeroPoint <= Int32(Int8.max)
+        op.inputZeroPoint = input.scalarZeroPoint
+        op.outputZeroPoint = output.scalarZeroPoint
+        zeroPointFitsInt8 = op.inputZeroPoint >= Int32(Int8.min) && op.inputZeroPoint <= Int32(Int8.max)
         if zeroPointFitsInt8 {
-            columnInt16 = ConvBuffer<Int16>(count: filterVolume, repeating: 0)
+            columnInt16 = OwnedBuffer<Int16>(count: filterVolume, repeating: 0)
         } else {
-            columnInt32 = ConvBuffer<Int32>(count: filterVolume, repeating: 0)
+            columnInt32 = OwnedBuffer<Int32>(count: filterVolume, repeating: 0)
         }
         prepareWeights16(filter)
 
-        let g = geometry
+        let g = op.geometry
         if context.variant == .cmsisNN {
             // arm_convolve_wrapper_s8 and arm_convolve_wrapper_s8_get_buffer_size for a
             // core with the DSP extension and no MVE (Cortex-M4/M7), built with GCC.
@@ -206,20 +173,23 @@ final class Conv2DKernel: Kernel {
                 if g.strideWidth == 1 && g.strideHeight == 1 {
                     // arm_convolve_1x1_s8_fast: its DSP buffer (2 * c int16s) is only
                     // requested by Arm Compiler 6 builds; GCC builds request none.
-                    context.kernelPath = "arm_convolve_1x1_s8_fast"
+                    context.runs(.convolve1x1S8Fast)
                 } else {
-                    context.kernelPath = "arm_convolve_1x1_s8"
+                    context.runs(.convolve1x1S8)
                 }
             } else {
                 // arm_convolve_1_x_n_s8 without MVE calls arm_convolve_s8 itself.
-                context.kernelPath = "arm_convolve_s8"
-                if is1xN { context.parameters["via_convolve_1_x_n"] = 1 }
+                context.runs(.convolveS8)
+                if is1xN, case var .convolution(w) = context.geometry {
+                    w.viaConvolve1xN = true
+                    context.geometry = .convolution(w)
+                }
                 bufferBytes = Self.convolveS8BufferBytes(filterHeight: g.filterHeight, filterWidth: g.filterWidth,
                                                          inputChannels: g.inputDepth)
             }
             if bufferBytes > 0 { context.requestScratch(bytes: bufferBytes) }
         } else {
-            context.kernelPath = "reference"
+            context.runsReference(.int8)
         }
     }
 
@@ -228,52 +198,41 @@ final class Conv2DKernel: Kernel {
         if let bias, bias.type != .int64, bias.type != .int32 {
             throw context.unsupported("bias type \(bias.type.name) is not supported with int16 input (int32 or int64 expected)")
         }
-        try prepareQuantization(context, input: input, filter: filter, output: output, options: options)
-        let outC = geometry.outputDepth
-        let quantizedBiasIsInt32 = context.options.int("quantized_bias_type") == Int(TensorType.int32.rawValue)
+        try op.prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: filter.shape[0])
+        let outC = op.geometry.outputDepth
+        let quantizedBiasIsInt32 = options.quantizedBiasType == .int32
         if context.variant == .cmsisNN {
             guard input.scalarZeroPoint == 0, output.scalarZeroPoint == 0 else {
                 throw context.unsupported("CMSIS-NN int16 convolution needs zero points of 0 (input \(input.scalarZeroPoint), output \(output.scalarZeroPoint))")
             }
             arithmetic = bias?.type == .int64 ? .int16NarrowSumWideBias : .int16Narrow
-            let g = geometry
+            let g = op.geometry
             // arm_convolve_wrapper_s16_get_buffer_size without MVE: 2 columns of int16.
             let bufferBytes = 2 * g.inputDepth * g.filterWidth * g.filterHeight * 2
             if bufferBytes > 0 { context.requestScratch(bytes: bufferBytes) }
-            context.kernelPath = "arm_convolve_s16"
+            context.runs(.convolveS16)
         } else {
             let int32Accumulation = bias.map { $0.type == .int32 } ?? quantizedBiasIsInt32
             arithmetic = int32Accumulation ? .int16Narrow : .int16Wide
-            context.kernelPath = "reference"
+            context.runsReference(.int16)
         }
-        bias32 = ConvBuffer<Int32>(count: outC, repeating: 0)
-        bias64 = ConvBuffer<Int64>(count: outC, repeating: 0)
+        op.bias32 = OwnedBuffer<Int32>(count: outC, repeating: 0)
+        op.bias64 = OwnedBuffer<Int64>(count: outC, repeating: 0)
         if let bias {
             if let data = bias.constantData {
                 if bias.type == .int64 {
-                    ConvLoad.values(data, count: outC, as: Int64.self, into: bias64.base)
+                    ConvLoad.values(data, count: outC, as: Int64.self, into: op.bias64.base)
                 } else {
-                    ConvLoad.values(data, count: outC, as: Int32.self, into: bias32.base)
-                    for c in 0..<outC { bias64.base[c] = Int64(bias32.base[c]) }
+                    ConvLoad.values(data, count: outC, as: Int32.self, into: op.bias32.base)
+                    for c in 0..<outC { op.bias64.base[c] = Int64(op.bias32.base[c]) }
                 }
             } else {
-                biasNeedsEval = true
+                op.biasNeedsEval = true
             }
         }
         biasIsInt64 = bias?.type == .int64
-        columnInt16 = ConvBuffer<Int16>(count: filterVolume, repeating: 0)
+        columnInt16 = OwnedBuffer<Int16>(count: filterVolume, repeating: 0)
         prepareWeights16(filter)
-    }
-
-    private func prepareQuantization(_ context: PrepareContext, input: TensorInfo, filter: TensorInfo,
-                                     output: TensorInfo, options: ConvOptions) throws {
-        let q = try ConvQuantization(context: context, input: input, filter: filter, output: output,
-                                     activation: options.activation, channels: filter.shape[0])
-        multipliers = ConvBuffer(q.multipliers, padding: 0)
-        shifts = ConvBuffer(q.shifts, padding: 0)
-        requantizer = ConvRequantizer(multipliers: q.multipliers, shifts: q.shifts)
-        activationMin = q.activationMin
-        activationMax = q.activationMax
     }
 
     /// arm_convolve_s8_get_buffer_size without MVE: two im2col columns of int16, each
@@ -287,22 +246,22 @@ final class Conv2DKernel: Kernel {
     // MARK: Weight preparation (prepare for constant weights, eval otherwise)
 
     private func prepareWeights16(_ filter: TensorInfo) {
-        weights16 = ConvBuffer<Int16>(count: geometry.outputDepth * filterVolume, repeating: 0)
+        op.weights16 = OwnedBuffer<Int16>(count: op.geometry.outputDepth * filterVolume, repeating: 0)
         if let data = filter.constantData {
             widenWeights(data.assumingMemoryBound(to: Int8.self))
         } else {
-            weightsNeedEval = true
+            op.weightsNeedEval = true
         }
     }
 
     private func widenWeights(_ filter: UnsafePointer<Int8>) {
-        let dst = weights16.base
-        for i in 0..<weights16.count { dst[i] = Int16(filter[i]) }
+        let dst = op.weights16.base
+        for i in 0..<op.weights16.count { dst[i] = Int16(filter[i]) }
     }
 
     private func prepareFloatWeights(_ filter: UnsafeRawPointer) {
-        let outC = geometry.outputDepth
-        let dst = floatWeights.base
+        let outC = op.geometry.outputDepth
+        let dst = op.floatWeights.base
         if groups == 1 {
             // [oc][k] -> [k][oc], k = (fy * fw + fx) * depth + ic.
             for oc in 0..<outC {
@@ -316,18 +275,18 @@ final class Conv2DKernel: Kernel {
     }
 
     private func loadBias(_ bias: UnsafeRawPointer) {
-        let outC = geometry.outputDepth
+        let outC = op.geometry.outputDepth
         switch arithmetic {
         case .float32:
-            ConvLoad.values(bias, count: outC, as: Float.self, into: biasFloat.base)
+            ConvLoad.values(bias, count: outC, as: Float.self, into: op.biasFloat.base)
         case .int8:
-            ConvLoad.values(bias, count: outC, as: Int32.self, into: bias32.base)
+            ConvLoad.values(bias, count: outC, as: Int32.self, into: op.bias32.base)
         case .int16Wide, .int16Narrow, .int16NarrowSumWideBias:
             if biasIsInt64 {
-                ConvLoad.values(bias, count: outC, as: Int64.self, into: bias64.base)
+                ConvLoad.values(bias, count: outC, as: Int64.self, into: op.bias64.base)
             } else {
-                ConvLoad.values(bias, count: outC, as: Int32.self, into: bias32.base)
-                for c in 0..<outC { bias64.base[c] = Int64(bias32.base[c]) }
+                ConvLoad.values(bias, count: outC, as: Int32.self, into: op.bias32.base)
+                for c in 0..<outC { op.bias64.base[c] = Int64(op.bias32.base[c]) }
             }
         }
     }
@@ -335,18 +294,18 @@ final class Conv2DKernel: Kernel {
     // MARK: Eval
 
     func eval(_ context: EvalContext) throws {
-        if biasNeedsEval, hasBias, let bias = context.optionalInput(2, as: UInt8.self) {
+        if op.biasNeedsEval, op.hasBias, let bias = context.optionalInput(2, as: UInt8.self) {
             loadBias(UnsafeRawPointer(bias))
         }
         switch arithmetic {
         case .float32:
-            if weightsNeedEval { prepareFloatWeights(UnsafeRawPointer(context.input(1, as: Float.self))) }
+            if op.weightsNeedEval { prepareFloatWeights(UnsafeRawPointer(context.input(1, as: Float.self))) }
             evalFloat(context)
         case .int8:
-            if weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
+            if op.weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
             if zeroPointFitsInt8 { evalInt8(context) } else { evalInt8WideColumn(context) }
         case .int16Wide, .int16Narrow, .int16NarrowSumWideBias:
-            if weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
+            if op.weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
             evalInt16(context)
         }
     }
@@ -390,14 +349,14 @@ final class Conv2DKernel: Kernel {
     private func evalInt8(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Int8.self))
         let output = context.output(0, as: Int8.self)
-        let g = geometry
-        let rows = windowRows.base, cols = windowColumns.base
+        let g = op.geometry
+        let rows = op.windowRows.base, cols = op.windowColumns.base
         let column = columnInt16.base
-        let weights = UnsafePointer(weights16.base)
-        let bias = bias32.base, requantize = requantizer.table
-        let offset = Int16(truncatingIfNeeded: 0 &- inputZeroPoint)
-        let outputOffset = outputZeroPoint
-        let actMin = activationMin, actMax = activationMax
+        let weights = UnsafePointer(op.weights16.base)
+        let bias = op.bias32.base, requantize = op.requantizer.table
+        let offset = Int16(truncatingIfNeeded: 0 &- op.inputZeroPoint)
+        let outputOffset = op.outputZeroPoint
+        let actMin = op.activationMin, actMax = op.activationMax
         let volume = filterVolume, depth = filterDepth, groups = self.groups, perGroup = filtersPerGroup
         let contiguous = groups == 1 && g.dilationWidth == 1
         let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
@@ -449,11 +408,11 @@ final class Conv2DKernel: Kernel {
         let input = UnsafePointer(context.input(0, as: Int8.self))
         let filter = UnsafePointer(context.input(1, as: Int8.self))
         let output = context.output(0, as: Int8.self)
-        let g = geometry
-        let rows = windowRows.base, cols = windowColumns.base
+        let g = op.geometry
+        let rows = op.windowRows.base, cols = op.windowColumns.base
         let column = columnInt32.base
-        let bias = bias32.base, mult = multipliers.base, shift = shifts.base
-        let inputOffset = 0 &- inputZeroPoint
+        let bias = op.bias32.base, mult = op.multipliers.base, shift = op.shifts.base
+        let inputOffset = 0 &- op.inputZeroPoint
         let volume = filterVolume, depth = filterDepth, perGroup = filtersPerGroup
         let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
         var out = output
@@ -474,8 +433,8 @@ final class Conv2DKernel: Kernel {
                             var acc: Int32 = 0
                             for k in 0..<volume { acc &+= Int32(w[k]) &* column[k] }
                             acc &+= bias[oc]
-                            var v = QuantizedMath.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc]) &+ outputZeroPoint
-                            v = min(max(v, activationMin), activationMax)
+                            var v = QuantizedMath.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc]) &+ op.outputZeroPoint
+                            v = min(max(v, op.activationMin), op.activationMax)
                             out[oc] = Int8(truncatingIfNeeded: v)
                         }
                     }
@@ -488,13 +447,13 @@ final class Conv2DKernel: Kernel {
     private func evalInt16(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Int16.self))
         let output = context.output(0, as: Int16.self)
-        let g = geometry
-        let rows = windowRows.base, cols = windowColumns.base
+        let g = op.geometry
+        let rows = op.windowRows.base, cols = op.windowColumns.base
         let column = columnInt16.base
-        let weights = UnsafePointer(weights16.base)
-        let b32 = bias32.base, b64 = bias64.base, mult = multipliers.base, shift = shifts.base
-        let requantize = requantizer.table
-        let actMin = activationMin, actMax = activationMax
+        let weights = UnsafePointer(op.weights16.base)
+        let b32 = op.bias32.base, b64 = op.bias64.base, mult = op.multipliers.base, shift = op.shifts.base
+        let requantize = op.requantizer.table
+        let actMin = op.activationMin, actMax = op.activationMax
         let volume = filterVolume, depth = filterDepth, perGroup = filtersPerGroup
         let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
         let arithmetic = self.arithmetic
@@ -549,12 +508,12 @@ final class Conv2DKernel: Kernel {
     private func evalFloat(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Float.self))
         let output = context.output(0, as: Float.self)
-        let g = geometry
-        let rows = windowRows.base, cols = windowColumns.base
-        let weights = UnsafePointer(floatWeights.base)
-        let acc = floatAccumulators.base
-        let bias = biasFloat.base
-        let lo = floatMin, hi = floatMax
+        let g = op.geometry
+        let rows = op.windowRows.base, cols = op.windowColumns.base
+        let weights = UnsafePointer(op.floatWeights.base)
+        let acc = op.floatAccumulators.base
+        let bias = op.biasFloat.base
+        let lo = op.floatMin, hi = op.floatMax
         let outC = g.outputDepth, depth = filterDepth, volume = filterVolume, perGroup = filtersPerGroup
         let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
         var out = output

@@ -5,32 +5,6 @@ import Foundation
 // parameters (PopulateConvolutionQuantizationParams), the operator data sizes both
 // kernels declare, and small host-side buffers the inner loops run on.
 
-/// Memory owned by a kernel object for its hot loops (per-channel multipliers,
-/// prepared weights, accumulators), allocated in prepare, freed with the kernel. It is
-/// host-side working memory of the simulator, not part of the modelled arena.
-final class ConvBuffer<Element> {
-    let base: UnsafeMutablePointer<Element>
-    let count: Int
-
-    init(count: Int, repeating value: Element) {
-        self.count = max(count, 0)
-        base = UnsafeMutablePointer<Element>.allocate(capacity: max(count, 1))
-        base.initialize(repeating: value, count: max(count, 1))
-    }
-
-    init(_ values: [Element], padding value: Element) {
-        count = values.count
-        base = UnsafeMutablePointer<Element>.allocate(capacity: max(values.count, 1))
-        base.initialize(repeating: value, count: max(values.count, 1))
-        for (i, v) in values.enumerated() { base[i] = v }
-    }
-
-    deinit {
-        base.deinitialize(count: max(count, 1))
-        base.deallocate()
-    }
-}
-
 /// The builtin options common to both convolutions (Conv2DOptions, DepthwiseConv2DOptions).
 struct ConvOptions {
     let paddingSame: Bool
@@ -38,24 +12,40 @@ struct ConvOptions {
     let strideWidth: Int
     let dilationHeight: Int
     let dilationWidth: Int
-    /// The raw schema code, as the workload record reports it.
-    let activationCode: Int
+    /// The schema's code, as the workload record reports it.
+    let activationCode: FusedActivation
     /// What TFLM applies: TANH and SIGN_BIT (and unknown codes) fall through to "no
     /// clamp" in CalculateActivationRange(Quantized), so they behave as NONE.
     let activation: FusedActivation
 
+    /// The depthwise convolution's multiplier (1 for CONV_2D).
+    let depthMultiplier: Int
+    /// CONV_2D's quantized_bias_type.
+    let quantizedBiasType: TensorTypeCode
+
     init(_ context: PrepareContext) throws {
-        let options = context.options
-        switch options.enumName("padding") {
-        case "SAME"?: paddingSame = true
-        case "VALID"?: paddingSame = false
-        default:
-            throw context.invalid("padding \(options.int("padding")) is neither SAME nor VALID (or the options are missing)")
+        let padding: Padding, activationCode: ActivationFunctionType
+        let depthwise = context.op == .builtin(.depthwiseConv2D)
+        guard depthwise ? context.options.has(DepthwiseConv2DOptions.self) : context.options.has(Conv2DOptions.self) else {
+            throw context.invalid("the operator carries no \(depthwise ? "DepthwiseConv2DOptions" : "Conv2DOptions") (padding, strides)")
         }
-        strideWidth = options.int("stride_w")
-        strideHeight = options.int("stride_h")
-        dilationWidth = options.int("dilation_w_factor", default: 1)
-        dilationHeight = options.int("dilation_h_factor", default: 1)
+        if depthwise {
+            let o = context.options(DepthwiseConv2DOptions.self)
+            (padding, strideWidth, strideHeight) = (o.padding, Int(o.strideW), Int(o.strideH))
+            (dilationWidth, dilationHeight) = (Int(o.dilationWFactor), Int(o.dilationHFactor))
+            (activationCode, depthMultiplier, quantizedBiasType) = (o.fusedActivationFunction, Int(o.depthMultiplier), .float32)
+        } else {
+            let o = context.options(Conv2DOptions.self)
+            (padding, strideWidth, strideHeight) = (o.padding, Int(o.strideW), Int(o.strideH))
+            (dilationWidth, dilationHeight) = (Int(o.dilationWFactor), Int(o.dilationHFactor))
+            (activationCode, depthMultiplier, quantizedBiasType) = (o.fusedActivationFunction, 1, o.quantizedBiasType)
+        }
+        switch padding {
+        case .same: paddingSame = true
+        case .valid: paddingSame = false
+        default:
+            throw context.invalid("padding \(padding.rawValue) is neither SAME nor VALID")
+        }
         // TFLM's padding helpers fail on these and leave a zero output size; the model is malformed.
         guard strideWidth > 0, strideHeight > 0 else {
             throw context.invalid("strides must be positive (stride_h \(strideHeight), stride_w \(strideWidth))")
@@ -67,13 +57,45 @@ struct ConvOptions {
         guard strideWidth <= 1 << 16, strideHeight <= 1 << 16, dilationWidth <= 1 << 16, dilationHeight <= 1 << 16 else {
             throw context.invalid("stride or dilation above 65536")
         }
-        activationCode = options.int("fused_activation_function")
-        switch FusedActivation(rawValue: activationCode) {
-        case .relu?: activation = .relu
-        case .relu6?: activation = .relu6
-        case .reluN1To1?: activation = .reluN1To1
+        self.activationCode = activationCode
+        switch activationCode {
+        case .relu: activation = .relu
+        case .relu6: activation = .relu6
+        case .reluN1To1: activation = .reluN1To1
         default: activation = .none
         }
+    }
+}
+
+/// The operands of CONV_2D and DEPTHWISE_CONV_2D, checked as both kernels' Prepare check
+/// them: 2 or 3 inputs and 1 output, input and output of one type (the kernels write the
+/// output as the input's type), a 4-D filter, the options, and the output shape TFLM's
+/// padding arithmetic gives.
+struct ConvOperands {
+    let input: TensorInfo
+    let filter: TensorInfo
+    let output: TensorInfo
+    let bias: TensorInfo?
+    let options: ConvOptions
+    let geometry: ConvGeometry
+
+    /// `filterLayout` names the filter's dimensions for messages (OHWI, 1HWO).
+    init(_ context: PrepareContext, filterLayout: String) throws {
+        guard context.inputCount == 2 || context.inputCount == 3 else {
+            throw context.invalid("\(context.op.name) takes 2 or 3 inputs, has \(context.inputCount)")
+        }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) has 1 output, has \(context.outputCount)") }
+        input = try context.requireInput(0)
+        filter = try context.requireInput(1)
+        output = try context.requireOutput(0)
+        bias = context.input(2)
+        guard input.type == output.type else {
+            throw context.unsupported("input type \(input.type.name) and output type \(output.type.name) differ")
+        }
+        guard filter.rank == 4 else { throw context.invalid("filter must be 4-D (\(filterLayout)), has shape \(filter.shape)") }
+        options = try ConvOptions(context)
+        geometry = try ConvGeometry(context: context, input: input, filterHeight: filter.shape[1],
+                                    filterWidth: filter.shape[2], output: output, options: options)
     }
 }
 
@@ -160,15 +182,15 @@ struct ConvGeometry {
     init() {}
 
     /// Valid filter rows per output row and valid filter columns per output column.
-    func windowTables() -> (rows: ConvBuffer<Int>, columns: ConvBuffer<Int>) {
-        let rows = ConvBuffer<Int>(count: 2 * outputHeight, repeating: 0)
+    func windowTables() -> (rows: OwnedBuffer<Int>, columns: OwnedBuffer<Int>) {
+        let rows = OwnedBuffer<Int>(count: 2 * outputHeight, repeating: 0)
         for y in 0..<outputHeight {
             let taps = ConvPadding.validTaps(origin: y * strideHeight - padHeight, dilation: dilationHeight,
                                              filterSize: filterHeight, inputSize: inputHeight)
             rows.base[2 * y] = taps.start
             rows.base[2 * y + 1] = taps.end
         }
-        let columns = ConvBuffer<Int>(count: 2 * outputWidth, repeating: 0)
+        let columns = OwnedBuffer<Int>(count: 2 * outputWidth, repeating: 0)
         for x in 0..<outputWidth {
             let taps = ConvPadding.validTaps(origin: x * strideWidth - padWidth, dilation: dilationWidth,
                                              filterSize: filterWidth, inputSize: inputWidth)
@@ -178,22 +200,21 @@ struct ConvGeometry {
         return (rows, columns)
     }
 
-    /// The facts the workload record carries for the cost model.
-    func parameters(activationCode: Int, depthMultiplier: Int? = nil, groups: Int? = nil) -> [String: Int] {
-        var p: [String: Int] = [
-            "filter_h": filterHeight, "filter_w": filterWidth,
-            "stride_h": strideHeight, "stride_w": strideWidth,
-            "dilation_h": dilationHeight, "dilation_w": dilationWidth,
-            "pad_h": padHeight, "pad_w": padWidth,
-            "pad_h_offset": padHeightOffset, "pad_w_offset": padWidthOffset,
-            "activation": activationCode,
-            "batches": batches,
-            "input_h": inputHeight, "input_w": inputWidth, "input_channels": inputDepth,
-            "output_h": outputHeight, "output_w": outputWidth, "output_channels": outputDepth,
-        ]
-        if let depthMultiplier { p["depth_multiplier"] = depthMultiplier }
-        if let groups { p["groups"] = groups }
-        return p
+    /// The workload record's geometry.
+    func workload(filterDepth: Int, activation: FusedActivation, depthMultiplier: Int = 1, groups: Int = 1) -> ConvolutionGeometry {
+        var w = ConvolutionGeometry()
+        w.batches = batches
+        (w.inputHeight, w.inputWidth, w.inputDepth) = (inputHeight, inputWidth, inputDepth)
+        (w.filterHeight, w.filterWidth, w.filterDepth) = (filterHeight, filterWidth, filterDepth)
+        (w.outputHeight, w.outputWidth, w.outputDepth) = (outputHeight, outputWidth, outputDepth)
+        (w.strideHeight, w.strideWidth) = (strideHeight, strideWidth)
+        (w.dilationHeight, w.dilationWidth) = (dilationHeight, dilationWidth)
+        (w.paddingHeight, w.paddingWidth) = (padHeight, padWidth)
+        (w.paddingHeightOffset, w.paddingWidthOffset) = (padHeightOffset, padWidthOffset)
+        w.depthMultiplier = depthMultiplier
+        w.groups = groups
+        w.activation = activation
+        return w
     }
 }
 
@@ -246,40 +267,37 @@ struct ConvQuantization {
         }
         let range: (min: Int32, max: Int32) = output.type == .int16 ? (Int32(Int16.min), Int32(Int16.max))
                                                                     : (Int32(Int8.min), Int32(Int8.max))
-        // CalculateActivationRangeQuantized fails when a bound does not fit int32.
-        let bounds: [Float]
-        switch activation {
-        case .relu: bounds = [0]
-        case .relu6: bounds = [0, 6]
-        case .reluN1To1: bounds = [-1, 1]
-        default: bounds = []
-        }
-        for bound in bounds {
-            let q = (bound / outputScale).rounded(.toNearestOrAwayFromZero)
-            guard q >= -2_147_483_648, q < 2_147_483_648 else {
-                throw context.invalid("activation bound \(bound) does not fit the output's quantized range (scale \(outputScale))")
-            }
-        }
-        (activationMin, activationMax) = QuantizedMath.activationRange(activation, scale: outputScale,
-                                                                       zeroPoint: output.scalarZeroPoint,
-                                                                       typeMin: range.min, typeMax: range.max)
+        (activationMin, activationMax) = try QuantizedMath.activationRange(activation, scale: outputScale,
+                                                                           zeroPoint: output.scalarZeroPoint,
+                                                                           typeMin: range.min, typeMax: range.max, in: context)
     }
 
     init() {}
 }
 
-/// The operator data both convolutions allocate (AllocatePersistentBuffer), laid out
-/// from the C structs (TFLMStructs):
-/// - reference conv.cc / depthwise_conv.cc, Init: OpDataConv = TfLitePaddingValues
-///   (4 ints), 3 zero points, output_multiplier, output_shift, two int32_t* (per-channel
-///   multiplier and shift), activation min and max, filter_buffer_index; 56 bytes on a
-///   32-bit build, 72 on x86-64, and with USE_TFLM_COMPRESSION (the Python wheel that
-///   made the goldens) two more scratch indices: 64 / 80.
-/// - cmsis_nn/conv.cc and depthwise_conv.cc, Init: OpData { OpDataConv; int buffer_idx }:
-///   60 / 80 bytes, 68 / 88 with compression.
-/// - Prepare: the per-channel multiplier and shift arrays, channels * sizeof(int32_t)
-///   each (the reference allocates them for every type, CMSIS-NN for int8 and int16).
-enum ConvOperatorData {
+/// The C structs both convolutions allocate (conv.h OpDataConv, shared by the reference
+/// DEPTHWISE_CONV_2D; cmsis_nn's OpData adds a buffer index) and their builtin data.
+/// OpDataConv = TfLitePaddingValues (4 ints), 3 zero points, output_multiplier,
+/// output_shift, two int32_t* (per-channel multiplier and shift), activation min and
+/// max, filter_buffer_index; USE_TFLM_COMPRESSION (the Python wheel that made the
+/// goldens) adds two scratch indices.
+extension TFLMStructs {
+    public static let convParams = CStruct("TfLiteConvParams", [.smallEnum, .int32, .int32, .smallEnum, .int32, .int32, .smallEnum])
+    public static let depthwiseConvParams = CStruct("TfLiteDepthwiseConvParams",
+                                                    [.smallEnum, .int32, .int32, .int32, .smallEnum, .int32, .int32])
+    public static func opDataConv(compression: Bool) -> CStruct {
+        CStruct("OpDataConv", [.record(tfLitePaddingValues)] + Array(repeating: .int32, count: 5) + [.pointer, .pointer]
+                    + Array(repeating: .int32, count: 3) + (compression ? [.int32, .int32] : []))
+    }
+    public static func cmsisConvOpData(compression: Bool) -> CStruct {
+        CStruct("OpData (CMSIS-NN conv)", [.record(opDataConv(compression: compression)), .int32])
+    }
+}
+
+/// The operator data CONV_2D and DEPTHWISE_CONV_2D share, as TFLM's kernels share
+/// OpDataConv: what Init and Prepare allocate in the arena, and what mcusim derives for
+/// its loops (host-side, outside the modelled arena).
+struct ConvOpData {
     static let reference = PersistentRequest("OpDataConv", phase: .initialization,
                                              size: .compressible(plain: TFLMStructs.opDataConv(compression: false),
                                                                  compressed: TFLMStructs.opDataConv(compression: true)))
@@ -287,9 +305,75 @@ enum ConvOperatorData {
                                            size: .compressible(plain: TFLMStructs.cmsisConvOpData(compression: false),
                                                                compressed: TFLMStructs.cmsisConvOpData(compression: true)))
 
+    /// Prepare's per-channel multiplier and shift arrays, channels * sizeof(int32_t) each.
     static func perChannel(_ channels: Int) -> [PersistentRequest] {
         [.int32Array("per-channel output multiplier", count: channels),
          .int32Array("per-channel output shift", count: channels)]
+    }
+
+    var geometry = ConvGeometry()
+    var hasBias = false
+    /// Weights or bias that are not constant in the model are read at eval.
+    var weightsNeedEval = false
+    var biasNeedsEval = false
+    var inputZeroPoint: Int32 = 0
+    var outputZeroPoint: Int32 = 0
+    var activationMin: Int32 = 0
+    var activationMax: Int32 = 0
+    var floatMin: Float = 0
+    var floatMax: Float = 0
+    /// Valid filter rows per output row and valid filter columns per output column.
+    var windowRows = OwnedBuffer<Int>(count: 0, repeating: 0)
+    var windowColumns = OwnedBuffer<Int>(count: 0, repeating: 0)
+    var multipliers = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    var shifts = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    var bias32 = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    var bias64 = OwnedBuffer<Int64>(count: 0, repeating: 0)
+    var biasFloat = OwnedBuffer<Float>(count: 0, repeating: 0)
+    var floatWeights = OwnedBuffer<Float>(count: 0, repeating: 0)
+    var floatAccumulators = OwnedBuffer<Float>(count: 0, repeating: 0)
+    /// Quantized types: the int8 weights widened to int16.
+    var weights16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
+    var requantizer = ConvRequantizer()
+
+    /// Init: the operator data of the variant; and the temporary tensors TFLM's Prepare
+    /// takes before its per-channel arrays (the reference: output, input, filter;
+    /// CMSIS-NN: input, filter, output).
+    static func initialize(_ context: PrepareContext) {
+        if context.variant == .cmsisNN {
+            context.allocatePersistent(cmsisNN)
+            context.tempInput(0)
+            context.tempInput(1)
+            context.tempOutput(0)
+        } else {
+            context.allocatePersistent(reference)
+            context.tempOutput(0)
+            context.tempInput(0)
+            context.tempInput(1)
+        }
+    }
+
+    /// Prepare: the per-channel arrays (the reference allocates them for every type,
+    /// CMSIS-NN only for quantized ones), then CalculateOpData*'s temporary input, filter,
+    /// bias and output.
+    static func allocatePerChannel(_ context: PrepareContext, channels: Int, quantized: Bool) {
+        if context.variant == .reference || quantized {
+            for a in perChannel(channels) { context.allocatePersistent(a) }
+        }
+        for i in 0..<3 { context.tempInput(i) }
+        context.tempOutput(0)
+    }
+
+    /// PopulateConvolutionQuantizationParams for `channels` output channels.
+    mutating func prepareQuantization(_ context: PrepareContext, input: TensorInfo, filter: TensorInfo, output: TensorInfo,
+                                      options: ConvOptions, channels: Int) throws {
+        let q = try ConvQuantization(context: context, input: input, filter: filter, output: output,
+                                     activation: options.activation, channels: channels)
+        multipliers = OwnedBuffer(q.multipliers)
+        shifts = OwnedBuffer(q.shifts)
+        requantizer = ConvRequantizer(multipliers: q.multipliers, shifts: q.shifts)
+        activationMin = q.activationMin
+        activationMax = q.activationMax
     }
 }
 
@@ -302,23 +386,23 @@ enum ConvOperatorData {
 /// RoundingDivideByPOT(h, r) rounds h / 2^r half away from zero, which equals
 /// floor((h + 2^(r-1) - (h < 0 ? 1 : 0)) / 2^r) for r > 0, and h for r = 0.
 final class ConvRequantizer {
-    let multipliers: ConvBuffer<Int32>
+    let multipliers: OwnedBuffer<Int32>
     /// 2^max(shift, 0).
-    let leftFactors: ConvBuffer<Int32>
+    let leftFactors: OwnedBuffer<Int32>
     /// max(-shift, 0).
-    let rightShifts: ConvBuffer<Int64>
+    let rightShifts: OwnedBuffer<Int64>
     /// 2^(right - 1), or 0 when right is 0.
-    let roundingBiases: ConvBuffer<Int64>
+    let roundingBiases: OwnedBuffer<Int64>
     /// 1 when right > 0: the half-away-from-zero correction for negative values.
-    let negativeCorrections: ConvBuffer<Int64>
+    let negativeCorrections: OwnedBuffer<Int64>
 
     init(multipliers: [Int32], shifts: [Int32]) {
-        self.multipliers = ConvBuffer(multipliers, padding: 0)
+        self.multipliers = OwnedBuffer(multipliers)
         let n = shifts.count
-        leftFactors = ConvBuffer<Int32>(count: n, repeating: 1)
-        rightShifts = ConvBuffer<Int64>(count: n, repeating: 0)
-        roundingBiases = ConvBuffer<Int64>(count: n, repeating: 0)
-        negativeCorrections = ConvBuffer<Int64>(count: n, repeating: 0)
+        leftFactors = OwnedBuffer<Int32>(count: n, repeating: 1)
+        rightShifts = OwnedBuffer<Int64>(count: n, repeating: 0)
+        roundingBiases = OwnedBuffer<Int64>(count: n, repeating: 0)
+        negativeCorrections = OwnedBuffer<Int64>(count: n, repeating: 0)
         for (i, s) in shifts.enumerated() {
             leftFactors.base[i] = Int32(1) &<< max(s, 0)
             let right = Int64(max(0 &- s, 0))

@@ -14,66 +14,37 @@ import Foundation
 // round identically and integer sums are the same modulo 2^32.
 
 final class DepthwiseConv2DKernel: Kernel {
+    static let registration = OperatorRegistration(.depthwiseConv2D, options: DepthwiseConv2DOptions.self, builtinData: TFLMStructs.depthwiseConvParams,
+                                                   temporaries: .takenInPrepare, macs: MACRule { shapes in
+        guard let filter = shapes.input(1), filter.count == 4 else { return 0 }
+        return shapes.outputElements &* filter[1] &* filter[2]
+    }) { DepthwiseConv2DKernel() }
+
+    /// The operator data both convolutions share (TFLM\'s OpDataConv and what mcusim derives from it).
+    private var op = ConvOpData()
     private enum Arithmetic { case float32, int8, int16 }
 
     private var arithmetic: Arithmetic = .float32
-    private var geometry = ConvGeometry()
     private var depthMultiplier = 1
-    private var weightsNeedEval = false
-    private var biasNeedsEval = false
-    private var hasBias = false
     /// CMSIS-NN's arm_depthwise_conv_s16 adds the bias first and requantizes with
     /// arm_nn_requantize_s64; only the last step can differ (on int32 overflow).
     private var cmsisRequantization = false
 
-    private var inputZeroPoint: Int32 = 0
-    private var outputZeroPoint: Int32 = 0
-    private var activationMin: Int32 = 0
-    private var activationMax: Int32 = 0
-    private var floatMin: Float = 0
-    private var floatMax: Float = 0
 
-    private var windowRows = ConvBuffer<Int>(count: 0, repeating: 0)
-    private var windowColumns = ConvBuffer<Int>(count: 0, repeating: 0)
-    private var multipliers = ConvBuffer<Int32>(count: 0, repeating: 0)
-    private var shifts = ConvBuffer<Int32>(count: 0, repeating: 0)
-    private var bias32 = ConvBuffer<Int32>(count: 0, repeating: 0)
-    private var bias64 = ConvBuffer<Int64>(count: 0, repeating: 0)
-    private var biasFloat = ConvBuffer<Float>(count: 0, repeating: 0)
-    /// float: the weights copied to aligned memory ([tap][output channel], as stored).
-    private var floatWeights = ConvBuffer<Float>(count: 0, repeating: 0)
-    private var floatAccumulators = ConvBuffer<Float>(count: 0, repeating: 0)
-    private var accumulators32 = ConvBuffer<Int32>(count: 0, repeating: 0)
-    /// Quantized types: the int8 weights widened to int16 ([tap][channel], as stored).
-    private var weights16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    private var accumulators32 = OwnedBuffer<Int32>(count: 0, repeating: 0)
     /// int8: one batch of the input as int16 input - zero point, widened once per eval
     /// rather than once per tap (a 3x3 filter reads each pixel nine times). With a depth
     /// multiplier above 1 each input channel is repeated for its output channels, so
     /// every output channel reads its own lane.
-    private var image16 = ConvBuffer<Int16>(count: 0, repeating: 0)
+    private var image16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
     private var useWidenedImage = true
-    private var requantizer = ConvRequantizer()
-    private var accumulators64 = ConvBuffer<Int64>(count: 0, repeating: 0)
+    private var accumulators64 = OwnedBuffer<Int64>(count: 0, repeating: 0)
 
     func prepare(_ context: PrepareContext) throws {
-        context.allocatePersistent(context.variant == .cmsisNN ? ConvOperatorData.cmsisNN : ConvOperatorData.reference)
+        ConvOpData.initialize(context)
 
-        guard context.inputCount == 2 || context.inputCount == 3 else {
-            throw context.invalid("DEPTHWISE_CONV_2D takes 2 or 3 inputs, has \(context.inputCount)")
-        }
-        guard context.outputCount == 1 else {
-            throw context.invalid("DEPTHWISE_CONV_2D has 1 output, has \(context.outputCount)")
-        }
-        let input = try context.requireInput(0)
-        let filter = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        let bias = context.input(2)
-
-        // The reference checks only the hybrid rule below; its eval then writes the
-        // output as the input's type, so a different output type cannot run.
-        guard input.type == output.type else {
-            throw context.unsupported("input type \(input.type.name) and output type \(output.type.name) differ")
-        }
+        let operands = try ConvOperands(context, filterLayout: "1HWO")
+        let (input, filter, output, bias, options) = (operands.input, operands.filter, operands.output, operands.bias, operands.options)
         switch (input.type, filter.type) {
         case (.float32, .float32), (.int16, .int8), (.int8, .int8):
             break
@@ -87,31 +58,27 @@ final class DepthwiseConv2DKernel: Kernel {
         default:
             throw context.unsupported("input type \(input.type.name) is not supported")
         }
-        guard filter.rank == 4 else { throw context.invalid("filter must be 4-D (1HWO), has shape \(filter.shape)") }
-        let options = try ConvOptions(context)
-        geometry = try ConvGeometry(context: context, input: input, filterHeight: filter.shape[1],
-                                    filterWidth: filter.shape[2], output: output, options: options)
-        let g = geometry
+        op.geometry = operands.geometry
+        let g = op.geometry
         let channels = filter.shape[3]
         guard filter.shape[0] >= 1 else { throw context.invalid("filter shape \(filter.shape) is empty") }
         guard channels == g.outputDepth else {
             throw context.invalid("filter has \(channels) channels, output has \(g.outputDepth)")
         }
-        depthMultiplier = context.options.int("depth_multiplier")
+        depthMultiplier = options.depthMultiplier
         guard depthMultiplier > 0, g.inputDepth * depthMultiplier == g.outputDepth else {
             throw context.invalid("output depth \(g.outputDepth) is not input depth \(g.inputDepth) x depth_multiplier \(depthMultiplier)")
         }
-        hasBias = bias != nil
+        op.hasBias = bias != nil
         if let bias {
             guard bias.elementCount == channels else {
                 throw context.invalid("bias has \(bias.elementCount) elements for \(channels) output channels")
             }
         }
-        if context.variant == .reference || input.type != .float32 {
-            for a in ConvOperatorData.perChannel(channels) { context.allocatePersistent(a) }
-        }
-        (windowRows, windowColumns) = g.windowTables()
-        context.parameters = g.parameters(activationCode: options.activationCode, depthMultiplier: depthMultiplier)
+        ConvOpData.allocatePerChannel(context, channels: channels, quantized: input.type != .float32)
+        (op.windowRows, op.windowColumns) = g.windowTables()
+        context.geometry = .convolution(g.workload(filterDepth: g.inputDepth, activation: options.activationCode,
+                                                   depthMultiplier: depthMultiplier))
 
         switch input.type {
         case .float32:
@@ -119,19 +86,19 @@ final class DepthwiseConv2DKernel: Kernel {
                 throw context.unsupported("bias type \(bias.type.name) is not supported with float32 input")
             }
             arithmetic = .float32
-            (floatMin, floatMax) = QuantizedMath.activationRange(options.activation)
-            floatWeights = ConvBuffer<Float>(count: g.filterHeight * g.filterWidth * channels, repeating: 0)
-            floatAccumulators = ConvBuffer<Float>(count: channels, repeating: 0)
-            biasFloat = ConvBuffer<Float>(count: channels, repeating: 0)
+            (op.floatMin, op.floatMax) = QuantizedMath.activationRange(options.activation)
+            op.floatWeights = OwnedBuffer<Float>(count: g.filterHeight * g.filterWidth * channels, repeating: 0)
+            op.floatAccumulators = OwnedBuffer<Float>(count: channels, repeating: 0)
+            op.biasFloat = OwnedBuffer<Float>(count: channels, repeating: 0)
             if let data = filter.constantData {
-                ConvLoad.values(data, count: floatWeights.count, as: Float.self, into: floatWeights.base)
+                ConvLoad.values(data, count: op.floatWeights.count, as: Float.self, into: op.floatWeights.base)
             } else {
-                weightsNeedEval = true
+                op.weightsNeedEval = true
             }
             if let bias {
-                if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Float.self, into: biasFloat.base) } else { biasNeedsEval = true }
+                if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Float.self, into: op.biasFloat.base) } else { op.biasNeedsEval = true }
             }
-            context.kernelPath = "reference_float"
+            context.runsReference(.float32)
 
         case .int8:
             if let bias, bias.type != .int32 {
@@ -141,39 +108,39 @@ final class DepthwiseConv2DKernel: Kernel {
                 throw context.invalid("filter has \(filter.scale.count) scales but \(filter.zeroPoint.count) zero points")
             }
             arithmetic = .int8
-            try prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: channels)
-            inputZeroPoint = input.scalarZeroPoint
-            outputZeroPoint = output.scalarZeroPoint
-            bias32 = ConvBuffer<Int32>(count: channels, repeating: 0)
-            accumulators32 = ConvBuffer<Int32>(count: channels, repeating: 0)
+            try op.prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: channels)
+            op.inputZeroPoint = input.scalarZeroPoint
+            op.outputZeroPoint = output.scalarZeroPoint
+            op.bias32 = OwnedBuffer<Int32>(count: channels, repeating: 0)
+            accumulators32 = OwnedBuffer<Int32>(count: channels, repeating: 0)
             // The widened image repeats each input channel depth_multiplier times; a hostile
             // stride and multiplier could make that far larger than any tensor, so past
             // 16M elements the kernel reads the int8 input directly instead.
             let widened = g.inputHeight * g.inputWidth * g.outputDepth
             let zeroPointFits = input.scalarZeroPoint >= Int32(Int8.min) && input.scalarZeroPoint <= Int32(Int8.max)
             useWidenedImage = zeroPointFits && (depthMultiplier == 1 || widened <= 1 << 24)
-            image16 = ConvBuffer<Int16>(count: useWidenedImage ? widened : 0, repeating: 0)
+            image16 = OwnedBuffer<Int16>(count: useWidenedImage ? widened : 0, repeating: 0)
             prepareWeights16(filter, channels: channels)
             if let bias {
-                if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int32.self, into: bias32.base) } else { biasNeedsEval = true }
+                if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int32.self, into: op.bias32.base) } else { op.biasNeedsEval = true }
             }
             if context.variant == .cmsisNN {
                 // arm_depthwise_conv_wrapper_s8 (and its get_buffer_size) on a core with
                 // the DSP extension and no MVE.
                 if depthMultiplier == 1 && g.batches == 1 && g.dilationWidth == 1 && g.dilationHeight == 1 {
                     if g.filterWidth == 3 && g.filterHeight == 3 && g.padHeight <= 1 && g.padWidth <= 1 {
-                        context.kernelPath = "arm_depthwise_conv_3x3_s8"
+                        context.runs(.depthwiseConv3x3S8)
                     } else {
-                        context.kernelPath = "arm_depthwise_conv_s8_opt"
+                        context.runs(.depthwiseConvS8Opt)
                         // arm_depthwise_conv_s8_opt_get_buffer_size_dsp: an int16 column per tap and channel.
                         let bytes = g.inputDepth * g.filterWidth * g.filterHeight * 2
                         if bytes > 0 { context.requestScratch(bytes: bytes) }
                     }
                 } else {
-                    context.kernelPath = "arm_depthwise_conv_s8"
+                    context.runs(.depthwiseConvS8)
                 }
             } else {
-                context.kernelPath = "reference"
+                context.runsReference(.int8)
             }
 
         default:
@@ -190,67 +157,56 @@ final class DepthwiseConv2DKernel: Kernel {
                 }
                 cmsisRequantization = true
                 // TFLM calls arm_depthwise_conv_s16 directly and requests no buffer.
-                context.kernelPath = "arm_depthwise_conv_s16"
+                context.runs(.depthwiseConvS16)
             } else {
-                context.kernelPath = "reference"
+                context.runsReference(.int16)
             }
             arithmetic = .int16
-            try prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: channels)
-            bias64 = ConvBuffer<Int64>(count: channels, repeating: 0)
-            accumulators64 = ConvBuffer<Int64>(count: channels, repeating: 0)
+            try op.prepareQuantization(context, input: input, filter: filter, output: output, options: options, channels: channels)
+            op.bias64 = OwnedBuffer<Int64>(count: channels, repeating: 0)
+            accumulators64 = OwnedBuffer<Int64>(count: channels, repeating: 0)
             prepareWeights16(filter, channels: channels)
             if let bias {
-                if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int64.self, into: bias64.base) } else { biasNeedsEval = true }
+                if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int64.self, into: op.bias64.base) } else { op.biasNeedsEval = true }
             }
         }
     }
 
-    private func prepareQuantization(_ context: PrepareContext, input: TensorInfo, filter: TensorInfo, output: TensorInfo,
-                                     options: ConvOptions, channels: Int) throws {
-        let q = try ConvQuantization(context: context, input: input, filter: filter, output: output,
-                                     activation: options.activation, channels: channels)
-        multipliers = ConvBuffer(q.multipliers, padding: 0)
-        shifts = ConvBuffer(q.shifts, padding: 0)
-        requantizer = ConvRequantizer(multipliers: q.multipliers, shifts: q.shifts)
-        activationMin = q.activationMin
-        activationMax = q.activationMax
-    }
-
     private func prepareWeights16(_ filter: TensorInfo, channels: Int) {
-        weights16 = ConvBuffer<Int16>(count: geometry.filterHeight * geometry.filterWidth * channels, repeating: 0)
+        op.weights16 = OwnedBuffer<Int16>(count: op.geometry.filterHeight * op.geometry.filterWidth * channels, repeating: 0)
         if let data = filter.constantData {
             widenWeights(data.assumingMemoryBound(to: Int8.self))
         } else {
-            weightsNeedEval = true
+            op.weightsNeedEval = true
         }
     }
 
     private func widenWeights(_ filter: UnsafePointer<Int8>) {
-        let dst = weights16.base
-        for i in 0..<weights16.count { dst[i] = Int16(filter[i]) }
+        let dst = op.weights16.base
+        for i in 0..<op.weights16.count { dst[i] = Int16(filter[i]) }
     }
 
     func eval(_ context: EvalContext) throws {
-        if biasNeedsEval, hasBias, let bias = context.optionalInput(2, as: UInt8.self) {
-            let channels = geometry.outputDepth
+        if op.biasNeedsEval, op.hasBias, let bias = context.optionalInput(2, as: UInt8.self) {
+            let channels = op.geometry.outputDepth
             switch arithmetic {
-            case .float32: ConvLoad.values(UnsafeRawPointer(bias), count: channels, as: Float.self, into: biasFloat.base)
-            case .int8: ConvLoad.values(UnsafeRawPointer(bias), count: channels, as: Int32.self, into: bias32.base)
-            case .int16: ConvLoad.values(UnsafeRawPointer(bias), count: channels, as: Int64.self, into: bias64.base)
+            case .float32: ConvLoad.values(UnsafeRawPointer(bias), count: channels, as: Float.self, into: op.biasFloat.base)
+            case .int8: ConvLoad.values(UnsafeRawPointer(bias), count: channels, as: Int32.self, into: op.bias32.base)
+            case .int16: ConvLoad.values(UnsafeRawPointer(bias), count: channels, as: Int64.self, into: op.bias64.base)
             }
         }
         switch arithmetic {
         case .float32:
-            if weightsNeedEval {
-                ConvLoad.values(UnsafeRawPointer(context.input(1, as: Float.self)), count: floatWeights.count,
-                                as: Float.self, into: floatWeights.base)
+            if op.weightsNeedEval {
+                ConvLoad.values(UnsafeRawPointer(context.input(1, as: Float.self)), count: op.floatWeights.count,
+                                as: Float.self, into: op.floatWeights.base)
             }
             evalFloat(context)
         case .int8:
-            if weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
+            if op.weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
             evalInt8(context)
         case .int16:
-            if weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
+            if op.weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
             evalInt16(context)
         }
     }
@@ -258,15 +214,15 @@ final class DepthwiseConv2DKernel: Kernel {
     private func evalInt8(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Int8.self))
         let output = context.output(0, as: Int8.self)
-        let g = geometry
-        let rows = windowRows.base, cols = windowColumns.base
+        let g = op.geometry
+        let rows = op.windowRows.base, cols = op.windowColumns.base
         let acc = accumulators32.base
-        let weights = UnsafePointer(weights16.base)
+        let weights = UnsafePointer(op.weights16.base)
         let image = UnsafeMutablePointer(image16.base)
-        let bias = bias32.base, requantize = requantizer.table
-        let inputOffset = 0 &- inputZeroPoint
-        let outputOffset = outputZeroPoint
-        let actMin = activationMin, actMax = activationMax
+        let bias = op.bias32.base, requantize = op.requantizer.table
+        let inputOffset = 0 &- op.inputZeroPoint
+        let outputOffset = op.outputZeroPoint
+        let actMin = op.activationMin, actMax = op.activationMax
         let inC = g.inputDepth, outC = g.outputDepth, dm = depthMultiplier
         let imageSize = g.inputHeight * g.inputWidth * inC
         // Without the widened image (a zero point outside int8, or a huge expansion: hostile
@@ -351,13 +307,13 @@ final class DepthwiseConv2DKernel: Kernel {
 
     private func evalInt16(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Int16.self))
-        let filter = UnsafePointer(weights16.base)
+        let filter = UnsafePointer(op.weights16.base)
         let output = context.output(0, as: Int16.self)
-        let g = geometry
-        let rows = windowRows.base, cols = windowColumns.base
+        let g = op.geometry
+        let rows = op.windowRows.base, cols = op.windowColumns.base
         let acc = accumulators64.base
-        let bias = bias64.base, mult = multipliers.base, shift = shifts.base
-        let actMin = activationMin, actMax = activationMax
+        let bias = op.bias64.base, mult = op.multipliers.base, shift = op.shifts.base
+        let actMin = op.activationMin, actMax = op.activationMax
         let inC = g.inputDepth, outC = g.outputDepth, dm = depthMultiplier
         let imageSize = g.inputHeight * g.inputWidth * inC
         let cmsis = cmsisRequantization
@@ -399,12 +355,12 @@ final class DepthwiseConv2DKernel: Kernel {
     private func evalFloat(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Float.self))
         let output = context.output(0, as: Float.self)
-        let g = geometry
-        let rows = windowRows.base, cols = windowColumns.base
-        let weights = UnsafePointer(floatWeights.base)
-        let acc = floatAccumulators.base
-        let bias = biasFloat.base
-        let lo = floatMin, hi = floatMax
+        let g = op.geometry
+        let rows = op.windowRows.base, cols = op.windowColumns.base
+        let weights = UnsafePointer(op.floatWeights.base)
+        let acc = op.floatAccumulators.base
+        let bias = op.biasFloat.base
+        let lo = op.floatMin, hi = op.floatMax
         let inC = g.inputDepth, outC = g.outputDepth, dm = depthMultiplier
         let imageSize = g.inputHeight * g.inputWidth * inC
         var out = output

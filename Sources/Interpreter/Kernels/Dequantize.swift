@@ -4,17 +4,23 @@
 // double with the scale widened from the tensor's float.
 
 final class DequantizeKernel: Kernel {
+    static let registration = OperatorRegistration(.dequantize, options: DequantizeOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .perOutputElement) { DequantizeKernel() }
+    /// dequantize.h: DequantizeOpData { DequantizationParams { double, int32 }; int32; int; int32 }.
+    static let opData = CStruct("DequantizeOpData",
+                                [.record(CStruct("DequantizationParams", [.float64, .int32])), .int32, .int32, .int32])
+
     private var inputType: TensorType = .int8
     private var count = 0
     private var scale: Double = 0
     private var zeroPoint: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        // DequantizeInit: DequantizeOpData { DequantizationParams {double, int32}; int32;
-        // int; int32 } — 32 bytes with the double's alignment, on both builds.
-        context.allocatePersistent(PersistentAllocation("DequantizeOpData", bytes: 32))
+        context.allocatePersistent(.opData(Self.opData))
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("DEQUANTIZE takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0), output = try context.requireOutput(0)
         try context.expectType(input, [.int8, .int16, .uint8], "input")
@@ -26,8 +32,8 @@ final class DequantizeKernel: Kernel {
         count = input.elementCount
         scale = Double(input.scalarScale)
         zeroPoint = input.scalarZeroPoint
-        context.kernelPath = "reference"
-        context.parameters["elements"] = count
+        context.runsReference(input.type)
+        context.geometry = .elementwise(ElementwiseGeometry(elements: count))
     }
 
     func eval(_ context: EvalContext) throws {

@@ -7,6 +7,11 @@
 // clamps; int32 (unquantized) truncates toward zero and clamps.
 
 final class DivKernel: Kernel {
+    static let registration = OperatorRegistration(.div, options: DivOptions.self, builtinData: CStruct("TfLiteDivParams", [.smallEnum]),
+                                                   temporaries: .takenInPrepare, macs: .perOutputElement) { DivKernel() }
+    /// div.cc: OpDataDiv: seven int32 fields.
+    static let opData = CStruct("OpDataDiv", Array(repeating: .int32, count: 7))
+
     private var type: TensorType = .float32
     private var layout = ElementwiseBinaryLayout()
     private var operatorIndex = 0
@@ -17,52 +22,36 @@ final class DivKernel: Kernel {
     private var floatMin: Float = 0, floatMax: Float = 0
 
     func prepare(_ context: PrepareContext) throws {
-        // DivInit: one OpDataDiv (seven int32 fields).
-        context.allocatePersistent(PersistentAllocation("OpDataDiv", bytes: 28))
         operatorIndex = context.operatorIndex
-        guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("DIV takes 2 inputs and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
-        }
-        let input1 = try context.requireInput(0), input2 = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        try context.expectType(output, [.int8, .int32, .float32], "output")
-        guard input1.type == output.type, input2.type == output.type else {
-            throw context.unsupported("input types \(input1.type.name), \(input2.type.name) differ from the output type \(output.type.name)")
-        }
-        type = output.type
-        layout = try ElementwiseBinaryLayout(context, input1, input2, output)
+        let operands = try BinaryOperands(context, opData: Self.opData, types: [.int8, .int32, .float32])
+        let (input1, input2, output) = (operands.input1, operands.input2, operands.output)
+        type = operands.type
+        layout = operands.layout
         divisorCount = input2.elementCount
-        let activationCode = context.options.int("fused_activation_function")
-        let activation = FusedActivation(rawValue: activationCode) ?? .none
+        let activation = context.options(DivOptions.self).fusedActivationFunction
 
         switch type {
         case .int8:
-            for (tensor, role) in [(input1, "input 1"), (input2, "input 2"), (output, "output")] {
-                guard tensor.scalarScale > 0, tensor.scalarScale.isFinite else {
-                    throw context.invalid("\(role) of a quantized DIV needs a positive scale")
-                }
-            }
+            try operands.requirePositiveScales(context)
             // In float, then widened: TFLM's order of operations.
             let real = Double(input1.scalarScale / (input2.scalarScale * output.scalarScale))
             (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(real)
             input1Offset = 0 &- input1.scalarZeroPoint
             input2Offset = 0 &- input2.scalarZeroPoint
             outputOffset = output.scalarZeroPoint
-            (activationMin, activationMax) = QuantizedMath.activationRange(
-                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: -128, typeMax: 127)
+            (activationMin, activationMax) = try QuantizedMath.activationRange(
+                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: -128, typeMax: 127, in: context)
         case .int32:
             guard input1.scale.isEmpty, input2.scale.isEmpty else {
                 throw context.unsupported("quantized int32 DIV is not supported (TFLM takes unquantized int32 only)")
             }
-            (activationMin, activationMax) = MulKernel.int32ActivationRange(activation)
+            (activationMin, activationMax) = QuantizedMath.activationRange(int32: activation)
         default:
             (floatMin, floatMax) = QuantizedMath.activationRange(activation)
         }
 
-        context.kernelPath = type == .float32 ? "reference_float" : "reference"
-        context.parameters["activation"] = activationCode
-        context.parameters["broadcast"] = layout.isFlat ? 0 : 1
-        context.parameters["elements"] = layout.count
+        context.runsReference(type)
+        context.geometry = operands.geometry(activation: activation)
     }
 
     func eval(_ context: EvalContext) throws {
@@ -89,7 +78,7 @@ final class DivKernel: Kernel {
                 let totalShift = shift &- reciprocalShift &- headroom
                 // MultiplyByQuantizedMultiplierSmallerThanOneExp, with the host's shifts (below).
                 let value = outOffset &+ divRoundingDivideByPOT(
-                    QuantizedMath.saturatingRoundingDoublingHighMul(unscaled, multiplier), 0 &- totalShift)
+                    Int32.saturatingRoundingDoublingHighMul(unscaled, multiplier), 0 &- totalShift)
                 return Int8(truncatingIfNeeded: min(max(value, lo), hi))
             }
         case .int32:
@@ -100,7 +89,7 @@ final class DivKernel: Kernel {
                 var i = 0
                 while i < divisorCount {
                     if divisors[i] == 0 {
-                        throw InvalidOperatorError(operatorIndex: operatorIndex, op: "DIV",
+                        throw InvalidOperatorError(operatorIndex: operatorIndex, op: BuiltinOperator.div.name,
                                                    reason: "int32 division by zero (undefined in TFLM's reference kernel)")
                     }
                     i &+= 1

@@ -11,6 +11,22 @@ import Foundation
 final class ElementwiseUnaryKernel: Kernel {
     enum Function { case log, sqrt, rsqrt }
 
+    static let logRegistration = registration(.log, .log)
+    static let sqrtRegistration = registration(.sqrt, .sqrt)
+    static let rsqrtRegistration = registration(.rsqrt, .rsqrt)
+
+    private static func registration(_ op: BuiltinOperator, _ function: Function) -> OperatorRegistration {
+        OperatorRegistration(op, options: nil, builtinData: nil, temporaries: .takenInPrepare, macs: .perOutputElement) {
+            ElementwiseUnaryKernel(function)
+        }
+    }
+
+    /// elementwise.cc: OpDataAbsRsqrt { int32 multiplier; int shift; int input_offset;
+    /// int output_offset; bool needs_rescale; TfLiteQuantizationType; TfLiteType }.
+    /// TfLiteQuantizationType has a fixed `int` underlying type in C++ (common.h), so it is
+    /// 4 bytes even with short enums: 28 B on Cortex-M, as measured (Tests/Fixtures/cortexm).
+    static let absRsqrtOpData = CStruct("OpDataAbsRsqrt", [.int32, .int32, .int32, .int32, .bool, .int32, .smallEnum])
+
     private let function: Function
     private var type: TensorType = .float32
     private var count = 0
@@ -25,10 +41,11 @@ final class ElementwiseUnaryKernel: Kernel {
     func prepare(_ context: PrepareContext) throws {
         operatorIndex = context.operatorIndex
         if function == .rsqrt {
-            // ElementWiseAbsRsqrtInit: OpDataAbsRsqrt (int32 multiplier, int shift, two int
-            // offsets, a bool, two enums: 28 bytes), whatever the type.
-            context.allocatePersistent(PersistentAllocation("OpDataAbsRsqrt", bytes: 28))
+            // ElementWiseAbsRsqrtInit, whatever the type.
+            context.allocatePersistent(.opData(Self.absRsqrtOpData))
         }
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
             throw context.invalid("\(context.op) takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
         }
@@ -54,8 +71,8 @@ final class ElementwiseUnaryKernel: Kernel {
             let real = 1.0 / Double(input.scalarScale.squareRoot() * output.scalarScale)
             (multiplier, shift) = QuantizedMath.quantizeMultiplier(real)
         }
-        context.kernelPath = type == .float32 ? "reference_float" : "reference"
-        context.parameters["elements"] = count
+        context.runsReference(type)
+        context.geometry = .elementwise(ElementwiseGeometry(elements: count))
     }
 
     func eval(_ context: EvalContext) throws {
@@ -94,7 +111,7 @@ final class ElementwiseUnaryKernel: Kernel {
         while i < count {
             let x = Int32(input[i])
             guard x >= zeroPoint else {
-                throw InvalidOperatorError(operatorIndex: operatorIndex, op: "RSQRT",
+                throw InvalidOperatorError(operatorIndex: operatorIndex, op: BuiltinOperator.rsqrt.name,
                                            reason: "input element \(i) is below the zero point: RSQRT is defined for non-negative values only (TFLM's invoke fails too)")
             }
             let value = x &- zeroPoint

@@ -4,11 +4,16 @@ import Foundation
 // The goldens come from a glibc host, and Swift's expf on Linux is that same libm call.
 
 final class ExpKernel: Kernel {
+    static let registration = OperatorRegistration(.exp, options: ExpOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .perOutputElement) { ExpKernel() }
+
     private var count = 0
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("EXP takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0), output = try context.requireOutput(0)
         try context.expectType(input, [.float32], "input")
@@ -19,8 +24,8 @@ final class ExpKernel: Kernel {
             throw context.invalid("output shape \(output.shape) differs from the input shape \(input.shape)")
         }
         count = input.elementCount
-        context.kernelPath = "reference_float"
-        context.parameters["elements"] = count
+        context.runsReference(.float32)
+        context.geometry = .elementwise(ElementwiseGeometry(elements: count))
     }
 
     func eval(_ context: EvalContext) throws {

@@ -5,11 +5,17 @@ import Foundation
 // inserted at the axis; eval copies elements (float32, int16, int8 only).
 
 final class ExpandDimsKernel: Kernel {
+    static let registration = OperatorRegistration(.expandDims, options: ExpandDimsOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .none) { ExpandDimsKernel() }
+
     private var byteCount = 0
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempInput(1)
+        context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("EXPAND_DIMS takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let axisTensor = try context.requireInput(1)
@@ -41,7 +47,7 @@ final class ExpandDimsKernel: Kernel {
             throw context.invalid("output shape \(output.shape) is not input shape \(input.shape) with a 1 inserted at \(axis)")
         }
         byteCount = input.byteCount
-        context.kernelPath = "reference"
+        context.runsReference(input.type)
     }
 
     func eval(_ context: EvalContext) throws {

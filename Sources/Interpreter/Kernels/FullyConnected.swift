@@ -15,7 +15,39 @@
 
 import Foundation
 
+/// builtin_op_data.h TfLiteFullyConnectedParams (the goldens' TFLM, 8f6596d, has a
+/// quantization-spec pointer and length after the five fields of older trees such as
+/// 90b983c, the tree measured on Cortex-M: 16 B 4-aligned vs 5 B 1-aligned with
+/// arm-none-eabi-gcc's short enums; PersistentLayout.builtinData picks per tree);
+/// fully_connected.h OpDataFullyConnected (nine int32 fields, two pointers, a bool; with
+/// USE_TFLM_COMPRESSION two more indices); cmsis_nn/fully_connected.cc's OpData adds two
+/// scratch indices, the kernel-sums pointer, batches, accumulation and output depth.
+extension TFLMStructs {
+    public static let fullyConnectedParams = CStruct("TfLiteFullyConnectedParams",
+                                                     [.smallEnum, .smallEnum, .bool, .bool, .smallEnum, .pointer, .int32])
+    public static let fullyConnectedParamsWithoutQuantizationSpec = CStruct("TfLiteFullyConnectedParams",
+                                                                           [.smallEnum, .smallEnum, .bool, .bool, .smallEnum])
+    public static func opDataFullyConnected(compression: Bool) -> CStruct {
+        CStruct("OpDataFullyConnected", Array(repeating: .int32, count: 9) + [.pointer, .pointer, .bool]
+                    + (compression ? [.int32, .int32] : []))
+    }
+    public static func cmsisFullyConnectedOpData(compression: Bool) -> CStruct {
+        CStruct("OpData (CMSIS-NN fully connected)",
+                [.record(opDataFullyConnected(compression: compression)), .int32, .int32, .pointer, .int32, .int32, .int32])
+    }
+}
+
 final class FullyConnectedKernel: Kernel {
+    static let registration = OperatorRegistration(.fullyConnected, options: FullyConnectedOptions.self, builtinData: TFLMStructs.fullyConnectedParams,
+                                                   temporaries: .takenInPrepare, macs: MACRule { shapes in
+        guard let filter = shapes.input(1), filter.count == 2 else { return 0 }
+        return shapes.outputElements &* filter[1]
+    }) { FullyConnectedKernel() }
+    static let referenceOpData = PersistentRequest("OpDataFullyConnected", phase: .initialization, size: .compressible(
+        plain: TFLMStructs.opDataFullyConnected(compression: false), compressed: TFLMStructs.opDataFullyConnected(compression: true)))
+    static let cmsisOpData = PersistentRequest("OpData (CMSIS-NN fully connected)", phase: .initialization, size: .compressible(
+        plain: TFLMStructs.cmsisFullyConnectedOpData(compression: false), compressed: TFLMStructs.cmsisFullyConnectedOpData(compression: true)))
+
     private enum Path { case float32, int8, int16 }
 
     private var path = Path.float32
@@ -33,40 +65,26 @@ final class FullyConnectedKernel: Kernel {
     /// int16 path: accumulate in int64 (int64 bias) rather than int32.
     private var accumulate64 = true
     /// Requantization per output channel (a per-tensor multiplier is repeated).
-    private var multipliers: UnsafeMutablePointer<Int32>?
-    private var shifts: UnsafeMutablePointer<Int32>?
+    private var multipliers: OwnedBuffer<Int32>?
+    private var shifts: OwnedBuffer<Int32>?
     /// int8 with constant weights: bias + input_offset * (sum of the row's weights),
     /// folded in prepare. Identical in int32 wrapping arithmetic to TFLM's
     /// sum of w * (x + input_offset) + bias, and it leaves a plain dot product.
-    private var rowConstants: UnsafeMutablePointer<Int32>?
+    private var rowConstants: OwnedBuffer<Int32>?
 
-    deinit {
-        multipliers?.deallocate()
-        shifts?.deallocate()
-        rowConstants?.deallocate()
-    }
 
     func prepare(_ context: PrepareContext) throws {
+        let cmsis = context.variant == .cmsisNN
+        // Init: the operator data.
+        context.allocatePersistent(cmsis ? Self.cmsisOpData : Self.referenceOpData)
+        for i in 0..<3 { context.tempInput(i) }
+        context.tempOutput(0)
         let input = try context.requireInput(0)
         let filter = try context.requireInput(1)
         let bias = context.input(2)
         let output = try context.requireOutput(0)
-        let rawActivation = context.options.int("fused_activation_function")
-        let activation = FusedActivation(rawValue: rawActivation) ?? .none
-        let cmsis = context.variant == .cmsisNN
-
-        // Init: the operator data.
-        if cmsis {
-            // OpDataFullyConnected + buffer_conv_1x1_idx, buffer_idx, int32_t* kernel_sums,
-            // batches, accum_depth, output_depth.
-            context.allocatePersistent(PersistentAllocation("OpData (cmsis_nn FULLY_CONNECTED)", bytes32: 72, bytes64: 104))
-        } else {
-            // int32 multiplier, int shift, act min/max, input_quantized_index, 3 zero
-            // points, filter_buffer_index, 2 pointers, bool is_per_channel: 48 bytes on a
-            // 32-bit build. The 64-bit figure is the host build TFLM's Python package
-            // uses, which also defines USE_TFLM_COMPRESSION (two more int indices): 72.
-            context.allocatePersistent(PersistentAllocation("OpDataFullyConnected", bytes32: 48, bytes64: 72))
-        }
+        let options = context.options(FullyConnectedOptions.self)
+        let activation = options.fusedActivationFunction
 
         guard input.type == output.type else {
             throw context.unsupported("input type \(input.type.name) differs from output type \(output.type.name)")
@@ -109,15 +127,15 @@ final class FullyConnectedKernel: Kernel {
         }
         hasBias = bias != nil
 
-        context.parameters["batches"] = batches
-        context.parameters["input_channels"] = accumDepth
-        context.parameters["output_channels"] = outputDepth
-        context.parameters["activation"] = rawActivation
-        context.parameters["keep_num_dims"] = context.options.int("keep_num_dims")
+        var geometry = MatrixGeometry()
+        (geometry.rows, geometry.depth, geometry.columns) = (batches, accumDepth, outputDepth)
+        geometry.keepNumDims = options.keepNumDims
+        geometry.activation = activation
+        context.geometry = .matrix(geometry)
 
         if path == .float32 {
             (floatMin, floatMax) = QuantizedMath.activationRange(activation)
-            context.kernelPath = "reference_float"
+            context.runsReference(.float32)
             return
         }
 
@@ -140,16 +158,14 @@ final class FullyConnectedKernel: Kernel {
                 throw context.unsupported("per-channel int16 fully connected is not supported by TFLM's CMSIS-NN kernel")
             }
             // Two AllocatePersistentBuffer calls of num_channels int32s.
-            context.allocatePersistent(PersistentAllocation("per_channel_output_multiplier", bytes: channelCount * 4))
-            context.allocatePersistent(PersistentAllocation("per_channel_output_shift", bytes: channelCount * 4))
+            context.allocatePersistent(.int32Array("per_channel_output_multiplier", count: channelCount))
+            context.allocatePersistent(.int32Array("per_channel_output_shift", count: channelCount))
         }
 
         let inputScale = input.scalarScale, outputScale = output.scalarScale
-        multipliers?.deallocate()
-        shifts?.deallocate()
         let count = max(outputDepth, 1)
-        let m = UnsafeMutablePointer<Int32>.allocate(capacity: count)
-        let s = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+        let m = OwnedBuffer<Int32>(count: count, repeating: 0)
+        let s = OwnedBuffer<Int32>(count: count, repeating: 0)
         multipliers = m
         shifts = s
         if perChannel {
@@ -181,15 +197,15 @@ final class FullyConnectedKernel: Kernel {
         inputOffset = 0 &- input.scalarZeroPoint
         outputOffset = output.scalarZeroPoint
         let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
-        (activationMin, activationMax) = QuantizedMath.activationRange(
-            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+        (activationMin, activationMax) = try QuantizedMath.activationRange(
+            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
 
         if path == .int16 {
             if let bias {
                 accumulate64 = bias.type == .int64
             } else {
                 // No bias: the converter's quantized_bias_type decides (INT32 = 2).
-                accumulate64 = context.options.int("quantized_bias_type") != Int(TensorType.int32.rawValue)
+                accumulate64 = options.quantizedBiasType != .int32
             }
             if cmsis {
                 // arm_fully_connected_s16: zero points must be 0, the bias is read as
@@ -202,9 +218,9 @@ final class FullyConnectedKernel: Kernel {
                 }
                 accumulate64 = true
                 // arm_fully_connected_s16_get_buffer_size is 0: no scratch.
-                context.kernelPath = "arm_fully_connected_s16"
+                context.runs(.fullyConnectedS16)
             } else {
-                context.kernelPath = "reference"
+                context.runsReference(.int16)
             }
             return
         }
@@ -219,20 +235,19 @@ final class FullyConnectedKernel: Kernel {
                 }
                 // arm_convolve_1x1_s8_fast_get_buffer_size is 0 on a DSP (non-MVE) core
                 // built with GCC, TFLM's default Arm toolchain: no further scratch.
-                context.kernelPath = "arm_convolve_1x1_s8_fast"
+                context.runs(.convolve1x1S8Fast)
             } else {
                 // arm_fully_connected_s8_get_buffer_size is 0 without MVE, so neither a
                 // scratch buffer nor the kernel_sums persistent buffer is requested.
-                context.kernelPath = perChannel ? "arm_fully_connected_per_channel_s8" : "arm_fully_connected_s8"
+                context.runs(perChannel ? .fullyConnectedPerChannelS8 : .fullyConnectedS8)
             }
         } else {
-            context.kernelPath = "reference"
+            context.runsReference(.int8)
         }
 
-        rowConstants?.deallocate()
         rowConstants = nil
         if filterOffset == 0, let weights = filter.constantData, bias == nil || bias?.constantData != nil {
-            let rows = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+            let rows = OwnedBuffer<Int32>(count: count, repeating: 0)
             let w = weights.assumingMemoryBound(to: Int8.self)
             let b = bias?.constantData
             for o in 0..<outputDepth {
@@ -304,7 +319,7 @@ final class FullyConnectedKernel: Kernel {
         let filter = context.input(1, as: Int8.self)
         let bias: UnsafeMutablePointer<Int32>? = hasBias ? context.optionalInput(2, as: Int32.self) : nil
         let output = context.output(0, as: Int8.self)
-        guard let multipliers, let shifts else { return }
+        guard let multipliers = multipliers?.base, let shifts = shifts?.base else { return }
         let depth = accumDepth, outDepth = outputDepth
         let inOffset = inputOffset, wOffset = filterOffset, outOffset = outputOffset
         let lo = activationMin, hi = activationMax
@@ -313,7 +328,7 @@ final class FullyConnectedKernel: Kernel {
             for o in 0..<outDepth {
                 let w = filter + o * depth
                 var acc: Int32
-                if let rowConstants {
+                if let rowConstants = rowConstants?.base {
                     acc = Self.dot(x, w, depth) &+ rowConstants[o]
                 } else {
                     acc = 0
@@ -345,7 +360,7 @@ final class FullyConnectedKernel: Kernel {
         let input = context.input(0, as: Int16.self)
         let filter = context.input(1, as: Int8.self)
         let output = context.output(0, as: Int16.self)
-        guard let multipliers, let shifts else { return }
+        guard let multipliers = multipliers?.base, let shifts = shifts?.base else { return }
         let depth = accumDepth, outDepth = outputDepth
         let inOffset = inputOffset, wOffset = filterOffset, outOffset = outputOffset
         let lo = activationMin, hi = activationMax

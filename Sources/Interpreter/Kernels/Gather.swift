@@ -9,6 +9,9 @@ import Foundation
 // input); mcusim stops with an error naming the bad position instead.
 
 final class GatherKernel: Kernel {
+    static let registration = OperatorRegistration(.gather, options: GatherOptions.self, builtinData: CStruct("TfLiteGatherParams", [.int32, .int32]),
+                                                   temporaries: .takenInPrepare, macs: .none) { GatherKernel() }
+
     private var operatorIndex = 0
     private var elementSize = 1
     private var batchSize = 1
@@ -19,8 +22,11 @@ final class GatherKernel: Kernel {
 
     func prepare(_ context: PrepareContext) throws {
         operatorIndex = context.operatorIndex
+        context.tempInput(0)
+        context.tempInput(1)
+        context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("GATHER takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let coords = try context.requireInput(1)
@@ -34,15 +40,16 @@ final class GatherKernel: Kernel {
         }
         elementSize = input.type.byteSize ?? 1
 
-        var axis = context.options.int("axis")
+        let options = context.options(GatherOptions.self)
+        var axis = Int(options.axis)
         if axis < 0 { axis += input.rank }
         guard axis >= 0, axis < input.rank else {
-            throw context.invalid("axis \(context.options.int("axis")) is out of range for input rank \(input.rank)")
+            throw context.invalid("axis \(options.axis) is out of range for input rank \(input.rank)")
         }
-        var batchDims = context.options.int("batch_dims")
+        var batchDims = Int(options.batchDims)
         if batchDims < 0 { batchDims += coords.rank }
         guard batchDims <= axis, batchDims >= 0, batchDims < input.rank, batchDims <= coords.rank else {
-            throw context.invalid("batch_dims \(context.options.int("batch_dims")) is invalid for axis \(axis), input rank \(input.rank), positions rank \(coords.rank)")
+            throw context.invalid("batch_dims \(options.batchDims) is invalid for axis \(axis), input rank \(input.rank), positions rank \(coords.rank)")
         }
         for i in 0..<batchDims where input.shape[i] != coords.shape[i] {
             throw context.invalid("batch dimension \(i) differs: input \(input.shape[i]), positions \(coords.shape[i])")
@@ -53,7 +60,7 @@ final class GatherKernel: Kernel {
             throw context.invalid("output shape \(output.shape) differs from the gathered shape \(expected)")
         }
         // The dims copy is sized by the stored output rank.
-        context.allocatePersistent(.buffer("GATHER output dims", bytes: TFLMStructs.tfLiteIntArrayBytes(count: output.rank)))
+        context.allocatePersistent(.buffer("output dims", bytes: TFLMStructs.tfLiteIntArrayBytes(count: output.rank)))
 
         guard let batch = ShapeMath.product(input.shape[..<batchDims]),
               let outer = ShapeMath.product(input.shape[batchDims..<axis]),
@@ -66,9 +73,11 @@ final class GatherKernel: Kernel {
         innerSize = inner
         coordSize = coord
         axisSize = input.shape[axis]
-        context.kernelPath = "reference"
-        context.parameters["axis"] = axis
-        context.parameters["batch_dims"] = batchDims
+        context.runsReference(input.type)
+        var geometry = AxisGeometry()
+        geometry.axis = axis
+        geometry.batchDims = batchDims
+        context.geometry = .axis(geometry)
     }
 
     func eval(_ context: EvalContext) throws {
@@ -81,7 +90,7 @@ final class GatherKernel: Kernel {
                 for coord in 0..<coordSize {
                     let position = Int(coords[batch &* coordSize &+ coord])
                     guard position >= 0, position < axisSize else {
-                        throw InvalidOperatorError(operatorIndex: operatorIndex, op: "GATHER",
+                        throw InvalidOperatorError(operatorIndex: operatorIndex, op: BuiltinOperator.gather.name,
                                                    reason: "position \(position) is outside [0, \(axisSize))")
                     }
                     let outBlock = ((batch &* outerSize &+ outer) &* coordSize &+ coord) &* blockBytes

@@ -9,6 +9,11 @@ import Foundation
 // All int16 arithmetic below wraps or saturates exactly where TFLM's does.
 
 final class HardSwishKernel: Kernel {
+    static let registration = OperatorRegistration(.hardSwish, options: HardSwishOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .perOutputElement) { HardSwishKernel() }
+    /// types.h HardSwishParams: three int16, an int, an int16, an int.
+    static let opData = CStruct("HardSwishParams", [.int16, .int16, .int16, .int32, .int16, .int32])
+
     private var type: TensorType = .float32
     private var count = 0
     // HardSwishParams (int16 fields narrowed as TFLM stores them).
@@ -20,15 +25,16 @@ final class HardSwishKernel: Kernel {
     private var outputExponent: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        // HardSwishParams: int16 x3, int, int16, int (with padding): 20 bytes.
-        context.allocatePersistent(PersistentAllocation("HardSwishParams", bytes: 20))
+        context.allocatePersistent(.opData(Self.opData))
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("HARD_SWISH takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let (input, output) = try ElementwiseOperands.unary(context, types: [.float32, .int8])
         type = input.type
         count = input.elementCount
-        context.kernelPath = ElementwiseOperands.path(type)
+        context.runsReference(type)
         guard type == .int8 else { return }
         let inputScale = try ElementwiseOperands.scale(input, "input", context)
         let outputScale = try ElementwiseOperands.scale(output, "output", context)

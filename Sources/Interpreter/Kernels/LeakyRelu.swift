@@ -6,6 +6,11 @@ import Foundation
 // (both ratios computed in float, as TFLM does, then widened to double).
 
 final class LeakyReluKernel: Kernel {
+    static let registration = OperatorRegistration(.leakyRelu, options: LeakyReluOptions.self, builtinData: CStruct("TfLiteLeakyReluParams", [.float32]),
+                                                   temporaries: .takenInPrepare, macs: .perOutputElement) { LeakyReluKernel() }
+    /// leaky_relu.h LeakyReluOpData: six int32 fields.
+    static let opData = CStruct("LeakyReluOpData", Array(repeating: .int32, count: 6))
+
     private var type: TensorType = .float32
     private var count = 0
     private var alpha: Float = 0
@@ -18,15 +23,17 @@ final class LeakyReluKernel: Kernel {
     private var outputZeroPoint: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        context.allocatePersistent(PersistentAllocation("LeakyReluOpData", bytes: 24))
+        context.allocatePersistent(.opData(Self.opData))
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("LEAKY_RELU takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let (input, output) = try ElementwiseOperands.unary(context, types: [.float32, .int8, .int16])
         type = input.type
         count = input.elementCount
-        alpha = context.options.float("alpha")
-        context.kernelPath = ElementwiseOperands.path(type)
+        alpha = context.options(LeakyReluOptions.self).alpha
+        context.runsReference(type)
         guard type != .float32 else { return }
         let inputScale = try ElementwiseOperands.scale(input, "input", context)
         let outputScale = try ElementwiseOperands.scale(output, "output", context)

@@ -8,6 +8,10 @@ import Foundation
 // (scale 1/256). int16 uses TFLM's 256-entry sigmoid table with linear interpolation.
 
 final class LogisticKernel: Kernel {
+    static let registration = OperatorRegistration(.logistic, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .perOutputElement) { LogisticKernel() }
+    static let opData = CStruct("OpDataLogistic", [.int32, .int32, .int32, .int32])
+
     private var type: TensorType = .float32
     private var count = 0
     // OpDataLogistic.
@@ -17,11 +21,13 @@ final class LogisticKernel: Kernel {
     private var inputLeftShift: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        context.allocatePersistent(PersistentAllocation("OpDataLogistic", bytes: 16))
+        context.allocatePersistent(.opData(Self.opData))
+        context.tempInput(0)
+        context.tempOutput(0)
         let (input, output) = try ElementwiseOperands.unary(context, types: [.float32, .int8, .int16])
         type = input.type
         count = input.elementCount
-        context.kernelPath = ElementwiseOperands.path(type)
+        context.runsReference(type)
         switch type {
         case .int8:
             guard output.scalarZeroPoint == -128 else {
@@ -67,7 +73,7 @@ final class LogisticKernel: Kernel {
                     let q4 = QuantizedMath.multiplyByQuantizedMultiplier(v, m, shift)
                     let q0 = FixedPoint.logistic(q4, integerBits: 4)
                     // To 8 fractional bits, then the fixed output zero point -128.
-                    let out = QuantizedMath.roundingDivideByPOT(q0, 23) &- 128
+                    let out = FixedPoint.roundingDivideByPOT(q0, 23) &- 128
                     y[i] = Int8(truncatingIfNeeded: min(max(out, -128), 127))
                 }
             }

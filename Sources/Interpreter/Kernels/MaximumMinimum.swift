@@ -10,32 +10,28 @@ final class MaximumMinimumKernel: Kernel {
     private var type: TensorType = .float32
     private var layout = ElementwiseBinaryLayout()
 
+    static let maximumRegistration = OperatorRegistration(.maximum, options: MaximumMinimumOptions.self, builtinData: nil, temporaries: .none,
+                                                          macs: .perOutputElement) { MaximumMinimumKernel(maximum: true) }
+    static let minimumRegistration = OperatorRegistration(.minimum, options: MaximumMinimumOptions.self, builtinData: nil, temporaries: .none,
+                                                          macs: .perOutputElement) { MaximumMinimumKernel(maximum: false) }
+
     init(maximum: Bool) {
         isMaximum = maximum
     }
 
     func prepare(_ context: PrepareContext) throws {
-        guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("\(context.op) takes 2 inputs and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
-        }
-        let input1 = try context.requireInput(0), input2 = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        try context.expectType(output, [.float32, .int8, .int16, .int32, .int64], "output")
-        // TFLM reads both inputs as the output's type.
-        guard input1.type == output.type, input2.type == output.type else {
-            throw context.unsupported("input types \(input1.type.name), \(input2.type.name) differ from the output type \(output.type.name)")
-        }
-        type = output.type
-        let cmsisInt8 = context.variant == .cmsisNN && type == .int8
         // CMSIS-NN extends every shape to exactly four dimensions.
-        layout = try ElementwiseBinaryLayout(context, input1, input2, output, maxRank: cmsisInt8 ? 4 : ElementwiseBinaryLayout.maxRank)
+        let cmsisInt8 = context.variant == .cmsisNN && context.input(0)?.type == .int8
+        let operands = try BinaryOperands(context, opData: nil, temporaries: false, types: [.float32, .int8, .int16, .int32, .int64],
+                                          maxRank: cmsisInt8 ? 4 : ElementwiseBinaryLayout.maxRank)
+        type = operands.type
+        layout = operands.layout
         if cmsisInt8 {
-            context.kernelPath = isMaximum ? "arm_maximum_s8" : "arm_minimum_s8"
+            context.runs(isMaximum ? .maximumS8 : .minimumS8)
         } else {
-            context.kernelPath = type == .float32 ? "reference_float" : "reference"
+            context.runsReference(type)
         }
-        context.parameters["broadcast"] = layout.isFlat ? 0 : 1
-        context.parameters["elements"] = layout.count
+        context.geometry = operands.geometry()
     }
 
     func eval(_ context: EvalContext) throws {

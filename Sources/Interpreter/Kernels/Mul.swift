@@ -7,6 +7,11 @@
 // shapes match (the same arithmetic) and the reference broadcast loop otherwise.
 
 final class MulKernel: Kernel {
+    static let registration = OperatorRegistration(.mul, options: MulOptions.self, builtinData: CStruct("TfLiteMulParams", [.smallEnum]),
+                                                   temporaries: .takenInPrepare, macs: .perOutputElement) { MulKernel() }
+    /// mul.h: OpDataMul: seven int32 and two float fields.
+    static let opData = CStruct("OpDataMul", Array(repeating: .int32, count: 7) + [.float32, .float32])
+
     private var type: TensorType = .float32
     private var layout = ElementwiseBinaryLayout()
     private var input1Offset: Int32 = 0
@@ -20,32 +25,15 @@ final class MulKernel: Kernel {
     private var floatMax: Float = 0
 
     func prepare(_ context: PrepareContext) throws {
-        // MulInit: one OpDataMul (seven int32 fields and two floats, no pointers).
-        context.allocatePersistent(PersistentAllocation("OpDataMul", bytes: 36))
-        guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("MUL takes 2 inputs and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
-        }
-        let input1 = try context.requireInput(0), input2 = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        try context.expectType(input1, [.int8, .int16, .int32, .float32], "input")
-        guard input2.type == input1.type else {
-            throw context.unsupported("input types differ (\(input1.type.name) and \(input2.type.name))")
-        }
-        guard output.type == input1.type else {
-            throw context.unsupported("output type \(output.type.name) differs from the input type \(input1.type.name)")
-        }
-        type = input1.type
-        layout = try ElementwiseBinaryLayout(context, input1, input2, output)
-        let activationCode = context.options.int("fused_activation_function")
-        let activation = FusedActivation(rawValue: activationCode) ?? .none
+        let operands = try BinaryOperands(context, opData: Self.opData, types: [.int8, .int16, .int32, .float32])
+        let (input1, input2, output) = (operands.input1, operands.input2, operands.output)
+        type = operands.type
+        layout = operands.layout
+        let activation = context.options(MulOptions.self).fusedActivationFunction
 
         switch type {
         case .int8, .int16:
-            for (tensor, role) in [(input1, "input 1"), (input2, "input 2"), (output, "output")] {
-                guard tensor.scalarScale > 0, tensor.scalarScale.isFinite else {
-                    throw context.invalid("\(role) of a quantized MUL needs a positive scale")
-                }
-            }
+            try operands.requirePositiveScales(context)
             // The real multiplier is formed in double from the float scales, as TFLM does.
             let real = Double(input1.scalarScale) * Double(input2.scalarScale) / Double(output.scalarScale)
             (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(real)
@@ -58,34 +46,22 @@ final class MulKernel: Kernel {
                 }
             }
             let (typeMin, typeMax): (Int32, Int32) = type == .int8 ? (-128, 127) : (-32768, 32767)
-            (activationMin, activationMax) = QuantizedMath.activationRange(
-                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+            (activationMin, activationMax) = try QuantizedMath.activationRange(
+                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
         case .int32:
-            (activationMin, activationMax) = Self.int32ActivationRange(activation)
+            (activationMin, activationMax) = QuantizedMath.activationRange(int32: activation)
         default:
             (floatMin, floatMax) = QuantizedMath.activationRange(activation)
         }
 
         if context.variant == .cmsisNN && layout.isFlat && type == .int8 {
-            context.kernelPath = "arm_elementwise_mul_s8"
+            context.runs(.elementwiseMulS8)
         } else if context.variant == .cmsisNN && layout.isFlat && type == .int16 {
-            context.kernelPath = "arm_elementwise_mul_s16"
+            context.runs(.elementwiseMulS16)
         } else {
-            context.kernelPath = type == .float32 ? "reference_float" : "reference"
+            context.runsReference(type)
         }
-        context.parameters["activation"] = activationCode
-        context.parameters["broadcast"] = layout.isFlat ? 0 : 1
-        context.parameters["elements"] = layout.count
-    }
-
-    /// CalculateActivationRange for int32 outputs.
-    static func int32ActivationRange(_ activation: FusedActivation) -> (Int32, Int32) {
-        switch activation {
-        case .relu: return (0, Int32.max)
-        case .relu6: return (0, 6)
-        case .reluN1To1: return (-1, 1)
-        default: return (Int32.min, Int32.max)
-        }
+        context.geometry = operands.geometry(activation: activation)
     }
 
     func eval(_ context: EvalContext) throws {
@@ -120,90 +96,6 @@ final class MulKernel: Kernel {
             let product = (offset1 &+ Int32(truncatingIfNeeded: x)) &* (offset2 &+ Int32(truncatingIfNeeded: y))
             let value = outOffset &+ QuantizedMath.multiplyByQuantizedMultiplier(product, multiplier, shift)
             return T(truncatingIfNeeded: min(max(value, lo), hi))
-        }
-    }
-}
-
-/// How a binary elementwise operator walks its two operands: the Core group's
-/// BinaryBroadcast (TFLM's broadcasting: shapes align on the right, a dimension of 1
-/// repeats), checked against the output's stored shape with messages for the model's
-/// author, and driven over typed pointers. Shared by the Elementwise group's binary
-/// kernels (MUL, SUB, DIV, SQUARED_DIFFERENCE, MAXIMUM/MINIMUM, PRELU). Built in
-/// prepare, so eval walks raw pointers with offsets known to stay in bounds. For
-/// operators whose elements are independent the visiting order changes no result.
-struct ElementwiseBinaryLayout {
-    /// TFLM's RuntimeShape holds at most six dimensions.
-    static let maxRank = 6
-
-    private let broadcast: BinaryBroadcast?
-    /// The operands have the same shape (TFLM's non-broadcast path): one flat loop.
-    let isFlat: Bool
-    /// Output elements.
-    let count: Int
-
-    /// No elements: what a kernel holds before prepare.
-    init() {
-        broadcast = nil
-        isFlat = true
-        count = 0
-    }
-
-    /// Checks that `input1` and `input2` broadcast to `output`'s stored shape.
-    init(_ context: PrepareContext, _ input1: TensorInfo, _ input2: TensorInfo, _ output: TensorInfo,
-         maxRank: Int = ElementwiseBinaryLayout.maxRank) throws {
-        let rank = max(input1.rank, input2.rank, output.rank)
-        guard rank <= maxRank else {
-            throw context.unsupported("\(rank)-D tensors are not supported (this kernel takes at most \(maxRank) dimensions)")
-        }
-        for tensor in [input1, input2, output] where tensor.shape.contains(where: { $0 < 0 }) {
-            throw context.invalid("tensor \(tensor.index) has a negative dimension in shape \(tensor.shape)")
-        }
-        let shape1 = Broadcast.extended(input1.shape, toRank: rank) ?? input1.shape
-        let shape2 = Broadcast.extended(input2.shape, toRank: rank) ?? input2.shape
-        let shapeOut = Broadcast.extended(output.shape, toRank: rank) ?? output.shape
-        let walk: BinaryBroadcast?
-        if shape1 == shape2 {
-            // TFLM's flat path only needs the output to hold as many elements.
-            guard output.elementCount == input1.elementCount else {
-                throw context.invalid("output shape \(output.shape) does not hold the \(input1.elementCount) elements of inputs shaped \(input1.shape)")
-            }
-            walk = BinaryBroadcast(shape1, shape2, output: shape1, maxRank: maxRank)
-        } else {
-            guard Broadcast.shape(shape1, shape2) == shapeOut else {
-                throw context.invalid("input shapes \(input1.shape) and \(input2.shape) do not broadcast to the output shape \(output.shape)")
-            }
-            walk = BinaryBroadcast(shape1, shape2, output: shapeOut, maxRank: maxRank)
-        }
-        guard let walk else {
-            throw context.invalid("input shapes \(input1.shape) and \(input2.shape) do not broadcast to the output shape \(output.shape)")
-        }
-        broadcast = walk
-        isFlat = shape1 == shape2
-        count = walk.elementCount
-    }
-
-    /// Writes `op(a, b)` for every output element, in output order.
-    @inline(__always)
-    func forEach<A, B, O>(_ input1: UnsafePointer<A>, _ input2: UnsafePointer<B>, _ output: UnsafeMutablePointer<O>,
-                          _ op: (A, B) -> O) {
-        guard let broadcast else { return }
-        if isFlat {
-            var i = 0
-            while i < count {
-                output[i] = op(input1[i], input2[i])
-                i &+= 1
-            }
-            return
-        }
-        broadcast.forEachRun { a, aStep, b, bStep, out, length in
-            var ia = a, ib = b, io = out
-            let end = out &+ length
-            while io < end {
-                output[io] = op(input1[ia], input2[ib])
-                ia &+= aStep
-                ib &+= bStep
-                io &+= 1
-            }
         }
     }
 }

@@ -9,6 +9,11 @@ import Foundation
 // CMSIS-NN's arm_pad_s8 (int8 only) produces the same bytes for up to 4 dimensions.
 
 final class PadKernel: Kernel {
+    static let padRegistration = OperatorRegistration(.pad, options: PadOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                      macs: .none) { PadKernel() }
+    static let padV2Registration = OperatorRegistration(.padv2, options: PadV2Options.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                        macs: .none) { PadKernel() }
+
     private var elementSize = 1
     private var hasConstantValue = false
     /// The int8 default pad byte (the output zero point).
@@ -20,10 +25,12 @@ final class PadKernel: Kernel {
 
     func prepare(_ context: PrepareContext) throws {
         context.allocatePersistent(.opData(ShapeStructs.opDataPad))
+        for i in 0..<3 { context.tempInput(i) }
+        context.tempOutput(0)
         guard context.inputCount == 2 || context.inputCount == 3 else {
-            throw context.invalid("PAD takes 2 or 3 inputs, got \(context.inputCount)")
+            throw context.invalid("\(context.op.name) takes 2 or 3 inputs, got \(context.inputCount)")
         }
-        guard context.outputCount == 1 else { throw context.invalid("PAD has 1 output, got \(context.outputCount)") }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) has 1 output, got \(context.outputCount)") }
         let input = try context.requireInput(0)
         let paddings = try context.requireInput(1)
         let output = try context.requireOutput(0)
@@ -35,7 +42,7 @@ final class PadKernel: Kernel {
         try context.expectType(input, [.float32, .int8, .int16, .int32], "input")
         elementSize = input.type.byteSize ?? 1
         guard input.rank <= 5 else {
-            throw context.unsupported("PAD supports at most 5 dimensions, input has \(input.rank)")
+            throw context.unsupported("\(context.op.name) supports at most 5 dimensions, input has \(input.rank)")
         }
         guard output.rank == input.rank else {
             throw context.invalid("output rank \(output.rank) differs from input rank \(input.rank)")
@@ -73,7 +80,7 @@ final class PadKernel: Kernel {
             if let constant {
                 guard constant.scalarZeroPoint == output.scalarZeroPoint,
                       Double(constant.scalarScale) == Double(output.scalarScale) else {
-                    throw context.invalid("PADV2's constant must share the output's quantization (zero point \(constant.scalarZeroPoint) vs \(output.scalarZeroPoint), scale \(constant.scalarScale) vs \(output.scalarScale))")
+                    throw context.invalid("\(context.op.name)'s constant must share the output's quantization (zero point \(constant.scalarZeroPoint) vs \(output.scalarZeroPoint), scale \(constant.scalarScale) vs \(output.scalarScale))")
                 }
             } else {
                 let zp = output.scalarZeroPoint
@@ -96,14 +103,11 @@ final class PadKernel: Kernel {
             if input.rank == 5 && (input.shape[0] != 1 || left.0 != 0 || right.0 != 0) {
                 throw context.unsupported("CMSIS-NN arm_pad_s8 handles 4 dimensions; this 5-D pad uses the first dimension")
             }
-            context.kernelPath = "arm_pad_s8"
+            context.runs(.padS8)
         } else {
-            context.kernelPath = input.type == .float32 ? "reference_float" : "reference"
+            context.runsReference(input.type)
         }
-        context.parameters["pad_top"] = left.2
-        context.parameters["pad_left"] = left.3
-        context.parameters["pad_bottom"] = right.2
-        context.parameters["pad_right"] = right.3
+        context.geometry = .pad(PadGeometry(top: left.2, left: left.3, bottom: right.2, right: right.3))
     }
 
     func eval(_ context: EvalContext) throws {

@@ -12,8 +12,27 @@
 
 import Foundation
 
+/// pooling.h OpDataPooling: TfLitePaddingValues, two int32 bounds, two float bounds;
+/// cmsis_nn/pooling.cc adds an int buffer_idx. builtin_op_data.h TfLitePoolParams.
+extension TFLMStructs {
+    public static let poolParams = CStruct("TfLitePoolParams",
+                                           [.smallEnum, .int32, .int32, .int32, .int32, .smallEnum, .record(tfLitePaddingValues)])
+    public static let opDataPooling = CStruct("OpDataPooling", [.record(tfLitePaddingValues), .int32, .int32, .float32, .float32])
+    public static let cmsisPoolingOpData = CStruct("OpData (CMSIS-NN pooling)", [.record(opDataPooling), .int32])
+}
+
 final class PoolingKernel: Kernel {
     enum Kind { case average, max }
+
+    static let averageRegistration = registration(.averagePool2D, .average)
+    static let maxRegistration = registration(.maxPool2D, .max)
+
+    private static func registration(_ op: BuiltinOperator, _ kind: Kind) -> OperatorRegistration {
+        OperatorRegistration(op, options: Pool2DOptions.self, builtinData: TFLMStructs.poolParams, temporaries: .takenInPrepare, macs: MACRule { shapes in
+            let options = shapes.options.typed(Pool2DOptions.self)
+            return shapes.outputElements &* max(Int(options.filterHeight), 1) &* max(Int(options.filterWidth), 1)
+        }) { PoolingKernel(kind: kind) }
+    }
     private enum Path { case float32, int8, int16 }
 
     private let kind: Kind
@@ -25,24 +44,20 @@ final class PoolingKernel: Kernel {
     private var activationMin: Int32 = 0, activationMax: Int32 = 0
     private var floatMin: Float = 0, floatMax: Float = 0
     /// Per-channel accumulators for one window (int32 sums or float sums).
-    private var intAccumulator: UnsafeMutablePointer<Int32>?
-    private var floatAccumulator: UnsafeMutablePointer<Float>?
+    private var intAccumulator: OwnedBuffer<Int32>?
+    private var floatAccumulator: OwnedBuffer<Float>?
 
     init(kind: Kind) { self.kind = kind }
 
-    deinit {
-        intAccumulator?.deallocate()
-        floatAccumulator?.deallocate()
-    }
-
     func prepare(_ context: PrepareContext) throws {
         let cmsis = context.variant == .cmsisNN
-        // Init: the operator data. TfLitePaddingValues (4 ints) + 2 int32 + 2 float;
-        // CMSIS-NN adds an int buffer_idx. No pointers: same size on 64-bit.
-        if cmsis {
-            context.allocatePersistent(PersistentAllocation("OpData (cmsis_nn pooling)", bytes: 36))
-        } else {
-            context.allocatePersistent(PersistentAllocation("OpDataPooling", bytes: 32))
+        context.allocatePersistent(.opData(cmsis ? TFLMStructs.cmsisPoolingOpData : TFLMStructs.opDataPooling))
+        context.tempInput(0)
+        context.tempOutput(0)
+        if cmsis && kind == .average {
+            // CMSIS-NN's AveragePrepare runs the reference PoolingPrepare, then takes both again.
+            context.tempInput(0)
+            context.tempOutput(0)
         }
 
         let input = try context.requireInput(0)
@@ -69,33 +84,32 @@ final class PoolingKernel: Kernel {
         outputHeight = output.shape[1]
         outputWidth = output.shape[2]
 
-        let options = context.options
-        strideHeight = options.int("stride_h")
-        strideWidth = options.int("stride_w")
-        filterHeight = options.int("filter_height")
-        filterWidth = options.int("filter_width")
-        let padding = options.enumName("padding")
+        let options = context.options(Pool2DOptions.self)
+        strideHeight = Int(options.strideH)
+        strideWidth = Int(options.strideW)
+        filterHeight = Int(options.filterHeight)
+        filterWidth = Int(options.filterWidth)
+        let padding = options.padding
         guard strideHeight > 0, strideWidth > 0, filterHeight > 0, filterWidth > 0 else {
             throw context.invalid("strides (\(strideHeight), \(strideWidth)) and filter (\(filterHeight), \(filterWidth)) must be positive")
         }
-        guard padding == "SAME" || padding == "VALID" else {
-            throw context.invalid("unknown padding \(padding ?? "nil")")
+        guard padding == .same || padding == .valid else {
+            throw context.invalid("unknown padding \(padding.rawValue)")
         }
         // ComputePaddingHeightWidth: output size from the padding rule, then the
         // (floor) half of the total padding on the top/left.
         func outSize(_ inSize: Int, _ filter: Int, _ stride: Int) -> Int {
-            padding == "SAME" ? (inSize + stride - 1) / stride : (inSize + stride - filter) / stride
+            padding == .same ? (inSize + stride - 1) / stride : (inSize + stride - filter) / stride
         }
         let expectedHeight = outSize(inputHeight, filterHeight, strideHeight)
         let expectedWidth = outSize(inputWidth, filterWidth, strideWidth)
         guard expectedHeight == outputHeight, expectedWidth == outputWidth else {
-            throw context.invalid("output \(output.shape) does not match the \(padding ?? "") pooling of \(input.shape): expected \(expectedHeight)x\(expectedWidth)")
+            throw context.invalid("output \(output.shape) does not match the \(padding.name ?? "") pooling of \(input.shape): expected \(expectedHeight)x\(expectedWidth)")
         }
         padHeight = max(0, (outputHeight - 1) * strideHeight + filterHeight - inputHeight) / 2
         padWidth = max(0, (outputWidth - 1) * strideWidth + filterWidth - inputWidth) / 2
 
-        let rawActivation = options.int("fused_activation_function")
-        let activation = FusedActivation(rawValue: rawActivation) ?? .none
+        let activation = options.fusedActivationFunction
         if path == .float32 {
             (floatMin, floatMax) = QuantizedMath.activationRange(activation)
         } else {
@@ -108,48 +122,49 @@ final class PoolingKernel: Kernel {
                 throw context.invalid("input and output quantization differ (TFLM requires them equal)")
             }
             let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
-            (activationMin, activationMax) = QuantizedMath.activationRange(
-                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+            do {
+                (activationMin, activationMax) = try QuantizedMath.activationRange(
+                    activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
+            } catch {
+                // TFLM's pooling ignores CalculateActivationRangeQuantized's failure: the bound it
+                // could not compute stays whatever its operator data held, so no result is defined.
+                throw context.unsupported("an activation bound does not fit the output's quantized range (scale \(output.scalarScale)); TFLM's pooling ignores the failure and leaves its clamp undefined")
+            }
         }
 
-        context.parameters["filter_h"] = filterHeight
-        context.parameters["filter_w"] = filterWidth
-        context.parameters["stride_h"] = strideHeight
-        context.parameters["stride_w"] = strideWidth
-        context.parameters["pad_h"] = padHeight
-        context.parameters["pad_w"] = padWidth
-        context.parameters["activation"] = rawActivation
-        context.parameters["batches"] = batches
-        context.parameters["input_channels"] = depth
-        context.parameters["output_channels"] = depth
+        var geometry = ConvolutionGeometry()
+        geometry.batches = batches
+        (geometry.inputHeight, geometry.inputWidth, geometry.inputDepth) = (inputHeight, inputWidth, depth)
+        (geometry.filterHeight, geometry.filterWidth, geometry.filterDepth) = (filterHeight, filterWidth, depth)
+        (geometry.outputHeight, geometry.outputWidth, geometry.outputDepth) = (outputHeight, outputWidth, depth)
+        (geometry.strideHeight, geometry.strideWidth) = (strideHeight, strideWidth)
+        (geometry.paddingHeight, geometry.paddingWidth) = (padHeight, padWidth)
+        geometry.activation = activation
+        context.geometry = .convolution(geometry)
 
         switch (cmsis, path) {
-        case (_, .float32):
-            context.kernelPath = "reference_float"
-        case (false, _):
-            context.kernelPath = "reference"
+        case (_, .float32), (false, _):
+            context.runsReference(input.type)
         case (true, .int8):
             if kind == .average {
                 // arm_avgpool_s8_get_buffer_size on a DSP core: one int32 per channel.
                 context.requestScratch(bytes: depth * 4)
             }
-            context.kernelPath = kind == .average ? "arm_avgpool_s8" : "arm_max_pool_s8"
+            context.runs(kind == .average ? .avgPoolS8 : .maxPoolS8)
         case (true, .int16):
             if kind == .average {
                 context.requestScratch(bytes: depth * 4)
             }
-            context.kernelPath = kind == .average ? "arm_avgpool_s16" : "arm_max_pool_s16"
+            context.runs(kind == .average ? .avgPoolS16 : .maxPoolS16)
         }
 
-        intAccumulator?.deallocate()
-        floatAccumulator?.deallocate()
         intAccumulator = nil
         floatAccumulator = nil
         if kind == .average {
             if path == .float32 {
-                floatAccumulator = .allocate(capacity: max(depth, 1))
+                floatAccumulator = OwnedBuffer(count: depth, repeating: 0)
             } else {
-                intAccumulator = .allocate(capacity: max(depth, 1))
+                intAccumulator = OwnedBuffer(count: depth, repeating: 0)
             }
         }
     }
@@ -183,7 +198,7 @@ final class PoolingKernel: Kernel {
 
     private func averageQuantized<T: FixedWidthInteger & SignedInteger>(_ input: UnsafeMutablePointer<T>,
                                                                        _ output: UnsafeMutablePointer<T>) {
-        guard let sums = intAccumulator else { return }
+        guard let sums = intAccumulator?.base else { return }
         let depth = self.depth, lo = activationMin, hi = activationMax
         var out = output
         for b in 0..<batches {
@@ -215,7 +230,7 @@ final class PoolingKernel: Kernel {
     }
 
     private func averageFloat(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
-        guard let sums = floatAccumulator else { return }
+        guard let sums = floatAccumulator?.base else { return }
         let depth = self.depth, lo = floatMin, hi = floatMax
         var out = output
         for b in 0..<batches {

@@ -8,6 +8,11 @@
 // multipliers are formed in double. float32 uses TFLM's 4-D broadcast loop.
 
 final class PreluKernel: Kernel {
+    static let registration = OperatorRegistration(.prelu, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .perOutputElement) { PreluKernel() }
+    /// types.h PreluParams: seven int32 fields.
+    static let opData = CStruct("PreluParams", Array(repeating: .int32, count: 7))
+
     private var type: TensorType = .float32
     private var layout = ElementwiseBinaryLayout()
     private var inputOffset: Int32 = 0, alphaOffset: Int32 = 0, outputOffset: Int32 = 0
@@ -15,32 +20,18 @@ final class PreluKernel: Kernel {
     private var multiplierNegative: Int32 = 0, shiftNegative: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        // PreluInit: one PreluParams (seven int32 fields).
-        context.allocatePersistent(PersistentAllocation("PreluParams", bytes: 28))
-        guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("PRELU takes 2 inputs and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
-        }
-        let input = try context.requireInput(0), alpha = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        try context.expectType(input, [.float32, .int8, .int16], "input")
-        guard output.type == input.type else {
-            throw context.unsupported("output type \(output.type.name) differs from the input type \(input.type.name)")
-        }
-        let alphaType: TensorType = input.type == .float32 ? .float32 : .int8
-        guard alpha.type == alphaType else {
-            throw context.unsupported("alpha type \(alpha.type.name) is not supported with \(input.type.name) input (needs \(alphaType.name))")
-        }
-        type = input.type
-        // The float path is TFLM's 4-D loop; the quantized one its generic broadcast.
-        layout = try ElementwiseBinaryLayout(context, input, alpha, output,
-                                             maxRank: type == .float32 ? 4 : ElementwiseBinaryLayout.maxRank)
+        // Alpha is float32 with a float32 input, int8 otherwise; the float path is TFLM's
+        // 4-D loop, the quantized one its generic broadcast.
+        let inputType = context.input(0)?.type
+        let operands = try BinaryOperands(context, opData: Self.opData, types: [.float32, .int8, .int16],
+                                          secondType: inputType == .float32 ? .float32 : .int8, secondRole: "alpha",
+                                          maxRank: inputType == .float32 ? 4 : ElementwiseBinaryLayout.maxRank)
+        let (input, alpha, output) = (operands.input1, operands.input2, operands.output)
+        type = operands.type
+        layout = operands.layout
 
         if type != .float32 {
-            for (tensor, role) in [(input, "input"), (alpha, "alpha"), (output, "output")] {
-                guard tensor.scalarScale > 0, tensor.scalarScale.isFinite else {
-                    throw context.invalid("\(role) of a quantized PRELU needs a positive scale")
-                }
-            }
+            try operands.requirePositiveScales(context, secondRole: "alpha")
             let realPositive = Double(input.scalarScale) / Double(output.scalarScale)
             let realNegative = Double(input.scalarScale) * Double(alpha.scalarScale) / Double(output.scalarScale)
             (multiplierPositive, shiftPositive) = QuantizedMath.quantizeMultiplier(realPositive)
@@ -50,9 +41,8 @@ final class PreluKernel: Kernel {
             outputOffset = output.scalarZeroPoint
         }
 
-        context.kernelPath = type == .float32 ? "reference_float" : "reference"
-        context.parameters["broadcast"] = layout.isFlat ? 0 : 1
-        context.parameters["elements"] = layout.count
+        context.runsReference(type)
+        context.geometry = operands.geometry()
     }
 
     func eval(_ context: EvalContext) throws {

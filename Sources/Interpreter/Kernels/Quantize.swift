@@ -9,6 +9,12 @@ import Foundation
 // uint8 → int8. The output must be per-tensor quantized.
 
 final class QuantizeKernel: Kernel {
+    static let registration = OperatorRegistration(.quantize, options: QuantizeOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .perOutputElement) { QuantizeKernel() }
+    /// quantize.h: OpDataQuantizeReference { QuantizationParams { int32, double }; int32; int; int32 }.
+    static let opData = CStruct("OpDataQuantizeReference",
+                                [.record(CStruct("QuantizationParams", [.int32, .float64])), .int32, .int32, .int32])
+
     private var inputType: TensorType = .float32
     private var outputType: TensorType = .int8
     private var count = 0
@@ -26,11 +32,11 @@ final class QuantizeKernel: Kernel {
     ]
 
     func prepare(_ context: PrepareContext) throws {
-        // InitQuantizeReference: OpDataQuantizeReference { QuantizationParams {int32, double};
-        // int32; int; int32 } — 32 bytes with the double's 8-byte alignment, on both builds.
-        context.allocatePersistent(PersistentAllocation("OpDataQuantizeReference", bytes: 32))
+        context.allocatePersistent(.opData(Self.opData))
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("QUANTIZE takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0), output = try context.requireOutput(0)
         guard output.scale.count == 1 else {
@@ -56,8 +62,8 @@ final class QuantizeKernel: Kernel {
             }
             (multiplier, shift) = QuantizedMath.quantizeMultiplier(Double(input.scalarScale) / Double(output.scalarScale))
         }
-        context.kernelPath = floatPair ? "reference_float" : "reference"
-        context.parameters["elements"] = count
+        context.runsReference(input.type)
+        context.geometry = .elementwise(ElementwiseGeometry(elements: count))
     }
 
     func eval(_ context: EvalContext) throws {

@@ -39,41 +39,26 @@ public enum QuantizedMath {
         return (m, s)
     }
 
-    @inline(__always)
-    public static func saturatingRoundingDoublingHighMul(_ a: Int32, _ b: Int32) -> Int32 {
-        if a == b && a == Int32.min { return Int32.max }
-        let ab = Int64(a) &* Int64(b)
-        let nudge: Int64 = ab >= 0 ? (1 << 30) : (1 - (1 << 30))
-        // Division truncates toward zero, as C's does.
-        return Int32(truncatingIfNeeded: (ab &+ nudge) / (Int64(1) << 31))
-    }
-
-    @inline(__always)
-    public static func roundingDivideByPOT(_ x: Int32, _ exponent: Int32) -> Int32 {
-        let mask = (Int32(1) << exponent) &- 1
-        let remainder = x & mask
-        let threshold = (mask >> 1) &+ (x < 0 ? 1 : 0)
-        return (x >> exponent) &+ (remainder > threshold ? 1 : 0)
-    }
+    // The fixed-point primitives are gemmlowp's, defined once in FixedPoint.swift.
 
     /// MultiplyByQuantizedMultiplier for int32 inputs (the int8 kernels' requantization).
     @inline(__always)
     public static func multiplyByQuantizedMultiplier(_ x: Int32, _ multiplier: Int32, _ shift: Int32) -> Int32 {
         let leftShift = shift > 0 ? shift : 0
         let rightShift = shift > 0 ? 0 : -shift
-        return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x &* (Int32(1) << leftShift), multiplier), rightShift)
+        return FixedPoint.roundingDivideByPOT(Int32.saturatingRoundingDoublingHighMul(x &* (Int32(1) << leftShift), multiplier), Int(rightShift))
     }
 
     /// MultiplyByQuantizedMultiplierSmallerThanOneExp (ADD/SUB's input and output scaling).
     @inline(__always)
     public static func multiplyByQuantizedMultiplierSmallerThanOneExp(_ x: Int32, _ multiplier: Int32, _ leftShift: Int32) -> Int32 {
-        roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, multiplier), -leftShift)
+        FixedPoint.roundingDivideByPOT(Int32.saturatingRoundingDoublingHighMul(x, multiplier), Int(-leftShift))
     }
 
     /// MultiplyByQuantizedMultiplierGreaterThanOne.
     @inline(__always)
     public static func multiplyByQuantizedMultiplierGreaterThanOne(_ x: Int32, _ multiplier: Int32, _ leftShift: Int32) -> Int32 {
-        saturatingRoundingDoublingHighMul(x &* (Int32(1) << leftShift), multiplier)
+        Int32.saturatingRoundingDoublingHighMul(x &* (Int32(1) << leftShift), multiplier)
     }
 
     /// MultiplyByQuantizedMultiplier for int64 inputs (the int16-activation kernels'
@@ -89,20 +74,35 @@ public enum QuantizedMath {
 
     /// The activation clamp range of a quantized output (CalculateActivationRangeQuantized):
     /// the fused activation's real bounds quantized with the output's scale and zero
-    /// point, intersected with the type's range.
+    /// point, intersected with the type's range. A bound whose `f / scale` does not fit
+    /// int32 (or is NaN) makes TFLM's Prepare fail; the model is refused the same way.
     public static func activationRange(_ activation: FusedActivation, scale: Float, zeroPoint: Int32,
-                                       typeMin: Int32, typeMax: Int32) -> (min: Int32, max: Int32) {
-        // zero_point + (int)round(f / scale), in float as TFLite's Quantize helper does.
-        func quantize(_ f: Float) -> Int32 {
+                                       typeMin: Int32, typeMax: Int32, in context: PrepareContext) throws -> (min: Int32, max: Int32) {
+        // zero_point + (int)round(f / scale), in float, as TFLite's Quantize helper does; it
+        // ensures -2^31 <= tmp <= (float)INT32_MAX, which is 2^31 after rounding to float.
+        func quantize(_ f: Float) throws -> Int32 {
             let tmp = (f / scale).rounded(.toNearestOrAwayFromZero)
-            guard tmp.isFinite, tmp >= -2_147_483_648, tmp < 2_147_483_648 else { return tmp > 0 ? Int32.max : Int32.min }
-            return zeroPoint &+ Int32(tmp)
+            guard tmp >= -2_147_483_648, tmp <= 2_147_483_648 else {
+                throw context.invalid("activation bound \(f) does not fit the output's quantized range (scale \(scale)); TFLM's Prepare fails on it")
+            }
+            // 2^31 itself passes TFLM's check; its conversion is undefined in C, and saturates on Arm.
+            return zeroPoint &+ (tmp == 2_147_483_648 ? Int32.max : Int32(tmp))
         }
         switch activation {
-        case .relu: return (max(typeMin, quantize(0)), typeMax)
-        case .relu6: return (max(typeMin, quantize(0)), min(typeMax, quantize(6)))
-        case .reluN1To1: return (max(typeMin, quantize(-1)), min(typeMax, quantize(1)))
+        case .relu: return (max(typeMin, try quantize(0)), typeMax)
+        case .relu6: return (max(typeMin, try quantize(0)), min(typeMax, try quantize(6)))
+        case .reluN1To1: return (max(typeMin, try quantize(-1)), min(typeMax, try quantize(1)))
         default: return (typeMin, typeMax)
+        }
+    }
+
+    /// CalculateActivationRange for int32 outputs.
+    static func activationRange(int32 activation: FusedActivation) -> (min: Int32, max: Int32) {
+        switch activation {
+        case .relu: return (0, Int32.max)
+        case .relu6: return (0, 6)
+        case .reluN1To1: return (-1, 1)
+        default: return (Int32.min, Int32.max)
         }
     }
 
@@ -117,18 +117,7 @@ public enum QuantizedMath {
     }
 }
 
-/// The schema's ActivationFunctionType.
-public enum FusedActivation: Int, Sendable {
-    case none = 0, relu = 1, reluN1To1 = 2, relu6 = 3, tanh = 4, signBit = 5
-
-    public var name: String {
-        switch self {
-        case .none: "NONE"
-        case .relu: "RELU"
-        case .reluN1To1: "RELU_N1_TO_1"
-        case .relu6: "RELU6"
-        case .tanh: "TANH"
-        case .signBit: "SIGN_BIT"
-        }
-    }
-}
+/// A fused activation as the schema codes it (ActivationFunctionType, generated from
+/// schema.fbs). Codes TFLM's CalculateActivationRange does not handle (TANH, SIGN_BIT,
+/// unknown ones) clamp nothing.
+public typealias FusedActivation = ActivationFunctionType

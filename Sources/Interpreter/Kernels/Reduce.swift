@@ -13,6 +13,18 @@ import Foundation
 final class ReduceKernel: Kernel {
     enum Kind { case mean, sum }
 
+    static let meanRegistration = registration(.mean, .mean)
+    static let sumRegistration = registration(.sum, .sum)
+
+    private static func registration(_ op: BuiltinOperator, _ kind: Kind) -> OperatorRegistration {
+        OperatorRegistration(op, options: ReducerOptions.self, builtinData: CStruct("TfLiteReducerParams", [.bool]), temporaries: .takenInPrepare,
+                             macs: .perInputElement) { ReduceKernel(kind) }
+    }
+
+    /// reduce.h OpDataReduce: int32 multiplier, int shift, three scratch indices, int
+    /// zero point, float scale, int zero point, float scale, two ints.
+    static let opData = CStruct("OpDataReduce", Array(repeating: .int32, count: 6) + [.float32, .int32, .float32, .int32, .int32])
+
     private let kind: Kind
     private var type: TensorType = .float32
     private var operatorIndex = 0
@@ -26,9 +38,9 @@ final class ReduceKernel: Kernel {
     private var hasEmptyDimension = false
     /// Host-side iteration state (dims, output stride per dimension, 0 on reduced
     /// dimensions, and the index counter): fixed size, allocated in prepare.
-    private var dims: UnsafeMutablePointer<Int>
-    private var outputStrides: UnsafeMutablePointer<Int>
-    private var counter: UnsafeMutablePointer<Int>
+    private var dims = OwnedBuffer<Int>(count: 0, repeating: 0)
+    private var outputStrides = OwnedBuffer<Int>(count: 0, repeating: 0)
+    private var counter = OwnedBuffer<Int>(count: 0, repeating: 0)
     private var reducedCount: Int64 = 0
 
     // OpDataReduce (the quantized part).
@@ -41,25 +53,22 @@ final class ReduceKernel: Kernel {
 
     init(_ kind: Kind) {
         self.kind = kind
-        dims = .allocate(capacity: 1)
-        outputStrides = .allocate(capacity: 1)
-        counter = .allocate(capacity: 1)
     }
 
-    deinit {
-        dims.deallocate()
-        outputStrides.deallocate()
-        counter.deallocate()
-    }
 
     func prepare(_ context: PrepareContext) throws {
         operatorIndex = context.operatorIndex
-        opName = context.op
-        // OpDataReduce: int32 multiplier, int shift, 3 scratch indices, int zp,
-        // float scale, int zp, float scale, 2 ints.
-        context.allocatePersistent(PersistentAllocation("OpDataReduce", bytes: 44))
+        opName = context.op.name
+        context.allocatePersistent(.opData(Self.opData))
+        // PrepareMeanOrSumHelper, then PrepareSimple (the output only for int8 input).
+        context.tempInput(0)
+        context.tempOutput(0)
+        context.tempInput(1)
+        context.tempInput(0)
+        context.tempInput(1)
+        if context.input(0)?.type == .int8 { context.tempOutput(0) }
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("\(context.op) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let axis = try context.requireInput(1)
@@ -77,7 +86,7 @@ final class ReduceKernel: Kernel {
         outputCount = output.elementCount
         axisCount = axis.elementCount
         hasEmptyDimension = input.shape.contains(0)
-        context.kernelPath = ElementwiseOperands.path(type)
+        context.runsReference(type)
 
         // Scratch, in TFLM's order: int32 accumulators (quantized only), the index
         // counter (one int per input dimension), the resolved axes (one int per axis).
@@ -92,25 +101,23 @@ final class ReduceKernel: Kernel {
         context.requestScratch(bytes: 4 * rank)
         resolvedAxisScratch = context.requestScratch(bytes: 4 * axisCount)
 
-        dims.deallocate()
-        outputStrides.deallocate()
-        counter.deallocate()
-        dims = .allocate(capacity: max(rank, 1))
-        outputStrides = .allocate(capacity: max(rank, 1))
-        counter = .allocate(capacity: max(rank, 1))
+        dims = OwnedBuffer(count: rank, repeating: 0)
+        outputStrides = OwnedBuffer(count: rank, repeating: 0)
+        counter = OwnedBuffer(count: rank, repeating: 0)
         for (d, n) in input.shape.enumerated() { dims[d] = n }
 
         if let axes = axis.constantValues(Int32.self), axes.count == axisCount {
             axisIsConstant = true
-            let resolved = UnsafeMutablePointer<Int32>.allocate(capacity: max(axisCount, 1))
-            defer { resolved.deallocate() }
-            let ok = axes.withUnsafeBufferPointer { resolve(axes: $0.baseAddress, resolved: resolved) }
+            let resolved = OwnedBuffer<Int32>(count: axisCount, repeating: 0)
+            let ok = axes.withUnsafeBufferPointer { resolve(axes: $0.baseAddress, resolved: resolved.base) }
             guard ok else {
                 throw context.invalid("axis \(axes) is out of range for input shape \(input.shape), or output shape \(output.shape) does not match the reduction")
             }
-            context.parameters["reduced_elements"] = Int(reducedCount)
         }
-        context.parameters["axis_count"] = axisCount
+        var geometry = AxisGeometry()
+        geometry.reducedElements = axisIsConstant ? Int(reducedCount) : 0
+        geometry.axisCount = axisCount
+        context.geometry = .axis(geometry)
     }
 
     /// TFLM's ResolveAxis (negative axes counted from the end, duplicates dropped) into

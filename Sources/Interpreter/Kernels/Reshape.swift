@@ -8,13 +8,18 @@
 import Foundation
 
 final class ReshapeKernel: Kernel {
+    static let registration = OperatorRegistration(.reshape, options: ReshapeOptions.self, builtinData: CStruct("TfLiteReshapeParams", Array(repeating: .int32, count: 9)),
+                                                   temporaries: .takenInPrepare, macs: .none) { ReshapeKernel() }
+
     private var byteCount = 0
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1 || context.inputCount == 2 else {
-            throw context.invalid("RESHAPE takes 1 or 2 inputs, got \(context.inputCount)")
+            throw context.invalid("\(context.op.name) takes 1 or 2 inputs, got \(context.inputCount)")
         }
-        guard context.outputCount == 1 else { throw context.invalid("RESHAPE takes 1 output, got \(context.outputCount)") }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) takes 1 output, got \(context.outputCount)") }
         let input = try context.requireInput(0)
         let output = try context.requireOutput(0)
         guard input.type == output.type else {
@@ -27,7 +32,7 @@ final class ReshapeKernel: Kernel {
             throw context.invalid("input \(input.shape) has \(input.elementCount) elements, output \(output.shape) has \(output.elementCount)")
         }
         byteCount = input.byteCount
-        context.kernelPath = "reference"
+        context.runsReference(input.type)
     }
 
     func eval(_ context: EvalContext) throws {

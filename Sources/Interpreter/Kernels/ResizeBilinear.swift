@@ -16,6 +16,9 @@ import Foundation
 // mcusim refuses such sizes.
 
 final class ResizeBilinearKernel: Kernel {
+    static let registration = OperatorRegistration(.resizeBilinear, options: ResizeBilinearOptions.self, builtinData: CStruct("TfLiteResizeBilinearParams", [.bool, .bool]),
+                                                   temporaries: .takenInPrepare, macs: .none) { ResizeBilinearKernel() }
+
     private var isFloat = true
     private var batches = 0
     private var inputHeight = 0
@@ -24,20 +27,23 @@ final class ResizeBilinearKernel: Kernel {
     private var outputHeight = 0
     private var outputWidth = 0
     // Per output row / column: lower and upper source index.
-    private var rowLow = ShapeTable<Int>([])
-    private var rowHigh = ShapeTable<Int>([])
-    private var columnLow = ShapeTable<Int>([])
-    private var columnHigh = ShapeTable<Int>([])
+    private var rowLow = OwnedBuffer<Int>([])
+    private var rowHigh = OwnedBuffer<Int>([])
+    private var columnLow = OwnedBuffer<Int>([])
+    private var columnHigh = OwnedBuffer<Int>([])
     // float32: the scaled source position (input_y / input_x).
-    private var rowPosition = ShapeTable<Float>([])
-    private var columnPosition = ShapeTable<Float>([])
+    private var rowPosition = OwnedBuffer<Float>([])
+    private var columnPosition = OwnedBuffer<Float>([])
     // int8: the source position in 10 fractional bits.
-    private var rowPosition10 = ShapeTable<Int64>([])
-    private var columnPosition10 = ShapeTable<Int64>([])
+    private var rowPosition10 = OwnedBuffer<Int64>([])
+    private var columnPosition10 = OwnedBuffer<Int64>([])
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempInput(1)
+        context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("RESIZE_BILINEAR takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let size = try context.requireInput(1)
@@ -49,8 +55,9 @@ final class ResizeBilinearKernel: Kernel {
         guard size.isConstant, let hw = size.constantValues(Int32.self), hw.count == 2 else {
             throw context.unsupported("non-constant size tensor is not supported (TFLM requires it in the model)")
         }
-        let alignCorners = context.options.bool("align_corners")
-        let halfPixel = context.options.bool("half_pixel_centers")
+        let options = context.options(ResizeBilinearOptions.self)
+        let alignCorners = options.alignCorners
+        let halfPixel = options.halfPixelCenters
         guard !(alignCorners && halfPixel) else {
             throw context.invalid("If half_pixel_centers is True, align_corners must be False.")
         }
@@ -79,7 +86,7 @@ final class ResizeBilinearKernel: Kernel {
             // Nothing to compute or read.
             outputHeight = 0
             outputWidth = 0
-            context.kernelPath = isFloat ? "reference_float" : "reference"
+            context.runsReference(output.type)
             return
         }
         if isFloat {
@@ -96,8 +103,8 @@ final class ResizeBilinearKernel: Kernel {
                     high[axis].append(min(Self.toInt(scaled.rounded(.up)), inSize - 1))
                 }
             }
-            rowPosition = ShapeTable(positions[0])
-            columnPosition = ShapeTable(positions[1])
+            rowPosition = OwnedBuffer(positions[0])
+            columnPosition = OwnedBuffer(positions[1])
         } else {
             var positions: [[Int64]] = [[], []]
             for (axis, (inSize, outSize)) in [(inputHeight, outH), (inputWidth, outW)].enumerated() {
@@ -116,18 +123,18 @@ final class ResizeBilinearKernel: Kernel {
                     high[axis].append(min((scaled + (1 << 10) - 1) / (1 << 10), inSize - 1))
                 }
             }
-            rowPosition10 = ShapeTable(positions[0])
-            columnPosition10 = ShapeTable(positions[1])
+            rowPosition10 = OwnedBuffer(positions[0])
+            columnPosition10 = OwnedBuffer(positions[1])
         }
         guard output.elementCount == 0 || (low[0] + high[0]).allSatisfy({ $0 >= 0 && $0 < inputHeight })
             && (low[1] + high[1]).allSatisfy({ $0 >= 0 && $0 < inputWidth }) else {
             throw context.unsupported("this resize maps output pixels outside the \(inputHeight)x\(inputWidth) input (TFLM would read out of bounds)")
         }
-        rowLow = ShapeTable(low[0])
-        rowHigh = ShapeTable(high[0])
-        columnLow = ShapeTable(low[1])
-        columnHigh = ShapeTable(high[1])
-        context.kernelPath = isFloat ? "reference_float" : "reference"
+        rowLow = OwnedBuffer(low[0])
+        rowHigh = OwnedBuffer(high[0])
+        columnLow = OwnedBuffer(low[1])
+        columnHigh = OwnedBuffer(high[1])
+        context.runsReference(output.type)
     }
 
     /// static_cast<int32_t> of an integral float; out-of-range values become a sentinel
@@ -146,8 +153,8 @@ final class ResizeBilinearKernel: Kernel {
     }
 
     private func evalFloat(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
-        let y0s = rowLow.pointer, y1s = rowHigh.pointer, ys = rowPosition.pointer
-        let x0s = columnLow.pointer, x1s = columnHigh.pointer, xs = columnPosition.pointer
+        let y0s = rowLow.base, y1s = rowHigh.base, ys = rowPosition.base
+        let x0s = columnLow.base, x1s = columnHigh.base, xs = columnPosition.base
         let (height, width, depth) = (inputHeight, inputWidth, self.depth)
         let (outH, outW) = (outputHeight, outputWidth)
         var out = 0
@@ -183,8 +190,8 @@ final class ResizeBilinearKernel: Kernel {
     }
 
     private func evalInt8(_ input: UnsafeMutablePointer<Int8>, _ output: UnsafeMutablePointer<Int8>) {
-        let y0s = rowLow.pointer, y1s = rowHigh.pointer, ys = rowPosition10.pointer
-        let x0s = columnLow.pointer, x1s = columnHigh.pointer, xs = columnPosition10.pointer
+        let y0s = rowLow.base, y1s = rowHigh.base, ys = rowPosition10.base
+        let x0s = columnLow.base, x1s = columnHigh.base, xs = columnPosition10.base
         let (height, width, depth) = (inputHeight, inputWidth, self.depth)
         let (outH, outW) = (outputHeight, outputWidth)
         let one: Int64 = 1 << 10

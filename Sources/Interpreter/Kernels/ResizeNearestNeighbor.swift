@@ -8,17 +8,23 @@ import Foundation
 // order, as TFLM evaluates in its loops).
 
 final class ResizeNearestNeighborKernel: Kernel {
+    static let registration = OperatorRegistration(.resizeNearestNeighbor, options: ResizeNearestNeighborOptions.self, builtinData: CStruct("TfLiteResizeNearestNeighborParams", [.bool, .bool]),
+                                                   temporaries: .takenInPrepare, macs: .none) { ResizeNearestNeighborKernel() }
+
     private var elementSize = 1
     private var batches = 0
     private var inputHeight = 0
     private var inputWidth = 0
     private var depth = 0
-    private var rowSource = ShapeTable<Int>([])
-    private var columnSource = ShapeTable<Int>([])
+    private var rowSource = OwnedBuffer<Int>([])
+    private var columnSource = OwnedBuffer<Int>([])
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempInput(1)
+        context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("RESIZE_NEAREST_NEIGHBOR takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let size = try context.requireInput(1)
@@ -39,8 +45,9 @@ final class ResizeNearestNeighborKernel: Kernel {
         guard output.rank == 4, output.shape == [input.shape[0], outHeight, outWidth, input.shape[3]] else {
             throw context.invalid("output shape \(output.shape) differs from [\(input.shape[0]), \(outHeight), \(outWidth), \(input.shape[3])]")
         }
-        let alignCorners = context.options.bool("align_corners")
-        let halfPixel = context.options.bool("half_pixel_centers")
+        let options = context.options(ResizeNearestNeighborOptions.self)
+        let alignCorners = options.alignCorners
+        let halfPixel = options.halfPixelCenters
         batches = input.shape[0]
         inputHeight = input.shape[1]
         inputWidth = input.shape[2]
@@ -58,9 +65,9 @@ final class ResizeNearestNeighborKernel: Kernel {
         guard output.elementCount == 0 || (rows.allSatisfy { $0 >= 0 && $0 < inputHeight } && columns.allSatisfy { $0 >= 0 && $0 < inputWidth }) else {
             throw context.invalid("an output pixel maps outside the \(inputHeight)x\(inputWidth) input")
         }
-        rowSource = ShapeTable(rows)
-        columnSource = ShapeTable(columns)
-        context.kernelPath = input.type == .float32 ? "reference_float" : "reference"
+        rowSource = OwnedBuffer(rows)
+        columnSource = OwnedBuffer(columns)
+        context.runsReference(input.type)
     }
 
     /// GetNearestNeighbor, in float as TFLM computes it.
@@ -88,8 +95,8 @@ final class ResizeNearestNeighborKernel: Kernel {
 
     @inline(__always)
     private func resize<T>(_ input: UnsafeMutablePointer<T>, _ output: UnsafeMutablePointer<T>) {
-        let rows = rowSource.pointer, rowCount = rowSource.count
-        let columns = columnSource.pointer, columnCount = columnSource.count
+        let rows = rowSource.base, rowCount = rowSource.count
+        let columns = columnSource.base, columnCount = columnSource.count
         let depth = self.depth
         let rowStride = inputWidth &* depth
         let batchStride = inputHeight &* rowStride

@@ -21,6 +21,14 @@
 import Foundation
 
 final class SVDFKernel: Kernel {
+    static let registration = OperatorRegistration(.svdf, options: SVDFOptions.self, builtinData: CStruct("TfLiteSVDFParams", [.int32, .smallEnum, .bool]),
+                                                   temporaries: .takenInPrepare, macs: MACRule { shapes in
+        // Feature matmul (filters x input) then the time filter (filters x memory), per batch.
+        guard let input = shapes.input(0), let feature = shapes.input(1), let time = shapes.input(2),
+              input.count == 2, feature.count == 2, time.count == 2 else { return 0 }
+        return input[0] &* feature[0] &* (feature[1] &+ time[1])
+    }) { SVDFKernel() }
+
     private enum Path { case float32, int16State, int8State }
 
     private var path = Path.float32
@@ -53,17 +61,20 @@ final class SVDFKernel: Kernel {
             context.allocatePersistent(.opData(CStruct("OpDataSvdf", Array(repeating: .int32, count: 9))))
         }
 
+        for i in 0..<5 { context.tempInput(i) }
+        context.tempOutput(0)
         let input = try context.requireInput(0)
         let weightsFeature = try context.requireInput(1)
         let weightsTime = try context.requireInput(2)
         let state = try context.requireInput(4)
-        rank = context.options.int("rank")
+        let options = context.options(SVDFOptions.self)
+        rank = Int(options.rank)
         guard rank > 0 else { throw context.invalid("rank must be positive, got \(rank)") }
-        guard context.inputCount == 5 else { throw context.invalid("SVDF takes 5 inputs, got \(context.inputCount)") }
+        guard context.inputCount == 5 else { throw context.invalid("\(context.op.name) takes 5 inputs, got \(context.inputCount)") }
         // svdf_common.cc dereferences the optional bias (TODO(#1751) there): TFLM
         // crashes on a model without one, in both types.
         guard let bias = context.input(3) else {
-            throw context.unsupported("SVDF without a bias tensor: TFLM dereferences the optional bias and crashes (TODO #1751 in svdf_common.cc)")
+            throw context.unsupported("\(context.op.name) without a bias tensor: TFLM dereferences the optional bias and crashes (TODO #1751 in svdf_common.cc)")
         }
 
         guard input.type == .float32 || input.type == .int8 else {
@@ -79,7 +90,7 @@ final class SVDFKernel: Kernel {
         guard weightsTime.rank == 2 else { throw context.invalid("weights_time must be 2-D, got \(weightsTime.shape)") }
         memory = weightsTime.shape[1]
 
-        guard context.outputCount == 1 else { throw context.invalid("SVDF has 1 output, got \(context.outputCount)") }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) has 1 output, got \(context.outputCount)") }
         let output = try context.requireOutput(0)
         guard output.shape == [batches, units] else {
             throw context.invalid("output shape \(output.shape) must be [\(batches), \(units)]")
@@ -100,16 +111,13 @@ final class SVDFKernel: Kernel {
         guard state.isVariable else { throw context.invalid("the activation state (input 4) must be a variable tensor") }
         // An empty state would make TFLM's left shift run off the buffer.
         guard memory > 0, batches > 0, filters > 0, inputSize > 0 else {
-            throw context.invalid("SVDF with an empty dimension (batch \(batches), input \(inputSize), filters \(filters), memory \(memory))")
+            throw context.invalid("\(context.op.name) with an empty dimension (batch \(batches), input \(inputSize), filters \(filters), memory \(memory))")
         }
 
-        context.parameters["batches"] = batches
-        context.parameters["input_size"] = inputSize
-        context.parameters["num_filters"] = filters
-        context.parameters["num_units"] = units
-        context.parameters["rank"] = rank
-        context.parameters["memory_size"] = memory
-        context.parameters["activation"] = context.options.int("fused_activation_function")
+        var geometry = SequenceGeometry()
+        (geometry.batches, geometry.inputSize, geometry.filters, geometry.units) = (batches, inputSize, filters, units)
+        (geometry.rank, geometry.memorySize, geometry.activation) = (rank, memory, options.fusedActivationFunction)
+        context.geometry = .sequence(geometry)
 
         if input.type == .float32 {
             for (t, role) in [(weightsFeature, "weights_feature"), (weightsTime, "weights_time"), (state, "activation state"),
@@ -117,9 +125,9 @@ final class SVDFKernel: Kernel {
                 try context.expectType(t, [.float32], role)
             }
             path = .float32
-            activation = FusedActivation(rawValue: context.options.int("fused_activation_function")) ?? .none
+            activation = options.fusedActivationFunction
             context.requestScratch(bytes: batches * filters * 4)
-            context.kernelPath = "reference_float"
+            context.runsReference(.float32)
             return
         }
 
@@ -157,7 +165,11 @@ final class SVDFKernel: Kernel {
         context.requestScratch(bytes: batches * filters * 4)
         context.requestScratch(bytes: batches * units * 4)
         // arm_svdf_s8_get_buffer_size is 0 without MVE: no kernel sums are allocated.
-        context.kernelPath = cmsis ? (path == .int16State ? "arm_svdf_state_s16_s8" : "arm_svdf_s8") : "reference"
+        if cmsis {
+            context.runs(path == .int16State ? .svdfStateS16S8 : .svdfS8)
+        } else {
+            context.runsReference(.int8)
+        }
     }
 
     func eval(_ context: EvalContext) throws {
@@ -274,6 +286,7 @@ final class SVDFKernel: Kernel {
         case .relu6: return maximum(0, minimum(a, 6))
         case .tanh: return tanh(a)
         case .signBit: return a.sign == .minus ? 1 : 0
+        default: return a
         }
     }
 }

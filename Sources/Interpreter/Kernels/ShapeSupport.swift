@@ -62,21 +62,3 @@ enum ShapeMath {
         return p
     }
 }
-
-/// Tables computed in prepare and read in eval's loops through a raw pointer, so the
-/// loops touch no Swift arrays (no ARC traffic, no bounds checks in hot loops).
-final class ShapeTable<Element> {
-    let pointer: UnsafeMutablePointer<Element>
-    let count: Int
-
-    init(_ values: [Element]) {
-        count = values.count
-        pointer = UnsafeMutablePointer<Element>.allocate(capacity: max(values.count, 1))
-        if !values.isEmpty { pointer.initialize(from: values, count: values.count) }
-    }
-
-    deinit {
-        pointer.deinitialize(count: count)
-        pointer.deallocate()
-    }
-}

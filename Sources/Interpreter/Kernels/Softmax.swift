@@ -13,7 +13,20 @@
 
 import Foundation
 
+/// builtin_op_data.h TfLiteSoftmaxParams; kernels/internal/types.h SoftmaxParams (a
+/// double, six int32, a float, five pointers); cmsis_nn/softmax.cc CMSISNNSoftmaxParams
+/// adds num_rows and row_size.
+extension TFLMStructs {
+    public static let softmaxParams = CStruct("TfLiteSoftmaxParams", [.float32])
+    public static let softmaxOpData = CStruct("SoftmaxParams", [.float64] + Array(repeating: .int32, count: 6)
+        + [.float32, .pointer, .pointer, .pointer, .pointer, .pointer])
+    public static let cmsisSoftmaxOpData = CStruct("CMSISNNSoftmaxParams", [.record(softmaxOpData), .int32, .int32])
+}
+
 final class SoftmaxKernel: Kernel {
+    static let registration = OperatorRegistration(.softmax, options: SoftmaxOptions.self, builtinData: TFLMStructs.softmaxParams,
+                                                   temporaries: .takenInPrepare, macs: .perInputElement) { SoftmaxKernel() }
+
     private enum Path { case float32, int8ToInt8, int8ToInt16, int16 }
 
     /// LUTSize<int16_t>(): 512 interpolation intervals and one end point.
@@ -26,36 +39,27 @@ final class SoftmaxKernel: Kernel {
     private var inputMultiplier: Int32 = 0
     private var inputLeftShift: Int32 = 0
     private var diffMin: Int32 = 0
-    private var expTable: UnsafeMutablePointer<Int16>?
-    private var reciprocalTable: UnsafeMutablePointer<Int16>?
+    private var expTable: OwnedBuffer<Int16>?
+    private var reciprocalTable: OwnedBuffer<Int16>?
     private var operatorIndex = 0
-
-    deinit {
-        expTable?.deallocate()
-        reciprocalTable?.deallocate()
-    }
 
     func prepare(_ context: PrepareContext) throws {
         operatorIndex = context.operatorIndex
         let cmsis = context.variant == .cmsisNN
-        // Init: SoftmaxParams (a double, 7 int32/float fields, 5 pointers); CMSIS-NN's
-        // CMSISNNSoftmaxParams adds num_rows and row_size.
-        if cmsis {
-            context.allocatePersistent(PersistentAllocation("CMSISNNSoftmaxParams", bytes32: 64, bytes64: 88))
-        } else {
-            context.allocatePersistent(PersistentAllocation("SoftmaxParams", bytes32: 56, bytes64: 80))
-        }
+        context.allocatePersistent(.opData(cmsis ? TFLMStructs.cmsisSoftmaxOpData : TFLMStructs.softmaxOpData))
+        context.tempInput(0)
+        context.tempOutput(0)
 
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("SOFTMAX takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let output = try context.requireOutput(0)
         guard input.rank >= 1 else { throw context.invalid("input must have at least 1 dimension") }
         if input.type == .int16 {
             // InitializeLutForInt16: exp and 1/(1+x) tables of 513 int16 each.
-            context.allocatePersistent(PersistentAllocation("softmax exp_lut", bytes: Self.int16TableSize * 2))
-            context.allocatePersistent(PersistentAllocation("softmax one_over_one_plus_x_lut", bytes: Self.int16TableSize * 2))
+            context.allocatePersistent(.buffer("softmax exp_lut", bytes: Self.int16TableSize * 2))
+            context.allocatePersistent(.buffer("softmax one_over_one_plus_x_lut", bytes: Self.int16TableSize * 2))
         }
 
         switch (input.type, output.type) {
@@ -71,15 +75,14 @@ final class SoftmaxKernel: Kernel {
             throw context.invalid("output shape \(output.shape) does not match input shape \(input.shape)")
         }
         rows = depth > 0 ? input.elementCount / depth : 0
-        let betaOption = context.options.float("beta")
-        context.parameters["rows"] = rows
-        context.parameters["row_size"] = depth
+        let betaOption = context.options(SoftmaxOptions.self).beta
+        context.geometry = .rows(RowGeometry(rows: rows, rowSize: depth))
 
         switch path {
         case .float32:
             // SoftmaxParams.beta is a double copy of the float option, used as a float.
             beta = betaOption
-            context.kernelPath = "reference_float"
+            context.runsReference(.float32)
             return
         case .int8ToInt8, .int8ToInt16:
             guard !input.scale.isEmpty, !output.scale.isEmpty else { throw context.invalid("quantized softmax needs scales") }
@@ -109,7 +112,11 @@ final class SoftmaxKernel: Kernel {
             let radius = (1.0 * Double((1 << scaledDiffIntegerBits) - 1) * Double(Int64(1) << (31 - scaledDiffIntegerBits))
                 / Double(Int64(1) << Int64(shift))).rounded(.down)
             diffMin = Int32(-radius)
-            context.kernelPath = cmsis ? (path == .int8ToInt8 ? "arm_softmax_s8" : "arm_softmax_s8_s16") : "reference"
+            if cmsis {
+                context.runs(path == .int8ToInt8 ? .softmaxS8 : .softmaxS8S16)
+            } else {
+                context.runsReference(.int8)
+            }
         case .int16:
             guard input.scalarZeroPoint == 0, output.scalarZeroPoint == 0 else {
                 throw context.unsupported("int16 softmax needs zero points of 0")
@@ -120,18 +127,20 @@ final class SoftmaxKernel: Kernel {
             // Differences are scaled so that [-65535, 0] covers [-10, 0].
             let real = Double(input.scalarScale) * Double(betaOption) / (10.0 / 65535.0)
             (inputMultiplier, inputLeftShift) = QuantizedMath.quantizeMultiplier(real)
-            expTable?.deallocate()
-            reciprocalTable?.deallocate()
             let range = Float(Int32(Int16.max) - Int32(Int16.min))
-            let exps = UnsafeMutablePointer<Int16>.allocate(capacity: Self.int16TableSize)
-            let reciprocals = UnsafeMutablePointer<Int16>.allocate(capacity: Self.int16TableSize)
+            let exps = OwnedBuffer<Int16>(count: Self.int16TableSize, repeating: 0)
+            let reciprocals = OwnedBuffer<Int16>(count: Self.int16TableSize, repeating: 0)
             Self.populateTable(inputScale: 10 / range, inputZeroPoint: Int32(Int16.max), outputScale: 2 / range,
-                               outputZeroPoint: 0, table: exps) { expf($0) }
+                               outputZeroPoint: 0, table: exps.base) { expf($0) }
             Self.populateTable(inputScale: 1 / range, inputZeroPoint: Int32(Int16.min), outputScale: 2 / range,
-                               outputZeroPoint: 0, table: reciprocals) { 1 / (1 + $0) }
+                               outputZeroPoint: 0, table: reciprocals.base) { 1 / (1 + $0) }
             expTable = exps
             reciprocalTable = reciprocals
-            context.kernelPath = cmsis ? "arm_softmax_s16" : "reference"
+            if cmsis {
+                context.runs(.softmaxS16)
+            } else {
+                context.runsReference(.int16)
+            }
         }
     }
 
@@ -188,7 +197,7 @@ final class SoftmaxKernel: Kernel {
             let exponent = numBitsOverUnit + 31 - Output.bitWidth
             guard exponent >= 0 && exponent <= 31 else {
                 // TFLITE_CHECK in reference_ops::Softmax: TFLM aborts.
-                throw UnsupportedOperatorError(operatorIndex: operatorIndex, op: "SOFTMAX",
+                throw UnsupportedOperatorError(operatorIndex: operatorIndex, op: BuiltinOperator.softmax.name,
                                                reason: "the row's sum of exponentials overflows TFLM's fixed-point range (TFLM aborts)")
             }
             for c in 0..<depth {
@@ -207,7 +216,7 @@ final class SoftmaxKernel: Kernel {
     }
 
     private func evalInt16(_ input: UnsafeMutablePointer<Int16>, _ output: UnsafeMutablePointer<Int16>) {
-        guard let expTable, let reciprocalTable else { return }
+        guard let expTable = expTable?.base, let reciprocalTable = reciprocalTable?.base else { return }
         let depth = self.depth, multiplier = inputMultiplier, shift = inputLeftShift
         for i in 0..<rows {
             let x = input + i * depth, y = output + i * depth

@@ -5,11 +5,15 @@ import Foundation
 // float32, int8, int16 and int32. Nothing persistent, no scratch.
 
 final class SplitKernel: Kernel {
+    static let registration = OperatorRegistration(.split, options: SplitOptions.self, builtinData: CStruct("TfLiteSplitParams", [.int32]),
+                                                   temporaries: .takenInPrepare, macs: .none) { SplitKernel() }
+
     private var outputCount = 0
     private var outerSize = 0
     private var chunkBytes = 0
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
         let axisTensor = try context.requireInput(0)
         let input = try context.requireInput(1)
         let rawAxis = try DataMovement.constantAxis(axisTensor, context)
@@ -23,9 +27,9 @@ final class SplitKernel: Kernel {
         guard n >= 1, input.shape[axis] % n == 0 else {
             throw context.invalid("input shape \(input.shape) cannot be split in \(n) along axis \(axis)")
         }
-        outerSize = DataMovement.product(input.shape[..<axis])
+        outerSize = try DataMovement.product(input.shape[..<axis], context)
         let part = input.shape[axis] / n
-        let copySize = part * DataMovement.product(input.shape[(axis + 1)...])
+        let copySize = try DataMovement.bytes(part, try DataMovement.product(input.shape[(axis + 1)...], context), context: context)
         for i in 0..<n {
             let output = try context.requireOutput(i)
             guard output.type == input.type else {
@@ -37,9 +41,11 @@ final class SplitKernel: Kernel {
             }
         }
         outputCount = n
-        chunkBytes = copySize * (try DataMovement.elementSize(input.type, context))
-        context.kernelPath = "reference"
-        context.parameters["axis"] = axis
+        chunkBytes = try DataMovement.bytes(copySize, try DataMovement.elementSize(input.type, context), context: context)
+        context.runsReference(input.type)
+        var geometry = AxisGeometry()
+        geometry.axis = axis
+        context.geometry = .axis(geometry)
     }
 
     func eval(_ context: EvalContext) throws {

@@ -6,15 +6,18 @@ import Foundation
 // scratch.
 
 final class SplitVKernel: Kernel {
-    private var chunkBytes: UnsafeMutablePointer<Int> = .allocate(capacity: 1)
+    static let registration = OperatorRegistration(.splitV, options: SplitVOptions.self, builtinData: CStruct("TfLiteSplitVParams", [.int32]),
+                                                   temporaries: .takenInPrepare, macs: .none) { SplitVKernel() }
+
+    private var chunkBytes = OwnedBuffer<Int>(count: 0, repeating: 0)
     private var outputCount = 0
     private var outerSize = 0
 
-    deinit { chunkBytes.deallocate() }
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(2)
         guard context.inputCount == 3 else {
-            throw context.invalid("SPLIT_V takes 3 inputs, got \(context.inputCount)")
+            throw context.invalid("\(context.op.name) takes 3 inputs, got \(context.inputCount)")
         }
         let input = try context.requireInput(0)
         let rawAxis = try DataMovement.constantAxis(try context.requireInput(2), context)
@@ -25,9 +28,9 @@ final class SplitVKernel: Kernel {
             throw context.invalid("axis \(rawAxis) is out of range for input rank \(rank)")
         }
         let n = context.outputCount
-        guard n >= 1 else { throw context.invalid("SPLIT_V needs at least one output") }
-        outerSize = DataMovement.product(input.shape[..<axis])
-        let inner = DataMovement.product(input.shape[(axis + 1)...])
+        guard n >= 1 else { throw context.invalid("\(context.op.name) needs at least one output") }
+        outerSize = try DataMovement.product(input.shape[..<axis], context)
+        let inner = try DataMovement.product(input.shape[(axis + 1)...], context)
         let elementSize = try DataMovement.elementSize(input.type, context)
         var parts: [Int] = []
         for i in 0..<n {
@@ -35,7 +38,7 @@ final class SplitVKernel: Kernel {
             guard output.type == input.type else {
                 throw context.invalid("output \(i) type \(output.type.name) differs from input type \(input.type.name)")
             }
-            guard output.rank == rank, output.elementCount == outerSize * output.shape[axis] * inner else {
+            guard output.rank == rank, output.elementCount == (try DataMovement.bytes(outerSize, output.shape[axis], inner, context: context)) else {
                 throw context.invalid("output \(i) shape \(output.shape) does not fit input shape \(input.shape) split along axis \(axis)")
             }
             parts.append(output.shape[axis])
@@ -44,11 +47,12 @@ final class SplitVKernel: Kernel {
             throw context.invalid("outputs add up to \(parts.reduce(0, +)) along axis \(axis), input has \(input.shape[axis])")
         }
         outputCount = n
-        chunkBytes.deallocate()
-        chunkBytes = .allocate(capacity: n)
-        for (i, part) in parts.enumerated() { chunkBytes[i] = part * inner * elementSize }
-        context.kernelPath = "reference"
-        context.parameters["axis"] = axis
+        chunkBytes = OwnedBuffer(count: n, repeating: 0)
+        for (i, part) in parts.enumerated() { chunkBytes[i] = try DataMovement.bytes(part, inner, elementSize, context: context) }
+        context.runsReference(input.type)
+        var geometry = AxisGeometry()
+        geometry.axis = axis
+        context.geometry = .axis(geometry)
     }
 
     func eval(_ context: EvalContext) throws {

@@ -6,6 +6,15 @@
 // int32 square the plain difference (int32 wraps).
 
 final class SquaredDifferenceKernel: Kernel {
+    static let registration = OperatorRegistration(.squaredDifference, options: SquaredDifferenceOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .perOutputElement) { SquaredDifferenceKernel() }
+    /// types.h ArithmeticParams: a uint8 category, ten int32 offsets, multipliers and
+    /// shifts, int32 and float bounds, int64 bounds, int16 bounds, int broadcast_shape[5].
+    static let arithmeticParams = CStruct("ArithmeticParams", [.int8] + Array(repeating: .int32, count: 12)
+        + [.float32, .float32, .int64, .int64, .int16, .int16] + Array(repeating: .int32, count: 5))
+    /// squared_difference.cc's OpData { bool requires_broadcast; ArithmeticParams }.
+    static let opData = CStruct("OpData (SQUARED_DIFFERENCE)", [.bool, .record(arithmeticParams)])
+
     private var type: TensorType = .float32
     private var layout = ElementwiseBinaryLayout()
     private var leftShift: Int32 = 0
@@ -15,31 +24,14 @@ final class SquaredDifferenceKernel: Kernel {
     private var outputMin: Int32 = 0, outputMax: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        // SquaredDifferenceInit: OpData { bool; ArithmeticParams } — ArithmeticParams is
-        // 104 bytes with 8-byte alignment (it holds int64 bounds) on both builds.
-        context.allocatePersistent(PersistentAllocation("OpDataSquaredDifference", bytes: 112))
-        guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("SQUARED_DIFFERENCE takes 2 inputs and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
-        }
-        let input1 = try context.requireInput(0), input2 = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        try context.expectType(input1, [.int8, .int16, .int32, .float32], "input")
-        guard input2.type == input1.type else {
-            throw context.unsupported("input types differ (\(input1.type.name) and \(input2.type.name))")
-        }
-        // TFLM overwrites the output's type with the inputs'; a model that disagrees
-        // would have its output buffer sized for another type.
-        guard output.type == input1.type else {
-            throw context.unsupported("output type \(output.type.name) differs from the input type \(input1.type.name)")
-        }
-        type = input1.type
-        layout = try ElementwiseBinaryLayout(context, input1, input2, output)
+        let operands = try BinaryOperands(context, opData: Self.opData, types: [.int8, .int16, .int32, .float32])
+        let (input1, input2, output) = (operands.input1, operands.input2, operands.output)
+        type = operands.type
+        layout = operands.layout
 
         if type == .int8 || type == .int16 {
+            try operands.requirePositiveScales(context)
             for (tensor, role) in [(input1, "input 1"), (input2, "input 2"), (output, "output")] {
-                guard tensor.scalarScale > 0, tensor.scalarScale.isFinite else {
-                    throw context.invalid("\(role) of a quantized SQUARED_DIFFERENCE needs a positive scale")
-                }
                 if type == .int8 {
                     guard (-128...127).contains(tensor.scalarZeroPoint) else {
                         throw context.invalid("\(role) zero point \(tensor.scalarZeroPoint) is outside int8")
@@ -66,9 +58,8 @@ final class SquaredDifferenceKernel: Kernel {
             (outputMin, outputMax) = type == .int8 ? (-128, 127) : (-32768, 32767)
         }
 
-        context.kernelPath = type == .float32 ? "reference_float" : "reference"
-        context.parameters["broadcast"] = layout.isFlat ? 0 : 1
-        context.parameters["elements"] = layout.count
+        context.runsReference(type)
+        context.geometry = operands.geometry()
     }
 
     func eval(_ context: EvalContext) throws {

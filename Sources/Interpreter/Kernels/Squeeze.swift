@@ -5,11 +5,16 @@ import Foundation
 // kept dimensions fit the output; eval copies the input's bytes unchanged.
 
 final class SqueezeKernel: Kernel {
+    static let registration = OperatorRegistration(.squeeze, options: SqueezeOptions.self, builtinData: CStruct("TfLiteSqueezeParams", Array(repeating: .int32, count: 9)),
+                                                   temporaries: .takenInPrepare, macs: .none) { SqueezeKernel() }
+
     private var byteCount = 0
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("SQUEEZE takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let output = try context.requireOutput(0)
@@ -17,10 +22,10 @@ final class SqueezeKernel: Kernel {
             throw context.unsupported("input type \(input.type.name) is not supported")
         }
         let rank = input.rank
-        guard rank <= 8 else { throw context.unsupported("SQUEEZE supports at most 8 dimensions, input has \(rank)") }
+        guard rank <= 8 else { throw context.unsupported("\(context.op.name) supports at most 8 dimensions, input has \(rank)") }
 
         var squeezed = [Bool](repeating: false, count: rank)
-        let dims = context.options.ints("squeeze_dims")
+        let dims = context.options(SqueezeOptions.self).squeezeDims
         if dims.isEmpty {
             for i in 0..<rank where input.shape[i] == 1 { squeezed[i] = true }
         } else {
@@ -44,7 +49,7 @@ final class SqueezeKernel: Kernel {
             throw context.invalid("output holds \(output.byteCount) bytes, input \(input.byteCount)")
         }
         byteCount = input.byteCount
-        context.kernelPath = "reference"
+        context.runsReference(input.type)
     }
 
     func eval(_ context: EvalContext) throws {

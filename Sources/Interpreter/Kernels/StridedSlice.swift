@@ -14,6 +14,10 @@ import Foundation
 //   mcusim refuses such a slice because TFLM would leave the output unwritten.
 
 final class StridedSliceKernel: Kernel {
+    static let registration = OperatorRegistration(
+        .stridedSlice, options: StridedSliceOptions.self, builtinData: CStruct("TfLiteStridedSliceParams", Array(repeating: .int32, count: 5) + [.bool]),
+        temporaries: .takenInPrepare, macs: .none) { StridedSliceKernel() }
+
     private var elementSize = 1
     // Per extended axis (5): start, stop, stride, and the input's element stride.
     private var starts = (0, 0, 0, 0, 0)
@@ -23,8 +27,10 @@ final class StridedSliceKernel: Kernel {
 
     func prepare(_ context: PrepareContext) throws {
         context.allocatePersistent(.opData(ShapeStructs.stridedSliceParams))
+        for i in 0..<4 { context.tempInput(i) }
+        context.tempOutput(0)
         guard context.inputCount == 4, context.outputCount == 1 else {
-            throw context.invalid("STRIDED_SLICE takes 4 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 4 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let output = try context.requireOutput(0)
@@ -55,9 +61,10 @@ final class StridedSliceKernel: Kernel {
         guard !strides.contains(0) else { throw context.invalid("stride value has to be non-zero") }
 
         // StridedSliceParams keeps the masks as uint16.
-        let beginMask = context.options.int("begin_mask") & 0xFFFF
-        let endMask = context.options.int("end_mask") & 0xFFFF
-        let shrinkMask = context.options.int("shrink_axis_mask") & 0xFFFF
+        let options = context.options(StridedSliceOptions.self)
+        let beginMask = Int(options.beginMask) & 0xFFFF
+        let endMask = Int(options.endMask) & 0xFFFF
+        let shrinkMask = Int(options.shrinkAxisMask) & 0xFFFF
         let shape = input.shape
 
         // Output size as TFLM's CheckOutputSize computes it.
@@ -66,7 +73,7 @@ final class StridedSliceKernel: Kernel {
             let begin = Self.startForAxis(begin[axis], strides[axis], shape[axis], masked: beginMask & (1 << axis) != 0)
             var end = Self.stopForAxis(end[axis], strides[axis], shape[axis], start: begin,
                                        masked: endMask & (1 << axis) != 0, shrink: shrinkMask & (1 << axis) != 0)
-            let shrink = context.options.int("shrink_axis_mask") & (1 << axis) != 0
+            let shrink = shrinkMask & (1 << axis) != 0
             if shrink { end = begin + 1 }
             let count = max(Int(Int32(truncatingIfNeeded: Int((Float(end - begin) / Float(strides[axis])).rounded(.up)))), 0)
             if !shrink { expected.append(count) }
@@ -94,7 +101,9 @@ final class StridedSliceKernel: Kernel {
                                       masked: endMask5 & (1 << axis) != 0, shrink: shrinkMask5 & (1 << axis) != 0)
             let span = strides5[axis] > 0 ? stop[axis] - start[axis] : start[axis] - stop[axis]
             let step = abs(strides5[axis])
-            writes *= span > 0 ? (span + step - 1) / step : 0
+            let (product, overflow) = writes.multipliedReportingOverflow(by: span > 0 ? (span + step - 1) / step : 0)
+            guard !overflow else { throw context.invalid("the slice of input shape \(shape) is too large") }
+            writes = product
         }
         guard writes == output.elementCount else {
             throw context.unsupported("TFLM's eval would write \(writes) of the output's \(output.elementCount) elements (a shrunk axis starts past its end)")
@@ -102,8 +111,9 @@ final class StridedSliceKernel: Kernel {
         starts = (start[0], start[1], start[2], start[3], start[4])
         stops = (stop[0], stop[1], stop[2], stop[3], stop[4])
         steps = (strides5[0], strides5[1], strides5[2], strides5[3], strides5[4])
-        inputStrides = (ext[1] * ext[2] * ext[3] * ext[4], ext[2] * ext[3] * ext[4], ext[3] * ext[4], ext[4], 1)
-        context.kernelPath = "reference"
+        guard let stride0 = ShapeMath.product(ext[1...]) else { throw context.invalid("input shape \(shape) is too large") }
+        inputStrides = (stride0, ext[2] * ext[3] * ext[4], ext[3] * ext[4], ext[4], 1)
+        context.runsReference(input.type)
     }
 
     private static func clamp(_ v: Int, _ lo: Int, _ hi: Int) -> Int { hi < v ? hi : (v < lo ? lo : v) }

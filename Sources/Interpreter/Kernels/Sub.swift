@@ -8,6 +8,11 @@
 // activation; int32 must be unquantized.
 
 final class SubKernel: Kernel {
+    static let registration = OperatorRegistration(.sub, options: SubOptions.self, builtinData: CStruct("TfLiteSubParams", [.smallEnum, .bool]),
+                                                   temporaries: .takenInPrepare, macs: .perOutputElement) { SubKernel() }
+    /// sub.h: OpDataSub: a bool and twelve int32 fields.
+    static let opData = CStruct("OpDataSub", [.bool] + Array(repeating: .int32, count: 12))
+
     private var type: TensorType = .float32
     private var layout = ElementwiseBinaryLayout()
     private var leftShift: Int32 = 0
@@ -18,29 +23,15 @@ final class SubKernel: Kernel {
     private var floatMin: Float = 0, floatMax: Float = 0
 
     func prepare(_ context: PrepareContext) throws {
-        // SubInit: one OpDataSub (a bool and twelve int32 fields, no pointers).
-        context.allocatePersistent(PersistentAllocation("OpDataSub", bytes: 52))
-        guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("SUB takes 2 inputs and 1 output, the model gives \(context.inputCount) and \(context.outputCount)")
-        }
-        let input1 = try context.requireInput(0), input2 = try context.requireInput(1)
-        let output = try context.requireOutput(0)
-        try context.expectType(output, [.int8, .int16, .int32, .float32], "output")
-        guard input1.type == output.type, input2.type == output.type else {
-            throw context.unsupported("input types \(input1.type.name), \(input2.type.name) differ from the output type \(output.type.name)")
-        }
-        type = output.type
-        layout = try ElementwiseBinaryLayout(context, input1, input2, output)
-        let activationCode = context.options.int("fused_activation_function")
-        let activation = FusedActivation(rawValue: activationCode) ?? .none
+        let operands = try BinaryOperands(context, opData: Self.opData, types: [.int8, .int16, .int32, .float32])
+        let (input1, input2, output) = (operands.input1, operands.input2, operands.output)
+        type = operands.type
+        layout = operands.layout
+        let activation = context.options(SubOptions.self).fusedActivationFunction
 
         switch type {
         case .int8, .int16:
-            for (tensor, role) in [(input1, "input 1"), (input2, "input 2"), (output, "output")] {
-                guard tensor.scalarScale > 0, tensor.scalarScale.isFinite else {
-                    throw context.invalid("\(role) of a quantized SUB needs a positive scale")
-                }
-            }
+            try operands.requirePositiveScales(context)
             input1Offset = 0 &- input1.scalarZeroPoint
             input2Offset = 0 &- input2.scalarZeroPoint
             outputOffset = output.scalarZeroPoint
@@ -54,21 +45,19 @@ final class SubKernel: Kernel {
             (input2Multiplier, input2Shift) = try Self.smallerThanOne(realInput2, "input 2", context)
             (outputMultiplier, outputShift) = try Self.smallerThanOne(realOutput, "output", context)
             let (typeMin, typeMax): (Int32, Int32) = type == .int8 ? (-128, 127) : (-32768, 32767)
-            (activationMin, activationMax) = QuantizedMath.activationRange(
-                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+            (activationMin, activationMax) = try QuantizedMath.activationRange(
+                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
         case .int32:
             guard input1.scale.isEmpty, input2.scale.isEmpty, output.scale.isEmpty else {
                 throw context.unsupported("quantized int32 SUB is not supported (TFLM takes unquantized int32 only)")
             }
-            (activationMin, activationMax) = MulKernel.int32ActivationRange(activation)
+            (activationMin, activationMax) = QuantizedMath.activationRange(int32: activation)
         default:
             (floatMin, floatMax) = QuantizedMath.activationRange(activation)
         }
 
-        context.kernelPath = type == .float32 ? "reference_float" : "reference"
-        context.parameters["activation"] = activationCode
-        context.parameters["broadcast"] = layout.isFlat ? 0 : 1
-        context.parameters["elements"] = layout.count
+        context.runsReference(type)
+        context.geometry = operands.geometry(activation: activation)
     }
 
     /// QuantizeMultiplierSmallerThanOneExp: TFLM aborts (TFLITE_CHECK) unless the real

@@ -8,6 +8,11 @@ import Foundation
 // as tanh(x) = 2 sigmoid(2x) - 1.
 
 final class TanhKernel: Kernel {
+    static let registration = OperatorRegistration(.tanh, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .perOutputElement) { TanhKernel() }
+    /// tanh.cc's OpData: the same four int32 fields as OpDataLogistic.
+    static let opData = CStruct("OpDataTanh", [.int32, .int32, .int32, .int32])
+
     private var type: TensorType = .float32
     private var count = 0
     // TANH's OpData (the same four fields as OpDataLogistic).
@@ -17,14 +22,18 @@ final class TanhKernel: Kernel {
     private var inputLeftShift: Int32 = 0
 
     func prepare(_ context: PrepareContext) throws {
-        context.allocatePersistent(PersistentAllocation("OpDataTanh", bytes: 16))
+        context.allocatePersistent(.opData(Self.opData))
+        // TanhPrepare holds the input while CalculateArithmeticOpData takes input and output.
+        context.tempInput(0)
+        context.tempInput(0)
+        context.tempOutput(0)
         guard context.inputCount == 1, context.outputCount == 1 else {
-            throw context.invalid("TANH takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 1 input and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let (input, output) = try ElementwiseOperands.unary(context, types: [.float32, .int8, .int16])
         type = input.type
         count = input.elementCount
-        context.kernelPath = ElementwiseOperands.path(type)
+        context.runsReference(type)
         inputZeroPoint = input.scalarZeroPoint
         switch type {
         case .int8:
@@ -55,7 +64,7 @@ final class TanhKernel: Kernel {
                 } else {
                     let q4 = QuantizedMath.multiplyByQuantizedMultiplier(v, m, shift)
                     let q0 = FixedPoint.tanh(q4, integerBits: 4)
-                    let out = QuantizedMath.roundingDivideByPOT(q0, 24)
+                    let out = FixedPoint.roundingDivideByPOT(q0, 24)
                     y[i] = Int8(truncatingIfNeeded: min(max(out, -128), 127))
                 }
             }

@@ -9,6 +9,9 @@ import Foundation
 // reproduce that.
 
 final class TransposeKernel: Kernel {
+    static let registration = OperatorRegistration(.transpose, options: TransposeOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+                                                   macs: .none) { TransposeKernel() }
+
     private var elementSize = 1
     private var count = 0
     // Output dims and, for each output axis, the input's element stride, extended to
@@ -17,15 +20,18 @@ final class TransposeKernel: Kernel {
     private var inStrides = (0, 0, 0, 0, 0)
 
     func prepare(_ context: PrepareContext) throws {
+        context.tempInput(0)
+        context.tempInput(1)
+        context.tempOutput(0)
         guard context.inputCount == 2, context.outputCount == 1 else {
-            throw context.invalid("TRANSPOSE takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
+            throw context.invalid("\(context.op.name) takes 2 inputs and 1 output, got \(context.inputCount) and \(context.outputCount)")
         }
         let input = try context.requireInput(0)
         let perm = try context.requireInput(1)
         let output = try context.requireOutput(0)
         let rank = input.rank
-        guard rank <= 5 else { throw context.unsupported("TRANSPOSE supports 1-D to 5-D inputs, input has \(rank) dimensions") }
-        guard rank >= 1 else { throw context.unsupported("TRANSPOSE of a scalar is not supported") }
+        guard rank <= 5 else { throw context.unsupported("\(context.op.name) supports 1-D to 5-D inputs, input has \(rank) dimensions") }
+        guard rank >= 1 else { throw context.unsupported("\(context.op.name) of a scalar is not supported") }
         guard output.type == input.type else {
             throw context.invalid("output type \(output.type.name) differs from input type \(input.type.name)")
         }
@@ -55,9 +61,9 @@ final class TransposeKernel: Kernel {
             if rank == 2 && p == [0, 1] {
                 throw context.unsupported("CMSIS-NN arm_transpose_s8 transposes every 2-D input, even with the identity permutation")
             }
-            context.kernelPath = "arm_transpose_s8"
+            context.runs(.transposeS8)
         } else {
-            context.kernelPath = input.type == .float32 ? "reference_float" : "reference"
+            context.runsReference(input.type)
         }
 
         elementSize = input.type.byteSize ?? 1

@@ -24,6 +24,14 @@ import Foundation
 // mcusim reproduces that (float keeps its activation in both variants).
 
 final class TransposeConvKernel: Kernel {
+    static let registration = OperatorRegistration(
+        .transposeConv, options: TransposeConvOptions.self, builtinData: CStruct("TfLiteTransposeConvParams", [.smallEnum, .int32, .int32, .smallEnum, .smallEnum]),
+        temporaries: .takenInPrepare, macs: MACRule { shapes in
+            // Inputs: output_shape, weights [out_c, kh, kw, in_c], input.
+            guard let filter = shapes.input(1), filter.count == 4 else { return 0 }
+            return OperatorShapes.count(shapes.input(2)) &* filter[0] &* filter[1] &* filter[2]
+        }) { TransposeConvKernel() }
+
     private enum Kind { case float32, int8, int16 }
     private var kind = Kind.int8
     private var hasBias = false
@@ -40,14 +48,14 @@ final class TransposeConvKernel: Kernel {
     private var activationMax: Int32 = 0
     private var floatMin: Float = 0
     private var floatMax: Float = 0
-    private var multipliers = ShapeTable<Int32>([])
-    private var shifts = ShapeTable<Int32>([])
+    private var multipliers = OwnedBuffer<Int32>([])
+    private var shifts = OwnedBuffer<Int32>([])
 
     func prepare(_ context: PrepareContext) throws {
         guard context.inputCount == 3 || context.inputCount == 4 else {
-            throw context.invalid("TRANSPOSE_CONV takes 3 or 4 inputs, got \(context.inputCount)")
+            throw context.invalid("\(context.op.name) takes 3 or 4 inputs, got \(context.inputCount)")
         }
-        guard context.outputCount == 1 else { throw context.invalid("TRANSPOSE_CONV has 1 output, got \(context.outputCount)") }
+        guard context.outputCount == 1 else { throw context.invalid("\(context.op.name) has 1 output, got \(context.outputCount)") }
         let filter = try context.requireInput(1)
         let input = try context.requireInput(2)
         let bias = context.inputCount == 4 ? context.input(3) : nil
@@ -88,10 +96,21 @@ final class TransposeConvKernel: Kernel {
                                                          size: .compressible(plain: ShapeStructs.opDataTransposeConv(compression: false),
                                                                              compressed: ShapeStructs.opDataTransposeConv(compression: true))))
         }
+        context.tempOutput(0)
+        context.tempInput(2)
+        context.tempInput(1)
         context.allocatePersistent(.int32Array("per-channel output multipliers", count: channels))
         context.allocatePersistent(.int32Array("per-channel output shifts", count: channels))
+        if kind != .float32 {
+            // CalculateOpData takes its temporary tensors for quantized inputs only.
+            context.tempInput(2)
+            context.tempInput(1)
+            context.tempInput(3)
+            context.tempOutput(0)
+        }
 
-        let strideH = context.options.int("stride_h"), strideW = context.options.int("stride_w")
+        let options = context.options(TransposeConvOptions.self)
+        let strideH = Int(options.strideH), strideW = Int(options.strideW)
         guard strideH >= 1, strideW >= 1, strideH <= Int(Int16.max), strideW <= Int(Int16.max) else {
             throw context.invalid("strides (\(strideH), \(strideW)) must be positive")
         }
@@ -99,12 +118,12 @@ final class TransposeConvKernel: Kernel {
         strideWidth = strideW
         guard filterHeight > 0, filterWidth > 0 else { throw context.invalid("weights shape \(filter.shape) has an empty window") }
         // ComputePaddingHeightWidth with the output as the "image" (dilation 1).
-        let padding = context.options.enumName("padding")
+        let padding = options.padding
         func pad(_ image: Int, _ window: Int, _ stride: Int) -> (pad: Int, valid: Bool) {
             let out: Int
             switch padding {
-            case "SAME": out = (image + stride - 1) / stride
-            case "VALID": out = (image + stride - window) / stride
+            case .same: out = (image + stride - 1) / stride
+            case .valid: out = (image + stride - window) / stride
             default: return (0, false)
             }
             guard out >= 0 else { return (0, false) }
@@ -132,11 +151,11 @@ final class TransposeConvKernel: Kernel {
         hasBias = bias != nil
 
         let outputElements = output.elementCount
-        let activation = FusedActivation(rawValue: context.options.int("fused_activation_function")) ?? .none
+        let activation = options.fusedActivationFunction
         switch kind {
         case .float32:
             (floatMin, floatMax) = QuantizedMath.activationRange(activation)
-            context.kernelPath = "reference_float"
+            context.runsReference(.float32)
         case .int8:
             if cmsis {
                 let reverse = strideW <= 2 && strideH <= 2 && inputDepth > 16
@@ -157,11 +176,10 @@ final class TransposeConvKernel: Kernel {
                 }
                 context.requestScratch(bytes: bufferBytes)
                 context.requestScratch(bytes: reverseBytes)
-                context.kernelPath = reverse ? "arm_convolve_s8" : "arm_transpose_conv_s8"
-                context.parameters["reverse_conv"] = reverse ? 1 : 0
+                context.runs(reverse ? .convolveS8 : .transposeConvS8)
             } else {
                 context.requestScratch(bytes: outputElements * 4)
-                context.kernelPath = "reference"
+                context.runsReference(.int8)
             }
         case .int16:
             if cmsis && bias == nil {
@@ -169,7 +187,7 @@ final class TransposeConvKernel: Kernel {
             }
             context.requestScratch(bytes: outputElements * 8)
             if let bias, bias.type == .int16 { context.requestScratch(bytes: bias.elementCount * 8) }
-            context.kernelPath = "reference"
+            context.runsReference(.int16)
         }
 
         if kind != .float32 {
@@ -200,27 +218,26 @@ final class TransposeConvKernel: Kernel {
                 m.append(multiplier)
                 s.append(shift)
             }
-            multipliers = ShapeTable(m)
-            shifts = ShapeTable(s)
+            multipliers = OwnedBuffer(m)
+            shifts = OwnedBuffer(s)
             let range: (Int32, Int32) = kind == .int8 ? (Int32(Int8.min), Int32(Int8.max)) : (Int32(Int16.min), Int32(Int16.max))
             // CMSIS-NN's CalculateOpData passes kTfLiteActNone.
             let applied = cmsis ? FusedActivation.none : activation
-            (activationMin, activationMax) = QuantizedMath.activationRange(
-                applied, scale: outputScale, zeroPoint: output.scalarZeroPoint, typeMin: range.0, typeMax: range.1)
+            (activationMin, activationMax) = try QuantizedMath.activationRange(
+                applied, scale: outputScale, zeroPoint: output.scalarZeroPoint, typeMin: range.0, typeMax: range.1, in: context)
             inputOffset = -input.scalarZeroPoint
             outputOffset = output.scalarZeroPoint
         }
 
-        context.parameters["filter_h"] = filterHeight
-        context.parameters["filter_w"] = filterWidth
-        context.parameters["stride_h"] = strideH
-        context.parameters["stride_w"] = strideW
-        context.parameters["pad_h"] = padHeight
-        context.parameters["pad_w"] = padWidth
-        context.parameters["activation"] = context.options.int("fused_activation_function")
-        context.parameters["input_channels"] = inputDepth
-        context.parameters["output_channels"] = outputDepth
-        context.parameters["batches"] = batches
+        var geometry = ConvolutionGeometry()
+        geometry.batches = batches
+        (geometry.inputHeight, geometry.inputWidth, geometry.inputDepth) = (inputHeight, inputWidth, inputDepth)
+        (geometry.filterHeight, geometry.filterWidth, geometry.filterDepth) = (filterHeight, filterWidth, inputDepth)
+        (geometry.outputHeight, geometry.outputWidth, geometry.outputDepth) = (outputHeight, outputWidth, outputDepth)
+        (geometry.strideHeight, geometry.strideWidth) = (strideH, strideW)
+        (geometry.paddingHeight, geometry.paddingWidth) = (padHeight, padWidth)
+        geometry.activation = activation
+        context.geometry = .convolution(geometry)
     }
 
     func eval(_ context: EvalContext) throws {
@@ -301,7 +318,7 @@ final class TransposeConvKernel: Kernel {
                           _ bias: UnsafeMutablePointer<Int32>?, _ output: UnsafeMutablePointer<Int8>) {
         let depth = inputDepth
         let channelStride = filterHeight &* filterWidth &* depth
-        let multiplier = multipliers.pointer, shift = shifts.pointer
+        let multiplier = multipliers.base, shift = shifts.base
         let (inOffset, outOffset, lo, hi) = (inputOffset, outputOffset, activationMin, activationMax)
         var out = 0
         for b in 0..<batches {
@@ -332,7 +349,7 @@ final class TransposeConvKernel: Kernel {
                            _ biasBytes: UnsafeMutablePointer<UInt8>?, _ output: UnsafeMutablePointer<Int16>) {
         let depth = inputDepth
         let channelStride = filterHeight &* filterWidth &* depth
-        let multiplier = multipliers.pointer, shift = shifts.pointer
+        let multiplier = multipliers.base, shift = shifts.base
         let (lo, hi) = (activationMin, activationMax)
         let bias = biasBytes.map { UnsafeRawPointer($0) }
         let int16Bias = biasIsInt16

@@ -35,6 +35,18 @@
 import Foundation
 
 final class UnidirectionalSequenceLSTMKernel: Kernel {
+    static let registration = OperatorRegistration(
+        .unidirectionalSequenceLstm, options: UnidirectionalSequenceLSTMOptions.self,
+        builtinData: CStruct("TfLiteUnidirectionalSequenceLSTMParams", [.smallEnum, .float32, .float32, .bool, .bool, .bool]),
+        temporaries: .takenInPrepare, macs: MACRule { shapes in
+            // Four gates, each an input matmul (cell x input) and a recurrent one (cell x output),
+            // for every time step of every batch.
+            guard let input = shapes.input(0), let inputWeights = shapes.input(2), let recurrentWeights = shapes.input(6),
+                  inputWeights.count == 2, recurrentWeights.count == 2, let inputDepth = input.last, inputDepth > 0 else { return 0 }
+            let steps = OperatorShapes.count(input) / inputDepth
+            return 4 &* steps &* inputWeights[0] &* (inputWeights[1] &+ recurrentWeights[1])
+        }) { UnidirectionalSequenceLSTMKernel() }
+
     private enum Path { case float32, int8, int16 }
 
     /// One gate's FC requantization (reference integer paths).
@@ -81,17 +93,13 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
     /// CMSIS-NN: the precomputed effective biases, gate-major: for gate g, input
     /// FC at [2g * hidden], recurrent FC at [(2g + 1) * hidden]. int32 for int8
     /// activations, int64 for int16.
-    private var effectiveBias32: UnsafeMutablePointer<Int32>?
-    private var effectiveBias64: UnsafeMutablePointer<Int64>?
+    private var effectiveBias32: OwnedBuffer<Int32>?
+    private var effectiveBias64: OwnedBuffer<Int64>?
 
     /// Input tensor indices of each gate's input weights, recurrent weights and bias,
     /// in TFLM's step order (forget, input, cell, output).
     private static let gateTensors: [(weights: Int, recurrent: Int, bias: Int)] = [(2, 6, 13), (1, 5, 12), (3, 7, 14), (4, 8, 15)]
 
-    deinit {
-        effectiveBias32?.deallocate()
-        effectiveBias64?.deallocate()
-    }
 
     // MARK: Prepare
 
@@ -99,6 +107,9 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
         let cmsis = context.variant == .cmsisNN
         // Init: the operator data (OpDataLSTM; CMSIS-NN adds cmsis_nn_lstm_params).
         context.allocatePersistent(.opData(cmsis ? LSTMStructs.cmsisOpData : LSTMStructs.opDataLSTM))
+        // LstmTensors takes all 24 inputs (absent ones give nothing), then the output.
+        for i in 0..<24 { context.tempInput(i) }
+        context.tempOutput(0)
 
         guard context.outputCount == 1 else { throw context.invalid("the LSTM has 1 output, got \(context.outputCount)") }
         guard context.inputCount == 24 else { throw context.invalid("the LSTM takes 24 inputs, got \(context.inputCount)") }
@@ -155,7 +166,8 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
         }
 
         // Sizes (CreateLstmSizeInfo, ValidateTensorSize).
-        timeMajor = context.options.bool("time_major")
+        let options = context.options(UnidirectionalSequenceLSTMOptions.self)
+        timeMajor = options.timeMajor
         guard input.rank == 3 else { throw context.invalid("input must be 3-D, got \(input.shape)") }
         guard hiddenState.rank >= 2 else {
             throw context.invalid("hidden state must be [batch, units]: TFLM reads its second dimension, got \(hiddenState.shape)")
@@ -187,19 +199,18 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
 
         // The cell gate's activation: TFLM's gate asserts on anything but sigmoid or
         // tanh, and the schema can only say tanh.
-        let activation = context.options.int("fused_activation_function")
-        guard activation == FusedActivation.tanh.rawValue else {
-            let name = FusedActivation(rawValue: activation)?.name ?? "\(activation)"
+        let activation = options.fusedActivationFunction
+        guard activation == .tanh else {
+            let name = activation.name ?? "\(activation.rawValue)"
             throw context.unsupported("cell activation \(name) is not supported: TFLM's LSTM computes the cell gate with tanh only")
         }
-        cellClip = context.options.float("cell_clip")
+        cellClip = options.cellClip
         guard cellClip.isFinite else { throw context.invalid("cell_clip \(cellClip) is not finite") }
 
-        context.parameters["batches"] = batches
-        context.parameters["time_steps"] = steps
-        context.parameters["input_size"] = inputSize
-        context.parameters["hidden_size"] = hidden
-        context.parameters["time_major"] = timeMajor ? 1 : 0
+        var geometry = SequenceGeometry()
+        (geometry.batches, geometry.timeSteps, geometry.inputSize, geometry.units) = (batches, steps, inputSize, hidden)
+        (geometry.timeMajor, geometry.activation) = (timeMajor, activation)
+        context.geometry = .sequence(geometry)
 
         switch input.type {
         case .float32:
@@ -233,8 +244,11 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
         // (two gate buffers and the cell state).
         let bufferBytes = stateCount * (path == .float32 ? 4 : 2)
         for _ in 0..<(cmsisInteger ? 3 : 4) { context.requestScratch(bytes: bufferBytes) }
-        context.kernelPath = path == .float32 ? "reference_float"
-            : cmsisInteger ? (path == .int8 ? "arm_lstm_unidirectional_s8" : "arm_lstm_unidirectional_s16") : "reference"
+        if cmsisInteger {
+            context.runs(path == .int8 ? .lstmUnidirectionalS8 : .lstmUnidirectionalS16)
+        } else {
+            context.runsReference(input.type)
+        }
     }
 
     /// PrepareGateParametersInteger and CreateLstmCellStateInfo.
@@ -284,7 +298,10 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
         // The clip in the cell state's units, saturated to int16 (in double, truncated).
         let clip = min(max(Double(cellClip) / Double(cellScale), -32768), 32767)
         quantizedCellClip = Int16(clip)
-        context.parameters["cell_scale_power"] = Int(power)
+        if case var .sequence(geometry) = context.geometry {
+            geometry.cellScalePower = Int(power)
+            context.geometry = .sequence(geometry)
+        }
     }
 
     /// CMSIS_NN_PortOpData: eight persistent arrays (one per gate FC) of
@@ -292,18 +309,11 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
     private func prepareCMSISBiases(_ context: PrepareContext, weights: [TensorInfo], biases: [TensorInfo]) throws {
         let wide = path == .int16
         for g in 0..<8 {
-            context.allocatePersistent(PersistentAllocation(g < 4 ? "input kernel sums" : "hidden kernel sums",
-                                                            bytes: hidden * (wide ? 8 : 4)), phase: .preparation)
+            context.allocatePersistent(.buffer(g < 4 ? "input kernel sums" : "hidden kernel sums", bytes: hidden * (wide ? 8 : 4)))
         }
-        effectiveBias32?.deallocate()
-        effectiveBias64?.deallocate()
-        effectiveBias32 = nil
-        effectiveBias64 = nil
-        let count = max(8 * hidden, 1)
-        let sums32 = wide ? nil : UnsafeMutablePointer<Int32>.allocate(capacity: count)
-        let sums64 = wide ? UnsafeMutablePointer<Int64>.allocate(capacity: count) : nil
-        sums32?.initialize(repeating: 0, count: count)
-        sums64?.initialize(repeating: 0, count: count)
+        let count = 8 * hidden
+        let sums32 = wide ? nil : OwnedBuffer<Int32>(count: count, repeating: 0)
+        let sums64 = wide ? OwnedBuffer<Int64>(count: count, repeating: 0) : nil
         effectiveBias32 = sums32
         effectiveBias64 = sums64
         for g in 0..<4 {
@@ -543,7 +553,7 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
         let inputs = (GateInputs<Int8>(context, gate: 0), GateInputs<Int8>(context, gate: 1),
                       GateInputs<Int8>(context, gate: 2), GateInputs<Int8>(context, gate: 3))
         let gates = self.gates
-        let sums32 = effectiveBias32, sums64 = effectiveBias64
+        let sums32 = effectiveBias32?.base, sums64 = effectiveBias64?.base
 
         func gate(_ g: Int, _ p: GateInputs<Int8>, _ q: Gate, rows: Int, _ data: UnsafeMutablePointer<Activation>,
                   _ hiddenIn: UnsafeMutablePointer<Activation>?, _ out: UnsafeMutablePointer<Int16>) {

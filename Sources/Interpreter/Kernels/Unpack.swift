@@ -5,6 +5,9 @@ import Foundation
 // prepare in TFLM: nothing persistent, no scratch.
 
 final class UnpackKernel: Kernel {
+    static let registration = OperatorRegistration(.unpack, options: UnpackOptions.self, builtinData: CStruct("TfLiteUnpackParams", [.int32, .int32]),
+                                                   temporaries: .none, macs: .none) { UnpackKernel() }
+
     private var outputCount = 0
     private var outerSize = 0
     private var chunkBytes = 0
@@ -12,21 +15,22 @@ final class UnpackKernel: Kernel {
     func prepare(_ context: PrepareContext) throws {
         let input = try context.requireInput(0)
         try context.expectType(input, [.float32, .int8, .int16, .int32], "input")
-        let num = context.options.int("num")
+        let options = context.options(UnpackOptions.self)
+        let num = Int(options.num)
         guard num >= 1, num == context.outputCount else {
             throw context.invalid("num \(num) does not match the \(context.outputCount) outputs")
         }
         let rank = input.rank
-        var axis = context.options.int("axis")
+        var axis = Int(options.axis)
         if axis < 0 { axis += rank }
         guard axis >= 0, axis < rank else {
-            throw context.invalid("axis \(context.options.int("axis")) is out of range for input rank \(rank)")
+            throw context.invalid("axis \(options.axis) is out of range for input rank \(rank)")
         }
         guard input.shape[axis] == num else {
             throw context.invalid("input shape \(input.shape) has \(input.shape[axis]) along axis \(axis), expected \(num)")
         }
-        outerSize = DataMovement.product(input.shape[..<axis])
-        let copySize = DataMovement.product(input.shape[(axis + 1)...])
+        outerSize = try DataMovement.product(input.shape[..<axis], context)
+        let copySize = try DataMovement.product(input.shape[(axis + 1)...], context)
         for i in 0..<num {
             let output = try context.requireOutput(i)
             guard output.type == input.type else {
@@ -37,9 +41,11 @@ final class UnpackKernel: Kernel {
             }
         }
         outputCount = num
-        chunkBytes = copySize * (try DataMovement.elementSize(input.type, context))
-        context.kernelPath = "reference"
-        context.parameters["axis"] = axis
+        chunkBytes = try DataMovement.bytes(copySize, try DataMovement.elementSize(input.type, context), context: context)
+        context.runsReference(input.type)
+        var geometry = AxisGeometry()
+        geometry.axis = axis
+        context.geometry = .axis(geometry)
     }
 
     func eval(_ context: EvalContext) throws {

@@ -115,6 +115,9 @@ public final class Model: @unchecked Sendable {
 
     /// The operator name of `op` as TFLite spells it: `CONV_2D`, or `CUSTOM:<name>`.
     public func opName(_ op: Operator) -> String { operatorCodes[Int(op.opcodeIndex)].name }
+
+    /// Which operator `op` is.
+    public func kind(of op: Operator) -> OperatorKind { operatorCodes[Int(op.opcodeIndex)].kind }
 }
 
 public struct OperatorCode: Sendable {
@@ -134,11 +137,51 @@ public struct OperatorCode: Sendable {
         builtinCode = max(code, Int32(deprecatedBuiltinCode))
     }
 
-    public var isCustom: Bool { builtinCode == 32 }
+    public var isCustom: Bool { builtinCode == BuiltinOperator.custom.rawValue }
 
+    /// Which operator this code names.
+    public var kind: OperatorKind {
+        if isCustom { return .custom(customCode ?? "") }
+        return BuiltinOperator(rawValue: builtinCode).map(OperatorKind.builtin) ?? .unknownBuiltin(builtinCode)
+    }
+
+    public var name: String { kind.name }
+}
+
+/// An operator as a model names it: a builtin of the schema, a custom operator by its
+/// custom code, or a builtin code newer than the schema this build knows.
+public enum OperatorKind: Hashable, Sendable, CustomStringConvertible {
+    case builtin(BuiltinOperator)
+    case custom(String)
+    case unknownBuiltin(Int32)
+
+    /// As TFLite spells it: `CONV_2D`, `CUSTOM:<name>`, or `UNKNOWN_BUILTIN_<code>`.
     public var name: String {
-        if isCustom { return "CUSTOM:\(customCode ?? "")" }
-        return BuiltinOperatorNames.name(of: builtinCode) ?? "UNKNOWN_BUILTIN_\(builtinCode)"
+        switch self {
+        case let .builtin(op): op.name
+        case let .custom(code): "CUSTOM:\(code)"
+        case let .unknownBuiltin(code): "UNKNOWN_BUILTIN_\(code)"
+        }
+    }
+
+    public var description: String { name }
+
+    /// The kind `name` spells (a builtin name, `CUSTOM:<code>` or `UNKNOWN_BUILTIN_<code>`), or nil.
+    public init?(name: String) {
+        if name.hasPrefix("CUSTOM:") {
+            self = .custom(String(name.dropFirst("CUSTOM:".count)))
+        } else if let op = BuiltinOperator(name: name) {
+            self = .builtin(op)
+        } else if name.hasPrefix("UNKNOWN_BUILTIN_"), let code = Int32(name.dropFirst("UNKNOWN_BUILTIN_".count)) {
+            self = .unknownBuiltin(code)
+        } else {
+            return nil
+        }
+    }
+
+    public var builtin: BuiltinOperator? {
+        if case let .builtin(op) = self { return op }
+        return nil
     }
 }
 

@@ -20,6 +20,13 @@ public protocol Kernel: AnyObject {
     func eval(_ context: EvalContext) throws
 }
 
+/// A kernel whose state (beyond variable tensors) TFLM's MicroInterpreter::Reset
+/// clears, through the registration's `reset` function: e.g. the signal library's
+/// circular buffers and noise estimates.
+public protocol ResettableKernel: Kernel {
+    func reset()
+}
+
 /// A tensor as kernels see it at prepare time: static facts, no data pointer for
 /// activations (they are placed after every operator is prepared, as in TFLM).
 public struct TensorInfo: @unchecked Sendable {
@@ -100,7 +107,7 @@ public struct InvalidOperatorError: Error, CustomStringConvertible, Sendable {
 
 public final class PrepareContext {
     public let operatorIndex: Int
-    public let op: String
+    public let op: OperatorKind
     public let opVersion: Int
     public let options: BuiltinOptions
     public let variant: KernelVariant
@@ -113,22 +120,26 @@ public final class PrepareContext {
 
     // Declared by the kernel.
     var persistentRequests: [PersistentRequest] = []
+    /// What Prepare does in the arena's free middle, in call order: temporary tensors and
+    /// Prepare-phase persistent allocations (the working minimum replays them).
+    private(set) var prepareSteps: [PrepareStep] = []
 
-    /// The declared allocations as plain sizes for a 32-bit and a 64-bit build
-    /// (without TFLM's compression support).
+    /// The declared allocations as plain sizes for the 32-bit Cortex-M build and the
+    /// 64-bit host build the goldens come from (which has TFLM's compression support).
     var persistent: [PersistentAllocation] {
         persistentRequests.map {
-            PersistentAllocation($0.what, bytes32: $0.bytes(on: .cortexMGCC), bytes64: $0.bytes(on: .x86_64))
+            PersistentAllocation($0.what, bytes32: PersistentLayout.cortexM.bytes(of: $0), bytes64: PersistentLayout.hostGoldens.bytes(of: $0))
         }
     }
     var scratchRequests: [Int] = []
-    /// Which implementation runs, e.g. `arm_convolve_1x1_s8_fast` or `reference`:
-    /// a fact the cost model reads; set by the kernel in prepare.
-    public var kernelPath: String = "reference"
-    /// Extra facts about the work (filter size, strides, ...) for the workload record.
-    public var parameters: [String: Int] = [:]
+    /// Which implementation runs, e.g. CMSIS-NN's `arm_convolve_1x1_s8_fast` or the
+    /// reference kernel for int8: a fact the cost model reads; set by the kernel in
+    /// prepare (nil: the reference kernel for the first output's type).
+    public var kernelPath: KernelPath?
+    /// The shape of the work beyond the tensors, for the workload record.
+    public var geometry: OperatorGeometry = .none
 
-    init(operatorIndex: Int, op: String, opVersion: Int, options: BuiltinOptions, variant: KernelVariant,
+    init(operatorIndex: Int, op: OperatorKind, opVersion: Int, options: BuiltinOptions, variant: KernelVariant,
          customOptions: ArraySlice<UInt8>?, inputs: [Int], outputs: [Int], intermediates: [Int], tensors: [TensorInfo]) {
         self.operatorIndex = operatorIndex
         self.op = op
@@ -144,6 +155,10 @@ public final class PrepareContext {
 
     public var inputCount: Int { inputIndices.count }
     public var outputCount: Int { outputIndices.count }
+
+    /// The operator's builtin options table of type `T` (its defaults when the operator
+    /// carries none, as TFLM's parse functions leave them).
+    public func options<T: BuiltinOptionsTable>(_: T.Type) -> T { options.typed(T.self) }
 
     /// Input `i`; nil when absent (index -1 in the model) or past the end.
     public func input(_ i: Int) -> TensorInfo? {
@@ -172,6 +187,25 @@ public final class PrepareContext {
         return tensors[intermediateIndices[i]]
     }
 
+    /// TFLM's AllocateTempInputTensor(node, i): a temporary TfLiteTensor (with its
+    /// quantization data) in the arena's free middle until this operator's Prepare ends.
+    /// Nothing when input `i` is absent. Kernels call it where TFLM's kernel does, so the
+    /// working minimum replays the same sequence.
+    public func tempInput(_ i: Int) {
+        if let tensor = input(i) { prepareSteps.append(.tempTensor(quantizationChannels: Self.quantizationChannels(of: tensor))) }
+    }
+
+    /// TFLM's AllocateTempOutputTensor(node, i).
+    public func tempOutput(_ i: Int) {
+        if let tensor = output(i) { prepareSteps.append(.tempTensor(quantizationChannels: Self.quantizationChannels(of: tensor))) }
+    }
+
+    /// TFLM gives a TfLiteTensor affine quantization when the model has both scales and
+    /// zero points for it (InitializeTfLiteTensorFromFlatbuffer).
+    static func quantizationChannels(of tensor: TensorInfo) -> Int? {
+        !tensor.scale.isEmpty && !tensor.zeroPoint.isEmpty ? tensor.scale.count : nil
+    }
+
     /// TFLM's AllocatePersistentBuffer: counted in the arena's persistent section.
     /// TFLM kernels allocate their operator data in Init, which runs for every operator
     /// before any Prepare, and everything else in Prepare; the order sets the tail's
@@ -179,13 +213,14 @@ public final class PrepareContext {
     /// as its Init allocation and the rest as Prepare's.
     public func allocatePersistent(_ allocation: PersistentAllocation, phase: PersistentRequest.Phase? = nil) {
         let phase = phase ?? (persistentRequests.isEmpty ? .initialization : .preparation)
-        persistentRequests.append(PersistentRequest(allocation.what, phase: phase,
-                                            size: .perPointerSize(bytes32: allocation.bytes32, bytes64: allocation.bytes64)))
+        allocatePersistent(PersistentRequest(allocation.what, phase: phase,
+                                             size: .perPointerSize(bytes32: allocation.bytes32, bytes64: allocation.bytes64)))
     }
 
     /// An allocation described by TFLM's own struct layout (see TFLMStructs).
     public func allocatePersistent(_ request: PersistentRequest) {
         persistentRequests.append(request)
+        if request.phase == .preparation { prepareSteps.append(.persistentBuffer(request)) }
     }
 
     /// TFLM's RequestScratchBufferInArena: planned with the activations, live during
@@ -196,14 +231,24 @@ public final class PrepareContext {
         return scratchRequests.count - 1
     }
 
+    /// TFLM's CheckDynamicTensors, run after each operator's Prepare: an output with a
+    /// dimension of 0 (other than the legacy scalar shape [0]) counts as a dynamic tensor,
+    /// and TFLM refuses the model. Inputs may be empty (a CONCATENATION of an empty part).
+    func refuseDynamicOutputs() throws {
+        for i in 0..<outputCount {
+            guard let t = output(i), t.shape != [0], t.shape.contains(where: { $0 <= 0 }) else { continue }
+            throw unsupported("output \(i) (tensor \(t.index)) has shape \(t.shape): TFLM takes a zero-sized dimension for a dynamic tensor and refuses the model")
+        }
+    }
+
     /// The operator cannot run in mcusim (exit 3).
     public func unsupported(_ reason: String) -> UnsupportedOperatorError {
-        UnsupportedOperatorError(operatorIndex: operatorIndex, op: op, reason: reason)
+        UnsupportedOperatorError(operatorIndex: operatorIndex, op: op.name, reason: reason)
     }
 
     /// The model is malformed for this operator (exit 2).
     public func invalid(_ reason: String) -> InvalidOperatorError {
-        InvalidOperatorError(operatorIndex: operatorIndex, op: op, reason: reason)
+        InvalidOperatorError(operatorIndex: operatorIndex, op: op.name, reason: reason)
     }
 
     /// Fails with `unsupported` unless `type` is one of `types`.
@@ -212,6 +257,12 @@ public final class PrepareContext {
             throw unsupported("\(role) type \(tensor.type.name) is not supported (supported: \(types.map(\.name).sorted().joined(separator: ", ")))")
         }
     }
+
+    /// Marks the operator as running TFLM's reference kernel with `type` arithmetic.
+    public func runsReference(_ type: TensorType) { kernelPath = .reference(op, type) }
+
+    /// Marks the operator as running a CMSIS-NN function.
+    public func runs(_ function: CMSISNNFunction) { kernelPath = .cmsisNN(function) }
 }
 
 /// Pointers for one operator, fixed once the arena is laid out.

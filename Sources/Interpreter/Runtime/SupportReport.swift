@@ -21,16 +21,17 @@ extension MicroInterpreter {
         }
         return subgraph.operators.enumerated().map { index, op in
             let code = model.operatorCodes[Int(op.opcodeIndex)]
-            guard let kernel = KernelRegistry.makeKernel(op: code.name) else {
-                return OperatorSupport(index: index, op: code.name, refusal: KernelRegistry.missingReason(op: code.name))
+            guard let kernel = KernelRegistry.makeKernel(code.kind) else {
+                return OperatorSupport(index: index, op: code.name, refusal: KernelRegistry.missingReason(code.kind))
             }
             let context = PrepareContext(
-                operatorIndex: index, op: code.name, opVersion: Int(code.version), options: op.builtinOptions,
+                operatorIndex: index, op: code.kind, opVersion: Int(code.version), options: op.builtinOptions,
                 variant: variant, customOptions: op.customOptions.map { model.bytes[$0] },
                 inputs: op.inputs.map(Int.init), outputs: op.outputs.map(Int.init),
                 intermediates: op.intermediates.map(Int.init), tensors: tensors)
             do {
                 try kernel.prepare(context)
+                try context.refuseDynamicOutputs()
                 return OperatorSupport(index: index, op: code.name, refusal: nil)
             } catch let e as UnsupportedOperatorError {
                 return OperatorSupport(index: index, op: code.name, refusal: e.reason)

@@ -4,7 +4,10 @@ import Interpreter
 /// The arena over time, as TFLM's printed memory plan shows it: operator index across,
 /// arena offset up, one block per planned buffer (tensor or scratch) from the first to
 /// the last operator that uses it. Tensors take the colour of the operator type that
-/// produces them, scratch buffers are hatched; the fullest operator is marked.
+/// produces them, scratch buffers are hatched; the fullest operator is marked. Above the
+/// planned head, the persistent section (TFLM's tail: operator data, quantization
+/// parameters, variables) is drawn across the whole run, so the plot holds the arena the
+/// totals count.
 struct ArenaChart {
     let sim: Simulation
     let palette: OpPalette
@@ -30,7 +33,7 @@ struct ArenaChart {
         for w in workloads {
             for o in w.outputs where producer[o.tensorIndex] == nil { producer[o.tensorIndex] = w.index }
         }
-        func opName(_ i: Int) -> String { i >= 0 && i < count ? workloads[i].op : "?" }
+        func opName(_ i: Int) -> String { i >= 0 && i < count ? workloads[i].op.name : "?" }
         return interpreter.arenaUsage.plan.buffers.map { b in
             // Scope s is operator s - 1; scope 0 (before the first operator) belongs to operator 0 here.
             let first = min(max(b.lifetime.first - 1, 0), max(count - 1, 0))
@@ -64,7 +67,7 @@ struct ArenaChart {
         let arena = interpreter.arenaUsage
         let count = interpreter.workloads.count
         let blocks = self.blocks()
-        let head = max(arena.plannedBytes, 1)
+        let head = max(arena.totalBytes, 1)
 
         let left = 78.0, right = 28.0
         let top = standalone ? 96.0 : 40.0
@@ -85,6 +88,9 @@ struct ArenaChart {
             svg.defs += "<pattern id=\"\(id)\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" patternTransform=\"rotate(45)\">"
                 + "<rect width=\"6\" height=\"6\" fill=\"#ffffff\"/><rect width=\"3\" height=\"6\" fill=\"\(block.colour)\"/></pattern>\n"
         }
+        let persistentFill = "url(#arena-persistent)"
+        svg.defs += "<pattern id=\"arena-persistent\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\" patternTransform=\"rotate(-45)\">"
+            + "<rect width=\"8\" height=\"8\" fill=\"#eef1f5\"/><rect width=\"2\" height=\"8\" fill=\"#9aa5b1\"/></pattern>\n"
 
         if standalone {
             svg.text("Arena over time", x: left, y: 28, size: 18, weight: "600")
@@ -142,11 +148,25 @@ struct ArenaChart {
             svg.path(d, stroke: "#1f2933", width: 1.5)
         }
 
-        // The planned head (TFLM's arena_head_bytes).
+        // The persistent section, from the planned head to the arena's end, for the whole run.
+        let tailTop = y(Double(arena.totalBytes))
         let headY = y(Double(arena.plannedBytes))
+        if arena.persistentBytes > 0 {
+            let rows = (arena.persistent.rows + arena.persistent.unrecorded).filter { $0.used > 0 }
+            let title = "persistent section (TFLM's tail, allocated once and kept for the whole run)\n"
+                + "\(arena.persistentBytes.grouped) B at offset \(arena.plannedBytes.grouped) to \(arena.totalBytes.grouped)\n"
+                + rows.map { "\($0.what): \($0.used.grouped) B" + ($0.count > 1 ? " (x\($0.count))" : "") }.joined(separator: "\n")
+            svg.rect(x: left, y: tailTop, width: plotWidth, height: max(headY - tailTop, 1), fill: persistentFill, stroke: "#9aa5b1",
+                     strokeWidth: 0.75, cssClass: "persistent", title: title)
+            let label = "persistent section · \(ByteSize.format(arena.persistentBytes))"
+            if headY - tailTop >= 16 {
+                svg.text(label, x: left + 8, y: (tailTop + headY) / 2 + 4, size: 11.5, fill: "#323f4b", weight: "600", halo: "#eef1f5")
+            }
+        }
+
         svg.line(x1: left, y1: headY, x2: left + plotWidth, y2: headY, stroke: "#c81e1e", width: 1, dash: "5 4")
         let headLabel = "planned head \(ByteSize.format(arena.plannedBytes)) (\(arena.plannedBytes.grouped) B)"
-        svg.text(headLabel, x: left + plotWidth - 4, y: headY - 6, size: 11, anchor: .end, fill: "#c81e1e")
+        svg.text(headLabel, x: left + plotWidth - 4, y: headY - 6, size: 11, anchor: .end, fill: "#c81e1e", halo: "#ffffff")
 
         if let peak = arena.peakOperator, peak < count {
             // Outline the fullest column over the blocks, up to what is in use there.
@@ -170,8 +190,8 @@ struct ArenaChart {
         // Operator strip: each column's operator type, then index ticks.
         let stripY = top + plotHeight + 4
         for (i, w) in interpreter.workloads.enumerated() {
-            svg.rect(x: x(i) + 0.5, y: stripY, width: max(columnWidth - 1, 0.5), height: 8, fill: palette.colour(w.op), cssClass: "op",
-                     title: "operator \(i): \(w.op) (\(w.kernelPath))")
+            svg.rect(x: x(i) + 0.5, y: stripY, width: max(columnWidth - 1, 0.5), height: 8, fill: palette.colour(w.op.name), cssClass: "op",
+                     title: "operator \(i): \(w.op.name) (\(w.kernelPath.name))")
         }
         let labelStep = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000]
             .first { Double($0) * columnWidth >= Markup.textWidth(String(max(count - 1, 0)), size: 11) + 10 } ?? 10000
@@ -200,6 +220,14 @@ struct ArenaChart {
             let itemWidth = 18 + Markup.textWidth(label, size: 11.5) + 18
             if lx + itemWidth > left + plotWidth { lx = left; ly += 20 }
             svg.rect(x: lx, y: ly - 10, width: 12, height: 12, fill: fill, stroke: "#9aa5b1", strokeWidth: 0.5, rx: 2)
+            svg.text(label, x: lx + 18, y: ly, size: 11.5, fill: "#323f4b")
+            lx += itemWidth
+        }
+        if arena.persistentBytes > 0 {
+            let label = "persistent section (whole run)"
+            let itemWidth = 18 + Markup.textWidth(label, size: 11.5) + 18
+            if lx + itemWidth > left + plotWidth { lx = left; ly += 20 }
+            svg.rect(x: lx, y: ly - 10, width: 12, height: 12, fill: persistentFill, stroke: "#9aa5b1", strokeWidth: 0.5, rx: 2)
             svg.text(label, x: lx + 18, y: ly, size: 11.5, fill: "#323f4b")
             lx += itemWidth
         }

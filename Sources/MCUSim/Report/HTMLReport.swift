@@ -6,9 +6,11 @@ import Foundation
 /// made (no dates, no absolute paths beyond the model path given).
 struct HTMLReport {
     let sim: Simulation
-    let headroom: Double
+    let verdict: Verdict
 
-    var palette: OpPalette { OpPalette(ops: sim.cost.operators.map(\.op)) }
+    var headroom: Double { verdict.headroom }
+
+    var palette: OpPalette { OpPalette(ops: sim.cost.operators.map(\.op.name)) }
 
     func render() -> String {
         let palette = self.palette
@@ -16,8 +18,8 @@ struct HTMLReport {
         let cost = sim.cost
         let arena = sim.interpreter.arenaUsage
         let modelName = URL(fileURLWithPath: sim.modelPath).lastPathComponent
-        let fits = sim.fits(headroom: headroom)
-        let reasons = FitCommand.reasons(sim, headroom: headroom)
+        let fits = verdict.fits
+        let reasons = verdict.reasons
         let macs = sim.interpreter.workloads.reduce(0) { $0 + $1.macs }
         let e = Markup.escape
 
@@ -36,32 +38,30 @@ struct HTMLReport {
         <div>
         <p class="kicker">mcusim \(e(MCUSimCLI.version)) report</p>
         <h1>\(e(modelName)) <span class="on">on</span> \(e(sim.device.name))</h1>
-        <p class="sub">\(e(sim.device.mcu)) · \(e(sim.device.core.rawValue)) @ \(sim.device.clockHz / 1_000_000) MHz · kernels \(e(sim.settings.variant.rawValue)) · \(e(sim.optimization.rawValue)) · headroom \(Int((headroom * 100).rounded()))%</p>
+        <p class="sub">\(e(sim.device.mcu)) · \(e(sim.device.core.rawValue)) @ \(sim.device.clockHz / 1_000_000) MHz · kernels \(e(sim.settings.variant.rawValue)) · \(e(sim.optimization.rawValue)) · headroom \(e(verdict.headroomText))</p>
         </div>
-        <div class="verdict \(fits ? "ok" : "bad")"><span class="big">\(fits ? "Fits" : "Does not fit")</span><span class="why">\(e(fits ? "flash and RAM within \(Int((headroom * 100).rounded()))% of capacity" : reasons.joined(separator: "; ")))</span></div>
+        <div class="verdict \(fits ? "ok" : "bad")"><span class="big">\(fits ? "Fits" : "Does not fit")</span><span class="why">\(e(fits ? "flash and RAM within \(verdict.headroomText) of capacity" : reasons.joined(separator: "; ")))</span></div>
         </header>
 
         """
 
         // (d) Totals at a glance.
-        func card(_ title: String, _ value: String, _ detail: String, fraction: Double? = nil) -> String {
+        func card(_ title: String, _ value: String, _ detail: String, fraction: Double? = nil, over: Bool = false) -> String {
             var s = "<div class=\"card\"><div class=\"label\">\(e(title))</div><div class=\"value\">\(e(value))</div>"
             if let fraction {
-                let over = fraction > headroom
                 s += "<div class=\"meter\"><div class=\"fill\(over ? " over" : "")\" style=\"width:\(Markup.n(min(fraction, 1) * 100))%\"></div>"
                 s += "<div class=\"mark\" style=\"left:\(Markup.n(headroom * 100))%\"></div></div>"
             }
             return s + "<div class=\"detail\">\(e(detail))</div></div>\n"
         }
-        let flashFraction = f.flashCapacity > 0 ? Double(f.flash.total) / Double(f.flashCapacity) : 0
-        let ramFraction = f.ramCapacity > 0 ? Double(f.ram.total) / Double(f.ramCapacity) : 0
         h += "<section class=\"cards\">\n"
         h += card("Latency", String(format: "%.2f ms", cost.milliseconds),
-                  "\(Int(cost.totalCycles.rounded()).grouped) cycles" + (cost.energyMicrojoules.map { String(format: " · %@%.0f µJ per inference", sim.energyVerified ? "" : "~", $0) } ?? ""))
+                  "\(Int(cost.totalCycles.rounded()).grouped) cycles · \(sim.estimatedShareText) guessed"
+                  + (cost.energyMicrojoules.map { String(format: " · %@%.0f µJ per inference", sim.energyVerified ? "" : "~", $0) } ?? ""))
         h += card("Flash", ByteSize.format(f.flash.total),
-                  "of \(ByteSize.format(f.flashCapacity)) (\(String(format: "%.0f%%", flashFraction * 100)))", fraction: flashFraction)
+                  "of \(ByteSize.format(f.flashCapacity)) (\(verdict.flashPercent))", fraction: verdict.flashFraction, over: verdict.flashOver)
         h += card("RAM", ByteSize.format(f.ram.total),
-                  "of \(ByteSize.format(f.ramCapacity)) (\(String(format: "%.0f%%", ramFraction * 100)))", fraction: ramFraction)
+                  "of \(ByteSize.format(f.ramCapacity)) (\(verdict.ramPercent))", fraction: verdict.ramFraction, over: verdict.ramOver)
         h += card("Arena", ByteSize.format(f.ram.arena),
                   "planned \(ByteSize.format(f.ram.arenaPlanned)) + persistent \(ByteSize.format(f.ram.arenaPersistent))")
         h += "</section>\n"
@@ -72,6 +72,8 @@ struct HTMLReport {
             ("Device", "\(sim.device.name) (\(sim.device.id)), \(sim.device.mcu), \(sim.device.core.rawValue) @ \(sim.device.clockHz / 1_000_000) MHz"),
             ("Build", "kernels \(sim.settings.variant.rawValue), \(sim.optimization.rawValue), 32-bit TFLM"),
             ("Latency", String(format: "%.3f ms", cost.milliseconds) + " (\(Int(cost.totalCycles.rounded()).grouped) cycles)"),
+            ("Guessed share", "\(sim.estimatedShareText) of the cycles come from generic estimates and assumptions"
+                + " (\(cost.operators.filter(\.isEstimated).count) of \(cost.operators.count) operators have no measured kernel loops)"),
             ("Energy", cost.energyMicrojoules.map {
                 String(format: "%.1f µJ per inference", $0) + (sim.energyVerified ? "" : " (from a run current not verified against the datasheet)")
             } ?? "n/a (the profile has no run current)"),
@@ -89,7 +91,8 @@ struct HTMLReport {
         <section class="panel"><h2>Arena over time</h2>
         <p class="caption">Each block is a buffer the memory planner placed in the arena, from the first to the last operator that uses it
         (hover for the tensor, its shape, size and offset). Blocks take the colour of the operator type that writes them; hatched blocks are
-        kernels' scratch buffers. The black line is the highest byte in use while each operator runs; the red outline marks the fullest operator.</p>
+        kernels' scratch buffers. Above the dashed planned head, the persistent section holds what TFLM allocates once for the whole run
+        (operator data, quantization parameters, variables). The black line is the highest byte in use while each operator runs; the red outline marks the fullest operator.</p>
         \(ArenaChart(sim: sim, palette: palette).svg(width: 1200, standalone: false))</section>
 
         """
@@ -106,8 +109,8 @@ struct HTMLReport {
         h += """
         <section class="panel"><h2>Flash and RAM</h2>
         <p class="caption">Flash holds the model, TFLM's runtime, the kernels this model uses and the rest of the firmware (the profile's reserve);
-        RAM holds the arena and the firmware's stacks, heap and statics. The dashed line is the \(Int((headroom * 100).rounded()))% headroom the verdict uses.</p>
-        \(MemoryChart(sim: sim, headroom: headroom).svg(width: 1200))</section>
+        RAM holds the arena and the firmware's stacks, heap and statics. The dashed line is the \(e(verdict.headroomText)) headroom the verdict uses.</p>
+        \(MemoryChart(sim: sim, verdict: verdict).svg(width: 1200))</section>
 
         """
 
@@ -116,12 +119,16 @@ struct HTMLReport {
         h += "<th class=\"num\">#</th><th>operator</th><th>kernel</th><th class=\"num\">MACs</th><th class=\"num\">cycles</th><th class=\"num\">ms</th><th class=\"num\">share</th><th class=\"num\">arena in use</th></tr></thead><tbody>\n"
         for (i, op) in cost.operators.enumerated() {
             let ms = cost.milliseconds(op)
-            h += "<tr><td class=\"num\">\(i)</td><td><span class=\"swatch\" style=\"background:\(palette.colour(op.op))\"></span>\(e(op.op))</td>"
-            h += "<td class=\"mono\">\(e(op.kernelPath))</td><td class=\"num\">\(op.macs.grouped)</td><td class=\"num\">\(Int(op.cycles.rounded()).grouped)</td>"
-            h += "<td class=\"num\">\(String(format: "%.3f", ms))</td><td class=\"num\">\(String(format: "%.1f%%", cost.milliseconds > 0 ? ms / cost.milliseconds * 100 : 0))</td>"
+            h += "<tr><td class=\"num\">\(i)</td><td><span class=\"swatch\" style=\"background:\(palette.colour(op.op.name))\"></span>\(e(op.op.name))</td>"
+            h += "<td class=\"mono\">\(e(op.kernelPath.name))</td><td class=\"num\">\(op.macs.grouped)</td><td class=\"num\">\(Int(op.cycles.rounded()).grouped)</td>"
+            h += "<td class=\"num\">\(e(sim.millisecondsText(op)))</td><td class=\"num\">\(String(format: "%.1f%%", cost.milliseconds > 0 ? ms / cost.milliseconds * 100 : 0))</td>"
             h += "<td class=\"num\">\(arena.liveBytes(atOperator: i).grouped) B</td></tr>\n"
         }
-        h += "</tbody></table></details></section>\n"
+        let frameworkMs = cost.frameworkCycles / Double(max(cost.clockHz, 1)) * 1000
+        h += "<tr><td class=\"num\"></td><td>(framework)</td><td class=\"mono\">MicroInterpreter::Invoke outside the kernels</td><td class=\"num\"></td>"
+        h += "<td class=\"num\">\(Int(cost.frameworkCycles.rounded()).grouped)</td><td class=\"num\">\(String(format: "%.3f", frameworkMs))</td>"
+        h += "<td class=\"num\">\(String(format: "%.1f%%", sim.frameworkShare * 100))</td><td class=\"num\"></td></tr>\n"
+        h += "</tbody></table>\n<p class=\"caption\">\(e(Simulation.estimatedFootnote))</p></details></section>\n"
 
         h += """
         <footer>Made by mcusim \(e(MCUSimCLI.version)). Arena figures reproduce TFLM's planner for a 32-bit Cortex-M build; latency, energy and

@@ -15,7 +15,7 @@ struct LatencyChart {
         let rowHeight = ops.count <= 40 ? 22.0 : max(13.0, 880.0 / Double(ops.count))
         let fontSize = min(12.0, rowHeight - 4)
         let indexWidth = Markup.textWidth(String(max(ops.count - 1, 0)), size: fontSize)
-        let nameWidth = ops.map { Markup.textWidth($0.op, size: fontSize) }.max() ?? 60
+        let nameWidth = ops.map { Markup.textWidth($0.op.name, size: fontSize) }.max() ?? 60
         let left = 16 + indexWidth + 10 + nameWidth + 14
         let valueWidth = Markup.textWidth("000.000 ms  100.0%", size: 11) + 12
         let plotWidth = max(width - left - valueWidth - 16, 100)
@@ -45,11 +45,11 @@ struct LatencyChart {
             let rowY = top + Double(i) * rowHeight
             let baseline = rowY + rowHeight / 2 + fontSize * 0.36
             svg.text(String(i), x: 16 + indexWidth, y: baseline, size: fontSize, anchor: .end, fill: "#7b8794")
-            svg.text(op.op, x: 16 + indexWidth + 10, y: baseline, size: fontSize, fill: "#323f4b")
+            svg.text(op.op.name, x: 16 + indexWidth + 10, y: baseline, size: fontSize, fill: "#323f4b")
             let share = total > 0 ? ms / total * 100 : 0
-            let title = "operator \(i): \(op.op)\nkernel \(op.kernelPath)\n\(op.macs.grouped) MACs · \(Int(op.cycles.rounded()).grouped) cycles\n"
+            let title = "operator \(i): \(op.op.name)\nkernel \(op.kernelPath.name)\n\(op.macs.grouped) MACs · \(Int(op.cycles.rounded()).grouped) cycles\n"
                 + String(format: "%.3f ms (%.1f%% of the inference)", ms, share)
-            svg.rect(x: left, y: rowY + 3, width: max(x(ms) - left, 1), height: rowHeight - 6, fill: palette.colour(op.op), rx: 2,
+            svg.rect(x: left, y: rowY + 3, width: max(x(ms) - left, 1), height: rowHeight - 6, fill: palette.colour(op.op.name), rx: 2,
                      cssClass: "latency-bar", title: title)
             svg.text(String(format: "%.3f ms  %.1f%%", ms, share), x: x(ms) + 6, y: baseline, size: min(11, fontSize), fill: "#323f4b")
         }
@@ -61,15 +61,19 @@ struct LatencyChart {
 
         // Legend: each type's colour and share of the total.
         var shares: [(String, Double)] = palette.types.map { type in
-            (type, ops.filter { $0.op == type }.reduce(0) { $0 + cost.milliseconds($1) })
+            (type, ops.filter { $0.op.name == type }.reduce(0) { $0 + cost.milliseconds($1) })
         }
         shares.sort { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }
+        // The interpreter's own loop last, so the legend's shares add up to the whole inference.
+        let frameworkLabel = "interpreter outside the kernels"
+        shares.append((frameworkLabel, framework))
         var lx = left, ly = axisY + 26
         for (type, ms) in shares {
             let label = type + String(format: " %.1f%%", total > 0 ? ms / total * 100 : 0)
             let itemWidth = 18 + Markup.textWidth(label, size: 11.5) + 20
             if lx + itemWidth > width - 16 { lx = left; ly += 20 }
-            svg.rect(x: lx, y: ly - 10, width: 12, height: 12, fill: palette.colour(type), rx: 2)
+            svg.rect(x: lx, y: ly - 10, width: 12, height: 12, fill: type == frameworkLabel ? "#ffffff" : palette.colour(type),
+                     stroke: type == frameworkLabel ? "#9aa5b1" : nil, rx: 2)
             svg.text(label, x: lx + 18, y: ly, size: 11.5, fill: "#323f4b")
             lx += itemWidth
         }

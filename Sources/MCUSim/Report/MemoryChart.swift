@@ -5,7 +5,9 @@ import Foundation
 /// the fit verdict uses.
 struct MemoryChart {
     let sim: Simulation
-    let headroom: Double
+    let verdict: Verdict
+
+    var headroom: Double { verdict.headroom }
 
     struct Segment {
         let name: String
@@ -35,21 +37,19 @@ struct MemoryChart {
         let f = sim.footprint
         var svg = SVGBuilder()
         var y = 24.0
-        let rows: [(String, [Segment], Int)] = [
-            ("Flash", Self.flashSegments(f), f.flashCapacity),
-            ("RAM", Self.ramSegments(f), f.ramCapacity),
+        let rows: [(String, [Segment], Int, Bool, String)] = [
+            ("Flash", Self.flashSegments(f), f.flashCapacity, verdict.flashOver, verdict.flashPercent),
+            ("RAM", Self.ramSegments(f), f.ramCapacity, verdict.ramOver, verdict.ramPercent),
         ]
         let left = 16.0, right = 16.0
         let barWidth = width - left - right
-        for (name, segments, capacity) in rows {
+        for (name, segments, capacity, over, percent) in rows {
             let used = segments.reduce(0) { $0 + $1.bytes }
             let scale = Double(max(used, capacity, 1))
             func x(_ bytes: Double) -> Double { left + bytes / scale * barWidth }
-            let percent = capacity > 0 ? Double(used) / Double(capacity) * 100 : 0
-            let over = Double(used) > headroom * Double(capacity)
             svg.text(name, x: left, y: y, size: 14, weight: "600")
             let what = name == "RAM" ? "largest arena-usable RAM block" : "on-chip flash"
-            svg.text("\(ByteSize.format(used)) of \(ByteSize.format(capacity)) \(what) (\(String(format: "%.0f%%", percent)))",
+            svg.text("\(ByteSize.format(used)) of \(ByteSize.format(capacity)) \(what) (\(percent))",
                      x: left + Markup.textWidth(name, size: 14) + 12, y: y, size: 12.5, fill: over ? "#c81e1e" : "#52606d")
             let barY = y + 22, barHeight = 30.0
             svg.rect(x: left, y: barY, width: x(Double(capacity)) - left, height: barHeight, fill: "#eef1f5", stroke: "#cbd2d9", strokeWidth: 1, rx: 3)
@@ -65,18 +65,25 @@ struct MemoryChart {
                 }
                 offset += s.bytes
             }
-            // Capacity (when exceeded) and headroom markers.
+            // Headroom above the bar; capacity, when exceeded, below it, so the two labels never
+            // meet however close the lines are.
+            let hx = x(headroom * Double(capacity))
+            svg.line(x1: hx, y1: barY - 6, x2: hx, y2: barY + barHeight + 6, stroke: "#1f2933", width: 1.5, dash: "4 3")
+            svg.text("\(verdict.headroomText) headroom", x: hx, y: barY - 9, size: 11, anchor: .middle, fill: "#1f2933")
+            var legendY = barY + barHeight + 24
             if used > capacity {
                 let cx = x(Double(capacity))
                 svg.line(x1: cx, y1: barY - 8, x2: cx, y2: barY + barHeight + 8, stroke: "#c81e1e", width: 2)
-                svg.text("capacity", x: cx - 4, y: barY - 10, size: 11, anchor: .end, fill: "#c81e1e", weight: "600")
+                let label = "capacity \(ByteSize.format(capacity))"
+                // Beside the line, on whichever side has room.
+                let fitsRight = cx + 4 + Markup.textWidth(label, size: 11) <= width - right
+                svg.text(label, x: fitsRight ? cx + 4 : cx - 4, y: barY + barHeight + 20, size: 11, anchor: fitsRight ? .start : .end,
+                         fill: "#c81e1e", weight: "600")
+                legendY += 16
             }
-            let hx = x(headroom * Double(capacity))
-            svg.line(x1: hx, y1: barY - 6, x2: hx, y2: barY + barHeight + 6, stroke: "#1f2933", width: 1.5, dash: "4 3")
-            svg.text("\(Int((headroom * 100).rounded()))% headroom", x: hx, y: barY - 9, size: 11, anchor: .middle, fill: "#1f2933")
 
             // Legend with exact figures.
-            var lx = left, ly = barY + barHeight + 24
+            var lx = left, ly = legendY
             for s in segments {
                 let label = "\(s.name) \(s.bytes.grouped) B"
                 let itemWidth = 18 + Markup.textWidth(label, size: 11.5) + 22

@@ -145,14 +145,18 @@ enum Ticks {
 }
 
 /// Colours for operator types, the same in every chart of a report: fixed ones for the
-/// common types, then a palette in name order for the rest.
+/// common types, then a list for the rest in name order. Every colour differs from every
+/// other (and from the model-input grey) by at least 20 CIELAB units (ΔE*76), so blocks of
+/// different types stay apart; ReportTests checks it.
 struct OpPalette {
     static let fixed: [String: String] = [
         "CONV_2D": "#4e79a7", "DEPTHWISE_CONV_2D": "#59a14f", "FULLY_CONNECTED": "#f28e2b",
         "MAX_POOL_2D": "#b07aa1", "AVERAGE_POOL_2D": "#9c755f", "SOFTMAX": "#e15759",
-        "ADD": "#76b7b2", "RESHAPE": "#a0a4a8", "MUL": "#edc948", "QUANTIZE": "#ff9da7", "DEQUANTIZE": "#d37295",
+        "ADD": "#76b7b2", "MUL": "#edc948", "RESHAPE": "#5b6470",
     ]
-    static let others = ["#86bcb6", "#8cd17d", "#499894", "#f1ce63", "#d4a6c8", "#79706e", "#fabfd2", "#b6992d", "#a0cbe8", "#ffbe7d", "#e19d9a", "#6b9ac4"]
+    /// Picked greedily, each as far as possible from the fixed colours and the ones before it.
+    static let others = ["#6655bb", "#aa2277", "#ee99ff", "#776600", "#00ddaa", "#00ccff", "#0099ff",
+                         "#336644", "#994400", "#bbbb77", "#ffaaaa", "#bbbbff", "#ff77aa", "#994455"]
     static let input = "#c5cbd3"
 
     let colours: [String: String]

@@ -1,2 +1,0 @@
-import Foundation
-exit(MCUSimCLI.main(Array(CommandLine.arguments.dropFirst())))

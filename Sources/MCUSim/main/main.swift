@@ -1,0 +1,2 @@
+import MCUSim
+MCUSimCLI.main()
