@@ -85,7 +85,8 @@ def main() -> int:
             continue
         old_terms = old[name]
         new_terms = {t["name"]: t for t in k["terms"]}
-        shapes = [dict(zip(k["shapes"]["variables"], vals)) for vals in k["shapes"]["values"]]
+        # The committed file keeps only the worked examples' shapes (the full list is not shipped).
+        shapes = [dict(ex["variables"]) for ex in k["examples"]]
         derived = [(d["name"], d["expr"]) for d in k["derived"]]
         envs = [expr.environment(s, derived) for s in shapes]
         trips = {t: [expr.evaluate(new_terms[t]["trips"], e) for e in envs] for t in new_terms}

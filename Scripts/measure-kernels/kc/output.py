@@ -160,7 +160,7 @@ def kernel_entry(result: KernelResult, builds: list[str]) -> dict:
         "fixed": k.fixed,
         "notes": k.notes,
         "quality": {b: quality_entry(result.builds[b].quality) for b in builds},
-        "shapes": {"variables": list(k.variables), "values": [[s[v] for v in k.variables] for s in result.shapes]},
+        "shapes_measured": len(result.shapes),
         "examples": worked_examples(result),
     }
     return entry
@@ -180,20 +180,6 @@ def write(path, provenance: dict, results: list[KernelResult], builds: list[str]
         f.write(text)
 
 
-def dumps(value, indent: int = 0) -> str:
-    """JSON with one level of indentation per nesting, lists of scalars on one line (stable, diff-friendly)."""
-    pad = " " * indent
-    inner = " " * (indent + 1)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{inner}{json.dumps(str(k))}: {dumps(v, indent + 1)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        if all(not isinstance(v, (dict, list)) for v in value):
-            return "[" + ", ".join(json.dumps(v) for v in value) + "]"
-        items = [inner + dumps(v, indent + 1) for v in value]
-        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
-    return json.dumps(value, ensure_ascii=True)
+def dumps(value) -> str:
+    """Compact JSON (no whitespace), keys in insertion order: the file ships with the tool, so it is kept small."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
