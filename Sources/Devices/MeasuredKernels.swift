@@ -225,7 +225,10 @@ extension MeasuredKernelData {
     func work(for w: OperatorWorkload) -> KernelWork? {
         switch w.kernelPath {
         case let .cmsisNN(function):
-            guard Self.cmsisNNPaths.contains(function) else { return nil }
+            // Grouped convolution (groups > 1) runs arm_convolve_s8's grouped loop, measured as its own entry.
+            var grouped = false
+            if function == .convolveS8, case let .convolution(c) = w.geometry { grouped = c.groups > 1 }
+            guard Self.cmsisNNPaths.contains(function) || grouped else { return nil }
             var path = function.rawValue
             // BATCH_MATMUL int16 runs arm_batch_matmul_s16 (the interpreter's path names the s8 function).
             if function == .batchMatMulS8, w.outputs.first?.type == .int16 { path = "arm_batch_matmul_s16" }
