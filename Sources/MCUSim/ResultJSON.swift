@@ -13,6 +13,8 @@ extension Footprint {
             "model_weights": .int(flash.modelWeights), "model_structure": .int(flash.modelStructure),
             "tflm_runtime": .int(flash.tflmRuntime), "kernel_code": .int(flash.kernelCode),
             "application_reserve": .int(flash.applicationReserve),
+            "code_basis": .string(codeBasis.rawValue), "registration": .string(registration.rawValue),
+            "int8_only_saves_bytes": int8OnlySavings.map { .int($0) } ?? .null,
         ])
     }
 

@@ -224,7 +224,11 @@ struct RunReport: CommandOutput {
                 String(format: ", energy %.1f µJ", $0) + (sim.energyVerified ? "" : " (run current not verified against the datasheet)")
             } ?? ", energy n/a (no run current in the profile)"
             out += "\nflash \(f.flash.total.grouped) B of \(f.flashCapacity.grouped) (weights \(f.flash.modelWeights.grouped), structure \(f.flash.modelStructure.grouped), "
-            out += "TFLM \(f.flash.tflmRuntime.grouped), kernels \(f.flash.kernelCode.grouped), application \(f.flash.applicationReserve.grouped))\n"
+            out += "TFLM \(f.flash.tflmRuntime.grouped), kernels \(f.flash.kernelCode.grouped), application \(f.flash.applicationReserve.grouped))"
+            out += f.codeBasis == .link ? "; code from real Cortex-M4 links\n" : "; code from per-operator sizes (an estimate at -Os)\n"
+            if let saved = f.int8OnlySavings, f.registration == .standard {
+                out += "--registration int8-only would save \(saved.grouped) B of flash\n"
+            }
             out += "RAM \(f.ram.total.grouped) B of \(f.ramCapacity.grouped) (arena \(f.ram.arena.grouped), reserve \(f.ram.reserve.grouped))\n"
             out += Simulation.estimatedFootnote + "\n\n"
         }
