@@ -15,8 +15,8 @@ struct MeasuredKernelData: Sendable {
         let isIteration: Bool
         let isCorrection: Bool
         let trips: KernelExpression
-        /// Build ("m4-O2", ...) -> the term's instruction mix.
-        let mixes: [String: InstructionMix]
+        /// Build ("m4-O2", ...) -> the term's counts, parsed on first use of the build (MixCache).
+        let counts: [String: String]
     }
 
     struct LibraryCall: Sendable {
@@ -57,11 +57,33 @@ struct MeasuredKernelData: Sendable {
     let kernels: [String: Kernel]
     let byPath: [String: [Kernel]]
     let provenance: KernelCountsFile.Provenance
+    let mixCache: MixCache
+
+    /// Parsed instruction mixes per build, made on the build's first use: parsing all six builds'
+    /// counts at start-up was most of the data's load time.
+    final class MixCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var parsed: [String: [String: [InstructionMix]]] = [:]
+        private let terms: [String: [Term]]
+
+        init(_ kernels: [String: Kernel]) { terms = kernels.mapValues(\.terms) }
+
+        /// The mixes of `kernel`'s terms, in term order, for `build` (zero for unreadable counts;
+        /// the committed file is validated by KernelCountsDataTests).
+        func mixes(_ kernel: String, _ build: String) -> [InstructionMix] {
+            lock.lock()
+            defer { lock.unlock() }
+            if parsed[build] == nil {
+                parsed[build] = terms.mapValues { $0.map { t in t.counts[build].flatMap(InstructionMix.parse) ?? .zero } }
+            }
+            return parsed[build]?[kernel] ?? []
+        }
+    }
 
     /// The bundled data, or nil when the file is missing or invalid (then the paths it would cost
     /// fall back to generic estimates, labelled).
     static let shared: MeasuredKernelData? = {
-        guard let url = KernelCountsFile.defaultURL(), let file = try? KernelCountsFile.load(from: url) else { return nil }
+        guard let url = KernelCountsFile.defaultURL(), let file = try? KernelCountsFile.load(from: url, validate: false) else { return nil }
         return MeasuredKernelData(file)
     }()
 
@@ -75,6 +97,7 @@ struct MeasuredKernelData: Sendable {
         }
         self.kernels = kernels
         self.byPath = byPath
+        mixCache = MixCache(kernels)
         provenance = file.provenance
     }
 
@@ -83,12 +106,7 @@ struct MeasuredKernelData: Sendable {
         var terms: [Term] = []
         for t in k.terms {
             guard let group = TermGroup(rawValue: t.group), let trips = parse(t.trips) else { return nil }
-            var mixes: [String: InstructionMix] = [:]
-            for (build, text) in t.counts {
-                guard let mix = InstructionMix.parse(text) else { return nil }
-                mixes[build] = mix
-            }
-            terms.append(Term(name: t.name, group: group, isIteration: t.iteration, isCorrection: t.correction, trips: trips, mixes: mixes))
+            terms.append(Term(name: t.name, group: group, isIteration: t.iteration, isCorrection: t.correction, trips: trips, counts: t.counts))
         }
         var calls: [LibraryCall] = []
         for c in k.libraryCalls {
@@ -141,13 +159,13 @@ struct MeasuredKernelData: Sendable {
     /// expression cannot be evaluated (absurd shapes), so the caller falls back to an estimate.
     func work(_ kernel: Kernel, env: [String: Int], label: String? = nil) -> KernelWork? {
         var units: [WorkUnit] = []
-        for t in kernel.terms {
+        for (i, t) in kernel.terms.enumerated() {
             guard let trips = try? t.trips.evaluate(env) else { return nil }
             guard trips != 0 else { continue }
-            let mixes = t.mixes
+            let cache = mixCache, key = kernel.key
             units.append(WorkUnit(name: t.name, group: t.group, description: "\(kernel.key): \(t.name)", trips: Double(trips),
                                   isIteration: t.isIteration, isCorrection: t.isCorrection,
-                                  mix: { core, opt in mixes[Self.build(core, opt)] ?? .zero }))
+                                  mix: { core, opt in cache.mixes(key, Self.build(core, opt))[i] }))
         }
         for call in kernel.libraryCalls {
             guard let library = kernels[call.function] else { return nil }
@@ -196,12 +214,12 @@ struct MeasuredKernelData: Sendable {
             guard let n = try? t.trips.evaluate(env) else { return nil }
             trips.append(n)
         }
-        let builds = Set(library.terms.flatMap { $0.mixes.keys })
+        let builds = Set(library.terms.flatMap { $0.counts.keys })
         for build in builds {
             var mix = InstructionMix.zero
             var m7: Double = 0
-            for (t, n) in zip(library.terms, trips) where n != 0 {
-                let m = t.mixes[build] ?? .zero
+            let mixes = mixCache.mixes(library.key, build)
+            for (m, n) in zip(mixes, trips) where n != 0 {
                 mix += m * Double(n)
                 m7 += (m.m7Cycles ?? 0) * Double(n)
             }
