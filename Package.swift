@@ -16,7 +16,9 @@ let package = Package(
         // Model reading, arena, memory planner, kernels. Knows nothing of devices.
         .target(name: "Interpreter", exclude: ["README.md"]),
         // Device profiles and the Cortex-M cost model. Consumes the interpreter's workload records.
-        .target(name: "Devices", dependencies: ["Interpreter"], exclude: ["README.md"]),
+        // Resources/kernel-counts.json (the measured kernel data) is read at run time from a path, as Profiles/ is
+        // (KernelCountsData.swift finds it next to the executable, in ../share/mcusim or in the source tree).
+        .target(name: "Devices", dependencies: ["Interpreter"], exclude: ["Resources", "README.md"]),
         // The commands, their options and reports: a library, so tests call it in-process.
         .target(name: "MCUSim", dependencies: ["Interpreter", "Devices"], exclude: ["main"]),
         // The `mcusim` executable: a two-line main over the MCUSim library.

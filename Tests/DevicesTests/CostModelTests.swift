@@ -249,9 +249,10 @@ final class CostModelTests: XCTestCase {
 
     func testUnknownKernelPathIsAGenericEstimate() throws {
         let f411 = try profile("stm32f411re")
-        let w = OperatorWorkload(index: 0, op: .builtin(.transpose), variant: .cmsisNN, kernelPath: .cmsisNN(.transposeS8),
-                                 inputs: [tensor(0, .int8, [1, 8, 8, 4], .arena)], outputs: [tensor(1, .int8, [1, 4, 8, 8], .arena, offset: 256)],
-                                 geometry: .none, macs: 0, scratchBytes: 0)
+        // RELU's reference loop is not measured (KernelCosts.unmeasuredReference).
+        let w = OperatorWorkload(index: 0, op: .builtin(.relu), variant: .cmsisNN, kernelPath: .reference(.builtin(.relu), .int8),
+                                 inputs: [tensor(0, .int8, [1, 8, 8, 4], .arena)], outputs: [tensor(1, .int8, [1, 8, 8, 4], .arena, offset: 256)],
+                                 geometry: .elementwise(ElementwiseGeometry(elements: 256)), macs: 0, scratchBytes: 0)
         let op = cost(w, f411, .o2)
         let kernelTerms = op.terms.filter { $0.name != "TFLM operator dispatch" && !$0.name.hasPrefix("flash") }
         XCTAssertFalse(kernelTerms.isEmpty)

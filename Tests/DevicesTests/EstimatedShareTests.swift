@@ -33,11 +33,11 @@ final class EstimatedShareTests: XCTestCase {
             geometry: .matrix(g), macs: 256, scratchBytes: 0)
     }
 
-    /// TRANSPOSE through arm_transpose_s8: no measured loops, a generic estimate.
-    private func transpose(index: Int) -> OperatorWorkload {
-        OperatorWorkload(index: index, op: .builtin(.transpose), variant: .cmsisNN, kernelPath: .cmsisNN(.transposeS8),
-                         inputs: [tensor(0, .int8, [1, 8, 8, 4], .arena)], outputs: [tensor(1, .int8, [1, 4, 8, 8], .arena, offset: 256)],
-                         geometry: .none, macs: 0, scratchBytes: 0)
+    /// RELU int8 (reference): a kernel without measured loops (KernelCosts.unmeasuredReference).
+    private func unmeasured(index: Int) -> OperatorWorkload {
+        OperatorWorkload(index: index, op: .builtin(.relu), variant: .cmsisNN, kernelPath: .reference(.builtin(.relu), .int8),
+                         inputs: [tensor(0, .int8, [1, 8, 8, 4], .arena)], outputs: [tensor(1, .int8, [1, 8, 8, 4], .arena, offset: 256)],
+                         geometry: .elementwise(ElementwiseGeometry(elements: 256)), macs: 0, scratchBytes: 0)
     }
 
     /// TFLM dispatch, "ld=80 ru=50 st=35 alu=95 sh=5 br=30 tk=20 ldm=4 ldmr=24 stm=4 stmr=24", on
@@ -63,7 +63,7 @@ final class EstimatedShareTests: XCTestCase {
 
     func testGenericKernelIsGuessedWhole() throws {
         let f411 = try profile("stm32f411re")
-        let model = CostModel.estimate(workloads: [fullyConnected(index: 0), transpose(index: 1)], device: f411,
+        let model = CostModel.estimate(workloads: [fullyConnected(index: 0), unmeasured(index: 1)], device: f411,
                                        options: CostOptions(optimization: .o2))
         let generic = model.operators[1]
         XCTAssertTrue(generic.isEstimated)
@@ -71,7 +71,7 @@ final class EstimatedShareTests: XCTestCase {
         XCTAssertEqual(model.estimatedCycles, m4Dispatch + generic.cycles + m4Invoke, accuracy: 1e-9)
         let measuredKernel = model.operators[0].cycles - m4Dispatch
         XCTAssertEqual(model.estimatedShare, 1 - measuredKernel / model.totalCycles, accuracy: 1e-12)
-        XCTAssertEqual(CostModel.kernelBasis(transpose(index: 1), variant: .cmsisNN), .genericEstimate)
+        XCTAssertEqual(CostModel.kernelBasis(unmeasured(index: 1), variant: .cmsisNN), .genericEstimate)
         XCTAssertEqual(CostModel.kernelBasis(fullyConnected(index: 0), variant: .cmsisNN), .measured)
     }
 

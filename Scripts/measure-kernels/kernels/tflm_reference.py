@@ -1,0 +1,305 @@
+"""TFLM reference kernels (tensorflow/lite/kernels/internal/reference) as TFLM's micro kernels call them.
+
+Kernel paths are `reference:<OPERATOR>:<type>` (mcusim's kernelPath "reference" / "reference_float" plus the
+operator and the input type). The templates inline into the shim's run function, so its own argument set-up is in
+the `call` term."""
+
+from kc.spec import Kernel, Term, LibraryCall
+from kc.shapes import sample
+from kernels.cmsis_conv import CONV_VARIABLES, conv_shapes, conv_params
+from kernels.cmsis_depthwise import DW_VARIABLES, dw_shapes, dw_params
+from kernels.cmsis_misc import FC_VARIABLES, POOL_VARIABLES, pool_shapes, POOL_DERIVED
+from kernels.geometry import window_sums, padding_sums
+
+
+def small_conv_shapes(seed, count, **kw):
+    return [s for s in conv_shapes(seed, count * 2, **kw)
+            if s["output_h"] * s["output_w"] * s["output_c"] * s["filter_h"] * s["filter_w"] * s["filter_c"] <= 6000][:count]
+
+
+def conv_terms():
+    n = lambda e: f"input_n*({e})"
+    return [
+        Term("call", "overhead", "1", "entry, shapes and parameters"),
+        Term("batch", "overhead", "input_n", "per batch"),
+        Term("out_row", "overhead", n("output_h"), "per output row"),
+        Term("pixel", "overhead", n("pix"), "per output pixel"),
+        Term("out", "requant", n("pix*output_c"), "per output: group, bias, MultiplyByQuantizedMultiplier, clamp, store"),
+        Term("krow", "overhead", n("pix*output_c*filter_h"), "per output and filter row"),
+        Term("tap", "overhead", n("pix*output_c*filter_h*filter_w"), "per output and filter tap: the inside-image test"),
+        Term("tap_right", "overhead", n("output_c*output_h*filter_h*after_cols"), "correction: a tap right of the input (second test)", correction=True),
+        Term("tap_colvalid_rowout", "overhead", n("output_c*(output_h*filter_h - sum_rows)*sum_cols"), "correction: column inside, row outside (third/fourth test)", correction=True),
+        Term("tap_bottom", "overhead", n("output_c*after_rows*sum_cols"), "correction: column inside, row below the input (fourth test)", correction=True),
+        Term("vtap", "overhead", n("sum_rows*sum_cols*output_c"), "per tap inside the input: channel loop set-up"),
+        Term("mac", "mac", n("sum_rows*sum_cols*output_c*filter_c"), "per MAC (Offset() index arithmetic, loads, multiply-add)"),
+    ]
+
+
+CONV_DERIVED = window_sums() + padding_sums() + [("pix", "output_h*output_w")]
+
+
+def ref_conv(path, swift, kind, description):
+    return Kernel(path=path, functions=["tflite::reference_integer_ops::ConvPerChannel" if kind != "f32" else "tflite::reference_ops::Conv"],
+                  shim=f"ref_conv_{kind}", swift=swift, operator=f"CONV_2D {kind} (reference)", variables=dict(CONV_VARIABLES),
+                  derived=CONV_DERIVED, terms=conv_terms(), shapes=lambda: small_conv_shapes(f"refconv{kind}", 120, groups=False),
+                  shim_params=conv_params, count_shim=True,
+                  weight_walk={"working_set_bytes": f"output_c*filter_h*filter_w*filter_c*{4 if kind == 'f32' else 1}",
+                               "passes": "input_n*pix", "bytes_per_access": "4" if kind == "f32" else "1"},
+                  description=description)
+
+
+REF_CONV_S8 = ref_conv("reference:CONV_2D:int8", "referenceConv", "s8", "reference_integer_ops::ConvPerChannel (int8, per-channel requantization).")
+REF_CONV_F32 = ref_conv("reference:CONV_2D:float32", "referenceConvFloat", "f32", "reference_ops::Conv (float32, clamped).")
+REF_CONV_S16 = ref_conv("reference:CONV_2D:int16", None, "s16", "reference_integer_ops::ConvPerChannel<int64_t> (int16 activations, int64 bias and accumulator).")
+
+
+def dw_terms():
+    n = lambda e: f"input_n*({e})"
+    return [
+        Term("call", "overhead", "1", "entry"),
+        Term("batch", "overhead", "input_n", "per batch"),
+        Term("out_row", "overhead", n("output_h"), "per output row"),
+        Term("pixel", "overhead", n("pix"), "per output pixel"),
+        Term("in_ch", "overhead", n("pix*input_c"), "per pixel and input channel"),
+        Term("out", "requant", n("pix*output_c"), "per output: bias, requantization, clamp, store"),
+        Term("krow", "overhead", n("pix*output_c*filter_h"), "per output and filter row"),
+        Term("tap", "overhead", n("pix*output_c*filter_h*filter_w"), "per output and tap: inside test"),
+        Term("tap_right", "overhead", n("output_c*output_h*filter_h*after_cols"), "correction: tap right of the input", correction=True),
+        Term("tap_colvalid_rowout", "overhead", n("output_c*(output_h*filter_h - sum_rows)*sum_cols"), "correction: column inside, row outside", correction=True),
+        Term("tap_bottom", "overhead", n("output_c*after_rows*sum_cols"), "correction: column inside, row below", correction=True),
+        Term("mac", "mac", n("sum_rows*sum_cols*output_c"), "per MAC inside the input"),
+    ]
+
+
+def ref_dw(path, swift, kind):
+    return Kernel(path=path, functions=["tflite::reference_integer_ops::DepthwiseConvPerChannel" if kind == "s8" else "tflite::reference_ops::DepthwiseConv"],
+                  shim=f"ref_depthwise_{kind}", swift=swift, operator=f"DEPTHWISE_CONV_2D {kind} (reference)",
+                  variables=dict(DW_VARIABLES), derived=CONV_DERIVED, terms=dw_terms(),
+                  shapes=lambda: dw_shapes(f"refdw{kind}", 120, filters=[(1, 1), (2, 2), (3, 3), (5, 5), (1, 3), (3, 2)],
+                                           pads=["valid", "same", "extra"], mults=(1, 1, 2, 3), dilations=(1, 1, 2),
+                                           batches=(1, 1, 2), channels=(1, 2, 3, 4, 5, 8)),
+                  shim_params=dw_params, count_shim=True,
+                  weight_walk={"working_set_bytes": f"filter_h*filter_w*output_c*{4 if kind == 'f32' else 1}",
+                               "passes": "input_n*pix", "bytes_per_access": "4" if kind == "f32" else "1"},
+                  description=f"reference depthwise convolution ({kind}).")
+
+
+REF_DW_S8 = ref_dw("reference:DEPTHWISE_CONV_2D:int8", "referenceDepthwise", "s8")
+REF_DW_F32 = ref_dw("reference:DEPTHWISE_CONV_2D:float32", "referenceDepthwiseFloat", "f32")
+
+
+def fc_small_shapes(seed):
+    grid = {"input_n": [1, 1, 2, 3], "output_c": [1, 2, 3, 4, 5, 7, 9], "filter_n": list(range(1, 40)) + [50, 64, 100]}
+    return sample(grid, 120, seed)
+
+
+def ref_fc(path, swift, kind):
+    return Kernel(path=path, functions=["tflite::reference_integer_ops::FullyConnected" if kind == "s8" else "tflite::reference_ops::FullyConnected"],
+                  shim=f"ref_fully_connected_{kind}", swift=swift, operator=f"FULLY_CONNECTED {kind} (reference)",
+                  variables=dict(FC_VARIABLES),
+                  terms=[Term("call", "overhead", "1", "entry"),
+                         Term("batch", "overhead", "input_n", "per batch row"),
+                         Term("out", "requant", "input_n*output_c", "per output: bias, requantization, clamp"),
+                         Term("mac", "mac", "input_n*output_c*filter_n", "per MAC")],
+                  shapes=lambda: fc_small_shapes(f"reffc{kind}"), count_shim=True,
+                  weight_walk={"working_set_bytes": f"output_c*filter_n*{4 if kind == 'f32' else 1}", "passes": "input_n",
+                               "bytes_per_access": "4" if kind == "f32" else "1"},
+                  description=f"reference fully connected ({kind}).")
+
+
+REF_FC_S8 = ref_fc("reference:FULLY_CONNECTED:int8", "referenceFullyConnected", "s8")
+REF_FC_F32 = ref_fc("reference:FULLY_CONNECTED:float32", "referenceFullyConnectedFloat", "f32")
+
+
+def pool_ref_terms():
+    n = lambda e: f"input_n*({e})"
+    return [Term("call", "overhead", "1", "entry"),
+            Term("batch", "overhead", "input_n", "per batch"),
+            Term("out_row", "overhead", n("output_h"), "per output row"),
+            Term("pixel", "overhead", n("pix"), "per output pixel"),
+            Term("out", "requant", n("pix*input_c"), "per output: window clipping, division or clamp, store"),
+            Term("row", "overhead", n("rows*input_c"), "per output and window row inside"),
+            Term("tap", "mac", n("taps*input_c"), "per output and window tap inside")]
+
+
+def ref_pool(path, swift, shim, op, kind):
+    return Kernel(path=path, functions=[f"tflite::reference_{'integer_' if kind == 's8' else ''}ops::{'AveragePool' if 'avg' in shim else 'MaxPool'}"],
+                  shim=shim, swift=swift, operator=f"{op} {kind} (reference)", variables=dict(POOL_VARIABLES),
+                  derived=POOL_DERIVED, terms=pool_ref_terms(), shapes=lambda: pool_shapes(shim, 120), count_shim=True,
+                  description=f"reference {op} ({kind}).")
+
+
+REF_AVGPOOL_S8 = ref_pool("reference:AVERAGE_POOL_2D:int8", "referenceAvgPool", "ref_avgpool_s8", "AVERAGE_POOL_2D", "s8")
+REF_MAXPOOL_S8 = ref_pool("reference:MAX_POOL_2D:int8", "referenceMaxPool", "ref_maxpool_s8", "MAX_POOL_2D", "s8")
+REF_AVGPOOL_F32 = ref_pool("reference:AVERAGE_POOL_2D:float32", "referenceAvgPoolFloat", "ref_avgpool_f32", "AVERAGE_POOL_2D", "f32")
+REF_MAXPOOL_F32 = ref_pool("reference:MAX_POOL_2D:float32", "referenceMaxPoolFloat", "ref_maxpool_f32", "MAX_POOL_2D", "f32")
+
+
+def flat_shapes():
+    return [{"flat_size": n} for n in list(range(1, 41)) + [47, 64, 100, 127, 128, 255, 256, 300]]
+
+
+FLAT = {"flat_size": "elements"}
+
+
+def elementwise(path, swift, shim, function, operator, description=""):
+    return Kernel(path=path, functions=[function], shim=shim, swift=swift, operator=operator, variables=dict(FLAT),
+                  terms=[Term("call", "overhead", "1", "entry"), Term("elem", "mac", "flat_size", "per element")],
+                  shapes=flat_shapes, count_shim=True, description=description or f"{function}: one loop over the elements.")
+
+
+REF_ADD_S8 = elementwise("reference:ADD:int8", "referenceAdd", "ref_add_s8", "tflite::reference_integer_ops::Add", "ADD int8 without broadcast (reference)")
+REF_ADD_F32 = elementwise("reference:ADD:float32", "referenceAddFloat", "ref_add_f32", "tflite::reference_ops::Add", "ADD float32 without broadcast (reference)")
+REF_MUL_S8 = elementwise("reference:MUL:int8", None, "ref_mul_s8", "tflite::reference_integer_ops::Mul", "MUL int8 without broadcast (reference)")
+REF_MUL_F32 = elementwise("reference:MUL:float32", None, "ref_mul_f32", "tflite::reference_ops::Mul", "MUL float32 without broadcast (reference)")
+REF_QUANTIZE = elementwise("reference:QUANTIZE:float32", None, "ref_quantize_f32_s8", "tflite::reference_ops::AffineQuantize", "QUANTIZE float32 -> int8")
+REF_DEQUANTIZE = elementwise("reference:DEQUANTIZE:int8", None, "ref_dequantize_s8_f32", "tflite::reference_ops::Dequantize", "DEQUANTIZE int8 -> float32")
+REF_REQUANTIZE = elementwise("reference:QUANTIZE:int8", None, "ref_requantize_s8", "tflite::reference_ops::Requantize", "QUANTIZE int8 -> int8 (requantize)")
+REF_LOGISTIC = elementwise("reference:LOGISTIC:int8", None, "ref_logistic_s8", "tflite::reference_integer_ops::Logistic", "LOGISTIC int8",
+                           "reference_integer_ops::Logistic (fixed point; inputs beyond the range radius saturate: data-dependent, "
+                           "measured on uniform int8 inputs with radius 126).")
+REF_TANH = elementwise("reference:TANH:int8", None, "ref_tanh_s8", "tflite::reference_integer_ops::Tanh", "TANH int8",
+                       "reference_integer_ops::Tanh (fixed point; saturation data-dependent as for LOGISTIC).")
+REF_HARD_SWISH = elementwise("reference:HARD_SWISH:int8", None, "ref_hard_swish_s8", "tflite::reference_ops::HardSwish<int8_t>", "HARD_SWISH int8")
+
+
+def softmax_ref_shapes():
+    return [{"num_rows": r, "row_size": n} for n in [1, 2, 3, 4, 5, 7, 8, 10, 16, 31, 32, 50, 100] for r in (1, 2, 3, 5) if r * n <= 400]
+
+
+SOFTMAX_TERMS = [Term("call", "overhead", "1", "entry"), Term("row", "requant", "num_rows", "per row: max, sum, reciprocal"),
+                 Term("elem", "mac", "num_rows*row_size", "per element: max, exp, scale")]
+REF_SOFTMAX_S8 = Kernel(path="reference:SOFTMAX:int8", functions=["tflite::reference_ops::Softmax (quantized)"], shim="ref_softmax_s8",
+                        swift="referenceSoftmax", operator="SOFTMAX int8 (reference)",
+                        variables={"num_rows": "rows", "row_size": "last dimension"}, terms=SOFTMAX_TERMS,
+                        shapes=softmax_ref_shapes, count_shim=True,
+                        description="reference_ops::Softmax for int8 (gemmlowp fixed point); every element within diff_min.")
+REF_SOFTMAX_F32 = Kernel(path="reference:SOFTMAX:float32", functions=["tflite::reference_ops::Softmax (float)", "expf"], shim="ref_softmax_f32",
+                         operator="SOFTMAX float32 (reference)", variables={"num_rows": "rows", "row_size": "last dimension"},
+                         terms=SOFTMAX_TERMS, shapes=softmax_ref_shapes, count_shim=True,
+                         description="reference_ops::Softmax for float (newlib expf per element: its path depends on the "
+                                     "argument; inputs uniform in [-4, 4]).")
+
+REF_CONCAT = Kernel(
+    path="reference:CONCATENATION:int8", functions=["tflite::reference_ops::Concatenation"], shim="ref_concatenation_s8",
+    operator="CONCATENATION int8 (any type of the same size), along the last axis",
+    variables={"outer": "product of the dimensions before the axis", "inputs": "number of inputs (all the same size here)",
+               "copy_size": "elements of each input per outer index (its axis dimension times the inner size)"},
+    terms=[Term("call", "overhead", "1", "entry: shape checks"),
+           Term("input", "overhead", "inputs", "per input: shape checks, axis size"),
+           Term("outer", "overhead", "outer", "per outer index"),
+           Term("copy", "mac", "outer*inputs", "per input and outer index: memcpy call")],
+    shapes=lambda: [{"outer": o, "inputs": i, "copy_size": d} for o in (1, 2, 3, 5, 8) for i in (2, 3, 4) for d in (1, 3, 4, 8, 17)],
+    shim_params=lambda v: [v["outer"], v["inputs"], v["copy_size"]], count_shim=True,
+    library_calls=[LibraryCall("newlib_memcpy", "outer*inputs", {"bytes": "copy_size", "src_mod4": "if(copy_size%4==0, 0, 1)", "dst_mod4": "if(copy_size%4==0, 0, 1)"},
+                               "one input's chunk per outer index (alignment approximate)")],
+    description="reference_ops::Concatenation: per outer index and input one memcpy (excluded: library_calls).")
+
+
+def slice_shapes():
+    out = []
+    for s in sample({"input_n": [1, 2], "input_h": [1, 2, 3, 5], "input_w": [1, 2, 4, 6], "input_c": [1, 2, 3, 8, 12],
+                     "k": list(range(8))}, 120, "strided_slice"):
+        k = s.pop("k")
+        v = dict(s)
+        for d, name in enumerate(["n", "h", "w", "c"]):
+            size = s[f"input_{name}"]
+            start = (k >> (d % 3)) & 1 if size > 1 else 0
+            stride = 1 + ((k + d) % 2 if size > 2 else 0)
+            v[f"start_{name}"], v[f"stop_{name}"], v[f"stride_{name}"] = start, size, stride
+        out.append(v)
+    return out
+
+
+SLICE_VARIABLES = {f"input_{n}": f"input dimension {n}" for n in "nhwc"}
+for _n in "nhwc":
+    SLICE_VARIABLES.update({f"start_{_n}": f"begin index of dimension {_n} (after masks)",
+                            f"stop_{_n}": f"end index of dimension {_n}", f"stride_{_n}": f"stride of dimension {_n} (positive)"})
+
+REF_STRIDED_SLICE = Kernel(
+    path="reference:STRIDED_SLICE:int8", functions=["tflite::reference_ops::StridedSlice"], shim="ref_strided_slice_s8",
+    operator="STRIDED_SLICE int8, 4-D, positive strides",
+    variables=SLICE_VARIABLES,
+    derived=[(f"o_{n}", f"(stop_{n} - start_{n} + stride_{n} - 1)/stride_{n}") for n in "nhwc"],
+    terms=[Term("call", "overhead", "1", "entry: start/stop index resolution for 5 dimensions"),
+           Term("d0", "overhead", "o_n", "per index of dimension n"),
+           Term("d1", "overhead", "o_n*o_h", "per index of dimensions n, h"),
+           Term("d2", "overhead", "o_n*o_h*o_w", "per index of dimensions n, h, w (an output row)"),
+           Term("row_copy", "mac", "o_n*o_h*o_w*(stride_c == 1)", "innermost stride 1: the row as one memcpy (WriteN)"),
+           Term("elem", "mac", "o_n*o_h*o_w*o_c*(stride_c != 1)", "innermost stride > 1: per output element")],
+    library_calls=[LibraryCall("newlib_memcpy", "o_n*o_h*o_w*(stride_c == 1)",
+                               {"bytes": "o_c", "src_mod4": "if(o_c%4==0 && input_c%4==0, 0, 1)", "dst_mod4": "if(o_c%4==0, 0, 1)"},
+                               "one output row (innermost stride 1; alignment approximate)")],
+    shapes=slice_shapes, shim_params=lambda v: [v[k] for k in ["input_n", "input_h", "input_w", "input_c"]] +
+    [v[f"{p}_{n}"] for n in "nhwc" for p in ("start", "stop", "stride")],
+    count_shim=True, description="reference_ops::StridedSlice (5-D loop over the output, 4-D here): with an innermost "
+                                 "stride of 1 each output row is one memcpy (excluded: library_calls), else a loop over elements.")
+
+
+def pad_ref_shapes():
+    out = []
+    for s in sample({"input_n": [1, 2], "input_h": [1, 2, 3, 4], "input_w": [1, 2, 3, 5], "input_c": [1, 2, 3, 4, 8],
+                     "ph": [(0, 0), (1, 1), (0, 2), (2, 1)], "pw": [(0, 0), (1, 1), (1, 0), (2, 2)], "pc": [(0, 0), (0, 0), (1, 2)]},
+                    110, "pad_ref"):
+        out.append({"input_n": s["input_n"], "input_h": s["input_h"], "input_w": s["input_w"], "input_c": s["input_c"],
+                    "pre_n": 0, "post_n": 0, "pre_h": s["ph"][0], "post_h": s["ph"][1], "pre_w": s["pw"][0],
+                    "post_w": s["pw"][1], "pre_c": s["pc"][0], "post_c": s["pc"][1]})
+    return out
+
+
+REF_PAD_F32 = Kernel(
+    path="reference:PAD:float32", functions=["tflite::reference_ops::Pad"], shim="ref_pad_f32",
+    operator="PAD / PADV2 float32 (and int16; int8 without CMSIS-NN has the same loop with byte stores)",
+    variables={"input_n": "input batches", "input_h": "input height", "input_w": "input width", "input_c": "input channels",
+               "pre_n": "before, dimension 0", "post_n": "after, dimension 0", "pre_h": "before, dimension 1",
+               "post_h": "after, dimension 1", "pre_w": "before, dimension 2", "post_w": "after, dimension 2",
+               "pre_c": "before, dimension 3", "post_c": "after, dimension 3"},
+    derived=[("out_n", "pre_n + input_n + post_n"), ("out_h", "pre_h + input_h + post_h"),
+             ("out_w", "pre_w + input_w + post_w"), ("out_c", "pre_c + input_c + post_c")],
+    terms=[Term("call", "overhead", "1", "entry: padding extended to 5-D"),
+           Term("d1", "overhead", "out_n*out_h", "per output index of dimensions 0-1"),
+           Term("d2", "overhead", "out_n*out_h*out_w", "per output index of dimensions 0-2"),
+           Term("elem", "mac", "out_n*out_h*out_w*out_c", "per output element: padding tests, store"),
+           Term("elem_input", "mac", "input_n*input_h*input_w*input_c", "correction: an element copied from the input", correction=True),
+           Term("elem_rowpad", "mac", "out_n*(out_h - input_h)*out_w*out_c", "correction: an element of a padded row", correction=True)],
+    shapes=pad_ref_shapes,
+    shim_params=lambda v: [v[k] for k in ["input_n", "input_h", "input_w", "input_c", "pre_n", "post_n", "pre_h", "post_h",
+                                          "pre_w", "post_w", "pre_c", "post_c"]],
+    count_shim=True, description="reference_ops::Pad: per output element the padding tests of each dimension, then a store.")
+
+REF_RESIZE_NN = Kernel(
+    path="reference:RESIZE_NEAREST_NEIGHBOR:int8", functions=["tflite::reference_ops::ResizeNearestNeighbor"], shim="ref_resize_nearest_s8",
+    operator="RESIZE_NEAREST_NEIGHBOR int8 (half_pixel_centers)",
+    variables={"input_n": "batches", "input_h": "input height", "input_w": "input width", "input_c": "channels",
+               "output_h": "output height", "output_w": "output width"},
+    terms=[Term("call", "overhead", "1", "entry: extended shapes"),
+           Term("batch", "overhead", "input_n", "per batch"),
+           Term("row", "overhead", "input_n*output_h", "per output row: nearest input row (float arithmetic)"),
+           Term("pixel", "mac", "input_n*output_h*output_w", "per output pixel: nearest column, memcpy call")],
+    shapes=lambda: sample({"input_n": [1, 2], "input_h": [1, 2, 3, 5], "input_w": [1, 2, 3, 4], "input_c": [1, 2, 3, 8, 16],
+                           "output_h": [1, 2, 3, 4, 6, 10], "output_w": [1, 2, 4, 5, 8]}, 110, "resize_nn"),
+    count_shim=True,
+    library_calls=[LibraryCall("newlib_memcpy", "input_n*output_h*output_w", {"bytes": "input_c", "src_mod4": "if(input_c%4==0, 0, 1)", "dst_mod4": "if(input_c%4==0, 0, 1)"},
+                               "one pixel's channels")],
+    description="reference_ops::ResizeNearestNeighbor: per output pixel a memcpy of the channels (excluded: library_calls).")
+
+REF_TRANSPOSE_F32 = Kernel(
+    path="reference:TRANSPOSE:float32", functions=["tflite::reference_ops::Transpose"], shim="ref_transpose_f32",
+    operator="TRANSPOSE float32 (and any 4-byte type), 4-D",
+    variables={"input_n": "dimension 0", "input_h": "dimension 1", "input_w": "dimension 2", "input_c": "dimension 3",
+               "perm0": "permutation", "perm1": "permutation", "perm2": "permutation", "perm3": "permutation"},
+    terms=[Term("call", "overhead", "1", "entry: strides"),
+           Term("d0", "overhead", "input_n", "per index of output dimension 0"),
+           Term("d1", "overhead", "input_n*input_h", "per index of output dimensions 0-1"),
+           Term("d2", "overhead", "input_n*input_h*input_w", "per index of output dimensions 0-2"),
+           Term("elem", "mac", "input_n*input_h*input_w*input_c", "per element")],
+    shapes=lambda: [dict(s, input_n=s["input_n"]) for s in __import__("kernels.cmsis_more", fromlist=["x"]).transpose_shapes(4)],
+    shim_params=lambda v: [v["input_n"], v["input_h"], v["input_w"], v["input_c"], v["perm0"], v["perm1"], v["perm2"], v["perm3"]],
+    count_shim=True,
+    description="reference_ops::Transpose (4-D): per element index arithmetic and copy. The per-dimension terms are "
+                "over the input dimensions (the counts do not depend on the permutation).")
+
+KERNELS = [REF_CONV_S8, REF_CONV_F32, REF_CONV_S16, REF_DW_S8, REF_DW_F32, REF_FC_S8, REF_FC_F32, REF_AVGPOOL_S8,
+           REF_MAXPOOL_S8, REF_AVGPOOL_F32, REF_MAXPOOL_F32, REF_ADD_S8, REF_ADD_F32, REF_MUL_S8, REF_MUL_F32,
+           REF_QUANTIZE, REF_DEQUANTIZE, REF_REQUANTIZE, REF_LOGISTIC, REF_TANH, REF_HARD_SWISH, REF_SOFTMAX_S8,
+           REF_SOFTMAX_F32, REF_CONCAT, REF_STRIDED_SLICE, REF_PAD_F32, REF_RESIZE_NN, REF_TRANSPOSE_F32]
