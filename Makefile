@@ -2,7 +2,8 @@
 #
 #   make                          release build: .build/release/mcusim
 #   make test                     the test suite (swift test)
-#   make install PREFIX=/opt/x    build, then install PREFIX/bin/mcusim and PREFIX/share/mcusim/Profiles
+#   make install PREFIX=/opt/x    build, then install PREFIX/bin/mcusim, PREFIX/share/mcusim/Profiles and
+#                                 PREFIX/share/mcusim/kernel-counts.json (the measured kernel data)
 #   make uninstall PREFIX=/opt/x  remove what install put there
 #
 # PREFIX defaults to /usr/local; DESTDIR is prepended for staged (package) installs. The
@@ -33,6 +34,7 @@ install-files:
 	install -d "$(bindir)" "$(profiledir)"
 	install -m 755 "$(BIN)" "$(bindir)/mcusim"
 	install -m 644 Profiles/*.json Profiles/README.md "$(profiledir)/"
+	install -m 644 Sources/Devices/Resources/kernel-counts.json "$(DESTDIR)$(PREFIX)/share/mcusim/"
 
 uninstall:
 	rm -f "$(bindir)/mcusim"

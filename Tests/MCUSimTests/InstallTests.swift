@@ -42,6 +42,8 @@ final class InstallTests: XCTestCase {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: installed))
         let profiles = try FileManager.default.contentsOfDirectory(atPath: prefix.appendingPathComponent("share/mcusim/Profiles").path).sorted()
         XCTAssertEqual(profiles, ["README.md", "nano33ble.json", "stm32f411re.json", "stm32f746zg.json"])
+        // The measured kernel data the cost model reads (without it, costs fall back to generic estimates).
+        XCTAssertTrue(FileManager.default.fileExists(atPath: prefix.appendingPathComponent("share/mcusim/kernel-counts.json").path))
 
         // Run from elsewhere: the bundled profiles are the installed ones.
         let (code, json) = try run(installed, ["devices", "--json"], in: FileManager.default.temporaryDirectory)
