@@ -267,13 +267,20 @@ extension BenchResult {
         .obj([
             "scalar_mac_reference_ns": .double(nsPerMAC),
             "models": .array(rows.map { r in
-                .obj([
-                    "model": .string(r.model), "macs": .int(r.macs),
-                    "inferences_per_second": .double(r.inferencesPerSecond),
-                    "mac_ratio": r.macRatio.map { .double($0) } ?? .null,
-                    "tflm_inferences_per_second": r.tflmInferencesPerSecond.map { .double($0) } ?? .null,
-                    "tflm_ratio": r.tflmInferencesPerSecond.map { .double(r.inferencesPerSecond / $0) } ?? .null,
-                ])
+                var pairs: [(String, JSON)] = [
+                    ("model", .string(r.model)), ("macs", .int(r.macs)),
+                    ("inferences_per_second", .double(r.inferencesPerSecond)),
+                    ("mac_ratio", r.macRatio.map { .double($0) } ?? .null),
+                    ("tflm_inferences_per_second", r.tflmInferencesPerSecond.map { .double($0) } ?? .null),
+                    ("tflm_ratio", r.tflmInferencesPerSecond.map { .double(r.inferencesPerSecond / $0) } ?? .null),
+                ]
+                if let operators = r.operators {
+                    pairs.append(("operators", .array(operators.map { o in
+                        .obj(["index": .int(o.index), "op": .string(o.op), "work": .string(o.detail),
+                              "microseconds": .double(o.microseconds), "macs": .int(o.macs)])
+                    })))
+                }
+                return .object(pairs)
             }),
         ])
     }
