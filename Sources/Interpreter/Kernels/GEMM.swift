@@ -5,15 +5,24 @@
 /// int32 sums of int16 products, wrapping as C's int32 accumulator: for int8 and int16
 /// operands the order of the additions changes nothing modulo 2^32.
 ///
-/// Every sum is the whole-vector sum (`wrappedSum`) of lane products of eight int16
-/// values, a form LLVM lowers to pmaddwd on x86 (SSE2) and to widening multiply-adds on
-/// Arm: it may pair adjacent products because only the total is used. Measured on the
-/// build host: about 28 GMAC/s single thread for 2 rows x 4 columns, against 16 for one
-/// row x 4 and 1-2 for the same products on SIMD16 values (which LLVM spills).
+/// The core step multiplies eight int16 pairs and adds adjacent products,
+/// (x0 w0 + x1 w1, x2 w2 + x3 w3, ...): written as the even plus the odd lanes of the
+/// int32 products, which LLVM matches to one pmaddwd (x86 SSE2; widening multiply-adds on
+/// Arm), and summed whole at the end. Measured on the build host, single thread, 256 x 144
+/// x 32: 28 GMAC/s for 2 rows x 4 columns, 16 for 1 x 4; the same products written as
+/// lane-wise int32 multiply-adds reduced at the end ran at 5-7 (pmullw/pmulhw) once the
+/// optimizer merged the final reductions, and SIMD16 values spill (1-2).
 enum Int16GEMM {
     @inline(__always)
-    private static func load(_ p: UnsafePointer<Int16>, _ k: Int) -> SIMD8<Int32> {
-        SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(p + k).loadUnaligned(as: SIMD8<Int16>.self))
+    private static func load(_ p: UnsafePointer<Int16>) -> SIMD8<Int16> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self)
+    }
+
+    /// (x0 w0 + x1 w1, x2 w2 + x3 w3, x4 w4 + x5 w5, x6 w6 + x7 w7): pmaddwd.
+    @inline(__always)
+    static func multiplyAddPairs(_ x: SIMD8<Int16>, _ w: SIMD8<Int16>) -> SIMD4<Int32> {
+        let p = SIMD8<Int32>(truncatingIfNeeded: x) &* SIMD8<Int32>(truncatingIfNeeded: w)
+        return p.evenHalf &+ p.oddHalf
     }
 
     /// sums[r * sumStride + n] = sum over k < depth of rows[r * depth + k] * weights[n * depth + k],
@@ -27,14 +36,16 @@ enum Int16GEMM {
             var r = 0
             while r &+ 2 <= rowCount {
                 let x0 = rows + r &* depth, x1 = x0 + depth
-                var a0 = SIMD8<Int32>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+                var a0 = SIMD4<Int32>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
                 var b0 = a0, b1 = a0, b2 = a0, b3 = a0
                 var k = 0
                 while k < depth {
-                    let x = load(x0, k), y = load(x1, k)
-                    let v0 = load(w0, k), v1 = load(w1, k), v2 = load(w2, k), v3 = load(w3, k)
-                    a0 &+= v0 &* x; a1 &+= v1 &* x; a2 &+= v2 &* x; a3 &+= v3 &* x
-                    b0 &+= v0 &* y; b1 &+= v1 &* y; b2 &+= v2 &* y; b3 &+= v3 &* y
+                    let x = load(x0 + k), y = load(x1 + k)
+                    let v0 = load(w0 + k), v1 = load(w1 + k), v2 = load(w2 + k), v3 = load(w3 + k)
+                    a0 &+= multiplyAddPairs(x, v0); a1 &+= multiplyAddPairs(x, v1)
+                    a2 &+= multiplyAddPairs(x, v2); a3 &+= multiplyAddPairs(x, v3)
+                    b0 &+= multiplyAddPairs(y, v0); b1 &+= multiplyAddPairs(y, v1)
+                    b2 &+= multiplyAddPairs(y, v2); b3 &+= multiplyAddPairs(y, v3)
                     k &+= 8
                 }
                 let s0 = sums + (r &* sumStride &+ n), s1 = s0 + sumStride
@@ -44,11 +55,12 @@ enum Int16GEMM {
             }
             if r < rowCount {
                 let x0 = rows + r &* depth
-                var a0 = SIMD8<Int32>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+                var a0 = SIMD4<Int32>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
                 var k = 0
                 while k < depth {
-                    let x = load(x0, k)
-                    a0 &+= load(w0, k) &* x; a1 &+= load(w1, k) &* x; a2 &+= load(w2, k) &* x; a3 &+= load(w3, k) &* x
+                    let x = load(x0 + k)
+                    a0 &+= multiplyAddPairs(x, load(w0 + k)); a1 &+= multiplyAddPairs(x, load(w1 + k))
+                    a2 &+= multiplyAddPairs(x, load(w2 + k)); a3 &+= multiplyAddPairs(x, load(w3 + k))
                     k &+= 8
                 }
                 let s0 = sums + (r &* sumStride &+ n)
@@ -60,10 +72,10 @@ enum Int16GEMM {
             let w0 = weights + n &* depth
             for r in 0..<rowCount {
                 let x0 = rows + r &* depth
-                var a0 = SIMD8<Int32>(repeating: 0)
+                var a0 = SIMD4<Int32>(repeating: 0)
                 var k = 0
                 while k < depth {
-                    a0 &+= load(w0, k) &* load(x0, k)
+                    a0 &+= multiplyAddPairs(load(x0 + k), load(w0 + k))
                     k &+= 8
                 }
                 sums[r &* sumStride &+ n] = a0.wrappedSum()
@@ -89,10 +101,10 @@ enum Int16GEMM {
     /// The wrapping int32 sum of `n` products, any `n`.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ n: Int) -> Int32 {
-        var acc = SIMD8<Int32>(repeating: 0)
+        var acc = SIMD4<Int32>(repeating: 0)
         var i = 0
         while i &+ 8 <= n {
-            acc &+= load(a, i) &* load(b, i)
+            acc &+= multiplyAddPairs(load(a + i), load(b + i))
             i &+= 8
         }
         var s = acc.wrappedSum()
