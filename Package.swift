@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "mcusim", targets: ["MCUSimMain"]),
         .library(name: "Interpreter", targets: ["Interpreter"]),
         .library(name: "Devices", targets: ["Devices"]),
+        // For the fuzz targets in Fuzz/ (a separate package); nothing here depends on them.
+        .library(name: "MCUSim", targets: ["MCUSim"]),
     ],
     targets: [
         // Model reading, arena, memory planner, kernels. Knows nothing of devices.

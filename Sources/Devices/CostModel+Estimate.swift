@@ -18,7 +18,7 @@ public enum CostModel {
     static let invokeOverhead = InstructionMix.parse("ld=30 ru=20 st=10 alu=40 br=12 tk=8 ldm=1 ldmr=6 stm=1 stmr=6") ?? .zero
 
     public static func estimate(workloads: [OperatorWorkload], device: DeviceProfile, options: CostOptions) -> ModelCost {
-        let optimization = options.optimization ?? OptimizationLevel(flag: device.toolchain.opt) ?? .o2
+        let optimization = options.optimization ?? device.toolchain.opt
         let operators = workloads.map { estimate($0, device: device, optimization: optimization, variant: options.variant) }
         let framework = cycles(invokeOverhead, core: device.core)
         return ModelCost(device: device.id, clockHz: device.clockHz, optimization: optimization, operators: operators,
@@ -89,7 +89,7 @@ public enum CostModel {
                 .joined(separator: ", ")
             let why = "\(work.label), \(what): \(MemorySystem.fmt(instructions.rounded())) instructions measured for gcc \(optimization.rawValue) on \(timing.displayName) "
                 + "(\(timing.issueRule)); \(top)"
-            terms.append(CostTerm(prefix + name, total, why))
+            terms.append(CostTerm(prefix + name, total, why, basis: work.isGeneric ? .genericEstimate : .measured))
         }
 
         if let mispredict = timing.loopExitMispredict {
@@ -100,17 +100,31 @@ public enum CostModel {
                 .reduce(0.0) { $0 + $1.trips }
             if exits > 0 {
                 terms.append(CostTerm("branch mispredicts at loop exits", exits * mispredict,
-                                      "\(timing.displayName) predicts loop back branches; each of \(MemorySystem.fmt(exits)) loop exits, calls and returns outside the innermost loops is charged one \(MemorySystem.fmt(mispredict))-cycle mispredict"))
+                                      "\(timing.displayName) predicts loop back branches; each of \(MemorySystem.fmt(exits)) loop exits, calls and returns outside the innermost loops is charged one \(MemorySystem.fmt(mispredict))-cycle mispredict",
+                                      basis: work.isGeneric ? .genericEstimate : .measured))
             }
         }
 
         for stall in MemorySystem.stalls(workload, work: work, device: device) {
-            terms.append(CostTerm(stall.name, stall.cycles, stall.why))
+            terms.append(CostTerm(stall.name, stall.cycles, stall.why, basis: stall.basis))
         }
 
         terms.append(CostTerm("TFLM operator dispatch", cycles(operatorDispatch, core: core),
-                              "MicroGraph invoke loop, kernel Eval fetching eval tensors and shapes, parameter structs, CMSIS-NN wrapper dispatch: about \(MemorySystem.fmt(operatorDispatch.instructions)) instructions (assumption, not measured)"))
+                              "MicroGraph invoke loop, kernel Eval fetching eval tensors and shapes, parameter structs, CMSIS-NN wrapper dispatch: about \(MemorySystem.fmt(operatorDispatch.instructions)) instructions (assumption, not measured)",
+                              basis: .assumption))
         return OperatorCost(index: w.index, op: w.op, kernelPath: workload.kernelPath, macs: w.macs, terms: terms)
+    }
+}
+
+extension CostModel {
+    /// Whether the cost model has measured loops for this operator's kernel path (`.measured`)
+    /// or costs it with another kernel's loop (`.genericEstimate`), for `variant`.
+    public static func kernelBasis(_ w: OperatorWorkload, variant: KernelVariant) -> CostBasis {
+        var workload = w
+        if variant == .reference && w.kernelPath.isCMSISNN {
+            workload = w.replacingKernelPath(.reference(w.op, w.outputs.first?.type ?? .int8))
+        }
+        return KernelCosts.work(for: workload).isGeneric ? .genericEstimate : .measured
     }
 }
 

@@ -34,16 +34,37 @@ public struct CostOptions: Sendable {
     }
 }
 
-/// One named contribution to an operator's cycles, with the reason it exists.
+/// Where a cost term's number comes from. The estimated share of a latency is the part of
+/// its cycles whose basis `isGuess`: what is not measured and not documented.
+public enum CostBasis: String, Sendable, CaseIterable {
+    /// Measured instruction streams of the kernel's own loops (and newlib's memcpy/memset),
+    /// turned into cycles by the core's timing model.
+    case measured
+    /// Datasheet figures of the profile (flash wait states, cache sizes) through the memory model.
+    case datasheet
+    /// A kernel without measured loops, costed with the closest measured loop of another kernel.
+    case genericEstimate = "generic-estimate"
+    /// A judged figure, neither measured nor documented (TFLM's dispatch and invoke instruction
+    /// counts, the STM32F7's AXI line-fill cycles).
+    case assumption
+
+    /// Counted in the estimated share.
+    public var isGuess: Bool { self == .genericEstimate || self == .assumption }
+}
+
+/// One named contribution to an operator's cycles, with the reason it exists and where its
+/// number comes from.
 public struct CostTerm: Sendable {
     public let name: String
     public let cycles: Double
     public let why: String
+    public let basis: CostBasis
 
-    public init(_ name: String, _ cycles: Double, _ why: String) {
+    public init(_ name: String, _ cycles: Double, _ why: String, basis: CostBasis) {
         self.name = name
         self.cycles = cycles
         self.why = why
+        self.basis = basis
     }
 }
 
@@ -62,6 +83,15 @@ public struct OperatorCost: Sendable {
         self.macs = macs
         self.terms = terms
     }
+
+    /// Cycles from generic estimates and assumptions.
+    public var estimatedCycles: Double { terms.filter(\.basis.isGuess).reduce(0) { $0 + $1.cycles } }
+    /// The part of this operator's cycles that is guessed, 0...1.
+    public var estimatedShare: Double { cycles > 0 ? min(1, max(0, estimatedCycles / cycles)) : 0 }
+    /// True when the kernel's own work is a generic estimate (no measured loops for this path):
+    /// what reports mark with "~". TFLM's per-operator dispatch, an assumption every operator
+    /// carries, counts in `estimatedShare` but does not mark the operator.
+    public var isEstimated: Bool { terms.contains { $0.basis == .genericEstimate } }
 }
 
 public struct ModelCost: Sendable {
@@ -70,7 +100,7 @@ public struct ModelCost: Sendable {
     public let optimization: OptimizationLevel
     public let operators: [OperatorCost]
     /// Per-invoke framework work outside the kernels (MicroInterpreter::Invoke's loop,
-    /// profiler-free build).
+    /// profiler-free build). An assumption.
     public let frameworkCycles: Double
     /// Run current x supply voltage, when the profile has a run current.
     public let powerWatts: Double?
@@ -90,4 +120,9 @@ public struct ModelCost: Sendable {
     public func milliseconds(_ op: OperatorCost) -> Double { op.cycles / Double(clockHz) * 1000 }
     /// Energy per inference: time x run current x voltage.
     public var energyMicrojoules: Double? { powerWatts.map { $0 * milliseconds / 1000 * 1e6 } }
+
+    /// Cycles from generic estimates and assumptions, the framework's invoke overhead included.
+    public var estimatedCycles: Double { operators.reduce(frameworkCycles) { $0 + $1.estimatedCycles } }
+    /// The part of the latency that is guessed rather than measured or documented, 0...1.
+    public var estimatedShare: Double { totalCycles > 0 ? min(1, max(0, estimatedCycles / totalCycles)) : 0 }
 }

@@ -129,7 +129,8 @@ public struct DeviceProfile: Codable, Sendable, Equatable {
 
     public struct Toolchain: Codable, Sendable, Equatable {
         public var compiler: String
-        public var opt: String
+        /// The level the firmware is built at; only levels with measured data load.
+        public var opt: OptimizationLevel
         public var flags: [String]?
 
         enum CodingKeys: String, CodingKey {
@@ -289,38 +290,64 @@ public struct ProfileIssue: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "field '\(field)': \(message)" }
 }
 
+/// The physical range of every number a profile holds. A value outside it is refused at
+/// load with its field, so the cost model and footprint never meet a size that overflows
+/// (a 32-bit address space bounds every memory; 2 GHz every Cortex-M clock).
+public enum ProfileLimits {
+    public static let clockHz = 1_000...2_000_000_000
+    /// A 32-bit address space: no memory, region end or reserve exceeds it.
+    public static let addressSpaceBytes = 1 << 32
+    public static let memoryBytes = 1...addressSpaceBytes
+    public static let reserveBytes = 0...addressSpaceBytes
+    public static let waitStates = 0...15
+    public static let accessBits = 8...1024
+    /// Flash accelerator and L1 caches: the largest Cortex-M7 L1 is 64 KiB; 1 MiB leaves room.
+    public static let cacheBytes = 0...(1 << 20)
+    public static let lineBytes = 4...1024
+    public static let runCurrentMilliamps = 0.0...1_000.0
+    public static let supplyVolts = 0.0...10.0
+}
+
 extension DeviceProfile {
-    /// Checks the values a decoder cannot: ranges, consistency, and that every source names a field.
+    /// Checks the values a decoder cannot: physical ranges, consistency, and that every source names a field.
     public func validate() throws {
         func fail(_ field: String, _ message: String) -> ProfileIssue { ProfileIssue(field: field, message: message) }
+        func within(_ value: Int, _ range: ClosedRange<Int>, _ field: String, _ unit: String = "") throws {
+            guard range.contains(value) else {
+                throw fail(field, "\(value)\(unit) is outside the physical range \(range.lowerBound)...\(range.upperBound)\(unit)")
+            }
+        }
+        /// Positive, finite and at most `range.upperBound`.
+        func within(_ value: Double, _ range: ClosedRange<Double>, _ field: String, _ unit: String) throws {
+            guard value.isFinite, value > range.lowerBound, value <= range.upperBound else {
+                throw fail(field, "\(value) \(unit) is outside the physical range (\(range.lowerBound), \(range.upperBound)] \(unit)")
+            }
+        }
 
         if let version = schemaVersion, version != Self.currentSchemaVersion {
             throw fail("schema_version", "unsupported version \(version); this mcusim reads version \(Self.currentSchemaVersion)")
         }
         let idCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
-        if id.isEmpty || !id.allSatisfy({ idCharacters.contains($0) }) {
-            throw fail("id", "must be non-empty and use only a-z, 0-9, '-', '_', '.' (got \"\(id)\")")
+        if id.isEmpty || id.count > 64 || !id.allSatisfy({ idCharacters.contains($0) }) {
+            throw fail("id", "must be 1 to 64 characters of a-z, 0-9, '-', '_', '.' (got \"\(id.prefix(80))\")")
         }
         for (field, value) in [("name", name), ("board", board), ("mcu", mcu), ("fpu", fpu)]
         where value.trimmingCharacters(in: .whitespaces).isEmpty {
             throw fail(field, "must not be empty")
         }
-        if clockHz <= 0 { throw fail("clock_hz", "must be positive (got \(clockHz))") }
+        try within(clockHz, ProfileLimits.clockHz, "clock_hz", " Hz")
 
-        if flash.bytes <= 0 { throw fail("flash.bytes", "must be positive (got \(flash.bytes))") }
-        if !(0...15).contains(flash.waitStates) {
-            throw fail("flash.wait_states", "must be between 0 and 15 (got \(flash.waitStates))")
-        }
-        if let bits = flash.accessBits, bits <= 0 || bits % 8 != 0 {
-            throw fail("flash.access_bits", "must be a positive multiple of 8 (got \(bits))")
+        try within(flash.bytes, ProfileLimits.memoryBytes, "flash.bytes", " B")
+        try within(flash.waitStates, ProfileLimits.waitStates, "flash.wait_states")
+        if let bits = flash.accessBits {
+            try within(bits, ProfileLimits.accessBits, "flash.access_bits")
+            if bits % 8 != 0 { throw fail("flash.access_bits", "must be a multiple of 8 (got \(bits))") }
         }
         let accelerator = flash.accelerator
         for (field, value) in [("icache_bytes", accelerator.icacheBytes), ("dcache_bytes", accelerator.dcacheBytes)] {
-            if let value, value < 0 { throw fail("flash.accelerator.\(field)", "must not be negative (got \(value))") }
+            if let value { try within(value, ProfileLimits.cacheBytes, "flash.accelerator.\(field)", " B") }
         }
-        if let line = accelerator.lineBytes, line <= 0 {
-            throw fail("flash.accelerator.line_bytes", "must be positive (got \(line))")
-        }
+        if let line = accelerator.lineBytes { try within(line, ProfileLimits.lineBytes, "flash.accelerator.line_bytes", " B") }
         if accelerator.kind == .none {
             if (accelerator.icacheBytes ?? 0) != 0 || (accelerator.dcacheBytes ?? 0) != 0 || accelerator.prefetch {
                 throw fail("flash.accelerator.kind", "is \"none\" but cache sizes or prefetch are set")
@@ -335,10 +362,10 @@ extension DeviceProfile {
             if !seenNames.insert(region.name).inserted {
                 throw fail("\(path).name", "duplicate region name \"\(region.name)\"")
             }
-            if region.bytes <= 0 { throw fail("\(path).bytes", "must be positive (got \(region.bytes))") }
-            if region.waitStates < 0 { throw fail("\(path).wait_states", "must not be negative (got \(region.waitStates))") }
-            if let start = region.address, start > UInt64.max - UInt64(region.bytes) {
-                throw fail("\(path).address", "region runs past the end of the address space")
+            try within(region.bytes, ProfileLimits.memoryBytes, "\(path).bytes", " B")
+            try within(region.waitStates, ProfileLimits.waitStates, "\(path).wait_states")
+            if let start = region.address, start + UInt64(region.bytes) > UInt64(ProfileLimits.addressSpaceBytes) {
+                throw fail("\(path).address", "region runs past the end of the 32-bit address space")
             }
         }
         if !ramRegions.contains(where: \.usableForArena) {
@@ -348,24 +375,21 @@ extension DeviceProfile {
         if let l1 = l1Cache {
             // The Cortex-M4 has no L1 cache; caches in front of its flash belong in flash.accelerator.
             if core == .cortexM4 { throw fail("l1_cache", "a cortex-m4 has no L1 cache") }
-            for (field, value) in [("icache_bytes", l1.icacheBytes), ("dcache_bytes", l1.dcacheBytes), ("line_bytes", l1.lineBytes)]
-            where value <= 0 {
-                throw fail("l1_cache.\(field)", "must be positive (got \(value))")
+            for (field, value) in [("icache_bytes", l1.icacheBytes), ("dcache_bytes", l1.dcacheBytes)] {
+                try within(value, 1...ProfileLimits.cacheBytes.upperBound, "l1_cache.\(field)", " B")
             }
+            try within(l1.lineBytes, ProfileLimits.lineBytes, "l1_cache.line_bytes", " B")
         }
 
-        if let current = power.runCurrentMilliamps, !(current > 0 && current.isFinite) {
-            throw fail("power.run_current_ma", "must be positive (got \(current))")
+        if let current = power.runCurrentMilliamps {
+            try within(current, ProfileLimits.runCurrentMilliamps, "power.run_current_ma", "mA")
         }
-        if !(power.supplyVolts > 0 && power.supplyVolts.isFinite) {
-            throw fail("power.supply_v", "must be positive (got \(power.supplyVolts))")
-        }
+        try within(power.supplyVolts, ProfileLimits.supplyVolts, "power.supply_v", "V")
 
         if toolchain.compiler.isEmpty { throw fail("toolchain.compiler", "must not be empty") }
-        if !toolchain.opt.hasPrefix("-O") { throw fail("toolchain.opt", "must be a -O level such as -Os or -O2 (got \"\(toolchain.opt)\")") }
 
-        if reserve.flashBytes < 0 { throw fail("reserve.flash_bytes", "must not be negative (got \(reserve.flashBytes))") }
-        if reserve.ramBytes < 0 { throw fail("reserve.ram_bytes", "must not be negative (got \(reserve.ramBytes))") }
+        try within(reserve.flashBytes, ProfileLimits.reserveBytes, "reserve.flash_bytes", " B")
+        try within(reserve.ramBytes, ProfileLimits.reserveBytes, "reserve.ram_bytes", " B")
         var itemFlash = 0
         var itemRAM = 0
         var itemNames = Set<String>()
@@ -373,14 +397,12 @@ extension DeviceProfile {
             let path = "reserve.items[\(index)]"
             if item.name.isEmpty { throw fail("\(path).name", "must not be empty") }
             if !itemNames.insert(item.name).inserted { throw fail("\(path).name", "duplicate item name \"\(item.name)\"") }
-            if item.flashBytes < 0 { throw fail("\(path).flash_bytes", "must not be negative (got \(item.flashBytes))") }
-            if item.ramBytes < 0 { throw fail("\(path).ram_bytes", "must not be negative (got \(item.ramBytes))") }
+            try within(item.flashBytes, ProfileLimits.reserveBytes, "\(path).flash_bytes", " B")
+            try within(item.ramBytes, ProfileLimits.reserveBytes, "\(path).ram_bytes", " B")
             if item.reason.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("\(path).reason", "must say why") }
-            let (flashSum, flashOverflow) = itemFlash.addingReportingOverflow(item.flashBytes)
-            let (ramSum, ramOverflow) = itemRAM.addingReportingOverflow(item.ramBytes)
-            if flashOverflow || ramOverflow { throw fail(path, "sizes overflow") }
-            itemFlash = flashSum
-            itemRAM = ramSum
+            // Each item is at most 4 GiB and a file holds at most a few thousand: no overflow.
+            itemFlash += item.flashBytes
+            itemRAM += item.ramBytes
         }
         if !reserve.items.isEmpty {
             if itemFlash != reserve.flashBytes {

@@ -524,7 +524,7 @@ struct Shapes {
         case let .matrix(m): matrix = m; batchCount = m.rows
         case let .sequence(s): batchCount = s.batches
         case let .rows(r): rowGeometry = r
-        case .none, .elementwise, .pad, .axis: break
+        case .none, .elementwise, .pad, .axis, .fft: break
         }
         let in4 = input.count == 4, out4 = output.count == 4
         batches = clamp(batchCount, in4 ? dim(input, 0, 1) : 1)

@@ -20,11 +20,12 @@ enum MemorySystem {
         var name: String
         var cycles: Double
         var why: String
+        /// Flash stalls follow from the datasheet's wait states; AXI line fills rest on assumed cycles.
+        var basis: CostBasis = .datasheet
     }
 
     static func stalls(_ w: OperatorWorkload, work: KernelWork, device: DeviceProfile) -> [Stall] {
-        var result: [Stall] = []
-        if let weights = weightStall(w, work: work, device: device) { result.append(weights) }
+        var result = weightStalls(w, work: work, device: device)
         if let l1 = device.l1Cache {
             result += activationStalls(w, work: work, device: device, l1: l1)
         }
@@ -33,9 +34,9 @@ enum MemorySystem {
 
     /// Flash reads of constant operands (weights, biases). Whether re-reads hit depends on the
     /// kernel's walk (its working set) against the data cache in front of the flash.
-    static func weightStall(_ w: OperatorWorkload, work: KernelWork, device: DeviceProfile) -> Stall? {
+    static func weightStalls(_ w: OperatorWorkload, work: KernelWork, device: DeviceProfile) -> [Stall] {
         let weightBytes = Double(w.weightBytes)
-        guard weightBytes > 0 else { return nil }
+        guard weightBytes > 0 else { return [] }
         let ws = Double(device.flash.waitStates)
         let walk = work.weightWalk
         let passes = max(1, walk.passes)
@@ -49,13 +50,22 @@ enum MemorySystem {
             let line = Double(l1.lineBytes)
             let readBytes = Double((device.flash.accessBits.map { $0 / 8 }) ?? defaultFlashReadBytes)
             let accesses = max(1, (line / readBytes).rounded(.up))
-            let fill = accesses * (ws + 1) + axiLineFillOverhead
+            let read = accesses * (ws + 1)
             let lines = (streamed / line).rounded(.up)
             let why = "\(Int(weightBytes)) B of weights in flash (\(device.flash.waitStates) WS) read through the \(l1.dcacheBytes) B L1 D-cache: "
                 + (reused ? "working set \(Int(walk.workingSetBytes)) B fits in \(Int(capacity)) B, streamed once; "
                           : "working set \(Int(walk.workingSetBytes)) B exceeds \(Int(capacity)) B, streamed \(fmt(passes)) times; ")
-                + "\(fmt(lines)) line fills of \(l1.lineBytes) B x (\(fmt(accesses)) flash reads x \(device.flash.waitStates + 1) cycles + \(fmt(axiLineFillOverhead)) bus) = \(fmt(fill)) cycles each"
-            return Stall(name: "flash wait states (weights)", cycles: lines * fill, why: why)
+                + "\(fmt(lines)) line fills of \(l1.lineBytes) B x \(fmt(accesses)) flash reads of \(Int(readBytes)) B"
+                + (device.flash.accessBits == nil ? " (width assumed: the profile does not state it)" : "")
+                + " x \(device.flash.waitStates + 1) cycles = \(fmt(read)) cycles each"
+            // The read width is the profile's figure when it states one; the bus overhead is ours.
+            return [
+                Stall(name: "flash wait states (weights)", cycles: lines * read, why: why,
+                      basis: device.flash.accessBits == nil ? .assumption : .datasheet),
+                Stall(name: "AXI line-fill overhead (weights)", cycles: lines * axiLineFillOverhead,
+                      why: "\(fmt(lines)) weight line fills x \(fmt(axiLineFillOverhead)) cycles of AXI address phase, arbitration and allocation (assumption)",
+                      basis: .assumption),
+            ]
         }
         let accelerator = device.flash.accelerator
         let dcache = Double(accelerator.dcacheBytes ?? 0)
@@ -70,14 +80,14 @@ enum MemorySystem {
                 + (reused ? "working set \(Int(walk.workingSetBytes)) B fits, read once; "
                           : "working set \(Int(walk.workingSetBytes)) B does not fit, re-read \(fmt(passes)) times; ")
                 + "\(fmt(lines)) line misses x \(device.flash.waitStates) wait states"
-            return Stall(name: "flash wait states (weights)", cycles: lines * ws, why: why)
+            return [Stall(name: "flash wait states (weights)", cycles: lines * ws, why: why)]
         }
         // No data cache in front of the flash (nRF52840 NVMC caches instruction fetches only):
         // every load of a weight waits the wait states.
         let accesses = (weightBytes * passes / max(1, walk.bytesPerAccess)).rounded(.up)
         let why = "\(Int(weightBytes)) B of weights in flash with no data cache: read \(fmt(passes)) times "
             + "in \(Int(walk.bytesPerAccess))-byte loads = \(fmt(accesses)) flash accesses x \(device.flash.waitStates) wait states"
-        return Stall(name: "flash wait states (weights)", cycles: accesses * ws, why: why)
+        return [Stall(name: "flash wait states (weights)", cycles: accesses * ws, why: why)]
     }
 
     /// Cortex-M7: arena tensors outside the DTCM are reached over AXI through the L1 D-cache
@@ -104,11 +114,13 @@ enum MemorySystem {
         if readLines > 0 {
             stalls.append(Stall(name: "AXI SRAM reads (activations)", cycles: readLines * sramLineFill,
                                 why: "\(Int(inputBytesOutside)) B of input activations lie outside the \(dtcm / 1024) KiB DTCM (arena assumed to start at the DTCM base): "
-                                    + "\(fmt(readLines)) L1 line fills x \(fmt(sramLineFill)) cycles (32 B over 64-bit AXI)"))
+                                    + "\(fmt(readLines)) L1 line fills x \(fmt(sramLineFill)) cycles (32 B over 64-bit AXI; assumption)",
+                                basis: .assumption))
         }
         if writeLines > 0 {
             stalls.append(Stall(name: "AXI SRAM writes (activations)", cycles: writeLines * 2 * sramLineFill,
-                                why: "output bytes outside the DTCM: \(fmt(writeLines)) lines, each allocated (fill) and later written back: 2 x \(fmt(sramLineFill)) cycles"))
+                                why: "output bytes outside the DTCM: \(fmt(writeLines)) lines, each allocated (fill) and later written back: 2 x \(fmt(sramLineFill)) cycles (assumption)",
+                                basis: .assumption))
         }
         return stalls
     }

@@ -5,6 +5,8 @@ import Foundation
 public enum ProfileError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     case invalid(file: String, field: String, reason: String)
+    /// A well-formed profile asking for something mcusim has no model or data for (a core, an -O level).
+    case unsupported(file: String, field: String, reason: String)
     case duplicateID(id: String, first: String, second: String)
     case missingDirectory(path: String, origin: String)
     case unknownProfile(id: String, known: [String])
@@ -13,7 +15,7 @@ public enum ProfileError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .unreadable(file, reason):
             return "\(file): \(reason)"
-        case let .invalid(file, field, reason):
+        case let .invalid(file, field, reason), let .unsupported(file, field, reason):
             return "\(file): field '\(field)': \(reason)"
         case let .duplicateID(id, first, second):
             return "profile id '\(id)' is defined twice in one directory: \(first) and \(second)"
@@ -28,14 +30,23 @@ public enum ProfileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file a per-file error refers to, for tests and reports.
     public var file: String? {
         switch self {
-        case let .unreadable(file, _), let .invalid(file, _, _): return file
+        case let .unreadable(file, _), let .invalid(file, _, _), let .unsupported(file, _, _): return file
+        case let .duplicateID(_, _, second): return second
         default: return nil
         }
     }
 
     public var field: String? {
-        if case let .invalid(_, field, _) = self { return field }
-        return nil
+        switch self {
+        case let .invalid(_, field, _), let .unsupported(_, field, _): return field
+        default: return nil
+        }
+    }
+
+    /// True for a profile mcusim cannot simulate (exit 3), false for one that is broken (exit 2).
+    public var isUnsupported: Bool {
+        if case .unsupported = self { return true }
+        return false
     }
 }
 
@@ -64,15 +75,31 @@ public enum ProfileLoader {
         public var overrides: [URL]
     }
 
+    /// A profile file that did not load. It stays out of the catalog's profiles, so commands that
+    /// do not use it run; a command that selects its id gets its error.
+    public struct InvalidProfile: Sendable {
+        /// The id the file declares when it can be read that far, else the file name without ".json".
+        public var id: String
+        public var file: URL
+        public var origin: Origin
+        public var error: ProfileError
+    }
+
     public struct Catalog: Sendable {
         public private(set) var entries: [String: LoadedProfile] = [:]
+        /// Ids whose most recent definition did not load, with the reason.
+        public private(set) var invalidByID: [String: InvalidProfile] = [:]
         /// Human-readable notes, e.g. which profile overrode which.
         public private(set) var notes: [String] = []
 
         public var ids: [String] { entries.keys.sorted() }
         public var profiles: [DeviceProfile] { ids.compactMap { entries[$0]?.profile } }
+        /// Every file that did not load, by id.
+        public var invalid: [InvalidProfile] { invalidByID.keys.sorted().compactMap { invalidByID[$0] } }
 
+        /// The loaded profile with this id; the file's own error when its definition was invalid.
         public func entry(id: String) throws -> LoadedProfile {
+            if let invalid = invalidByID[id] { throw invalid.error }
             guard let entry = entries[id] else { throw ProfileError.unknownProfile(id: id, known: ids) }
             return entry
         }
@@ -85,38 +112,80 @@ public enum ProfileLoader {
                 loaded.overrides = previous.overrides + [previous.file]
                 notes.append("profile '\(loaded.profile.id)' from \(loaded.file.path) (\(loaded.origin.rawValue)) "
                     + "overrides \(previous.file.path) (\(previous.origin.rawValue))")
+            } else if let previous = invalidByID[loaded.profile.id] {
+                notes.append("profile '\(loaded.profile.id)' from \(loaded.file.path) (\(loaded.origin.rawValue)) "
+                    + "replaces the invalid \(previous.file.path)")
             }
+            invalidByID[loaded.profile.id] = nil
             entries[loaded.profile.id] = loaded
+        }
+
+        /// An invalid file replaces an earlier valid profile of the same id: the user meant to
+        /// override it, so selecting the id must fail rather than quietly use the older one.
+        mutating func add(invalid: InvalidProfile) {
+            if let previous = entries.removeValue(forKey: invalid.id) {
+                notes.append("invalid profile \(invalid.file.path) (\(invalid.origin.rawValue)) hides '\(invalid.id)' from \(previous.file.path)")
+            }
+            invalidByID[invalid.id] = invalid
         }
 
         mutating func note(_ text: String) { notes.append(text) }
     }
 
     public static let environmentVariable = "MCUSIM_PROFILES"
+    /// Profiles are a few kilobytes (the bundled ones about 15 KB); anything beyond this is refused
+    /// unread, so a huge file cannot take the memory and time of parsing it.
+    public static let maxFileBytes = 1 << 20
 
     // MARK: Loading
 
     /// Decodes and validates one profile file. Errors name the file and the field.
     public static func load(file: URL) throws -> DeviceProfile {
-        let data: Data
+        try decode(read(file), file: file.path)
+    }
+
+    /// The file's bytes, refused above `maxFileBytes` before they are read.
+    static func read(_ file: URL) throws -> Data {
+        let handle: FileHandle
         do {
-            data = try Data(contentsOf: file)
+            handle = try FileHandle(forReadingFrom: file)
         } catch {
             throw ProfileError.unreadable(file: file.path, reason: "cannot read: \(error.localizedDescription)")
         }
-        return try decode(data, file: file.path)
+        defer { try? handle.close() }
+        do {
+            let data = try handle.read(upToCount: maxFileBytes + 1) ?? Data()
+            if data.count > maxFileBytes { throw tooLarge(file.path) }
+            return data
+        } catch let error as ProfileError {
+            throw error
+        } catch {
+            throw ProfileError.unreadable(file: file.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+    }
+
+    static func tooLarge(_ file: String) -> ProfileError {
+        .unreadable(file: file, reason: "larger than \(maxFileBytes) bytes (1 MiB), the most a profile may be; is it a profile?")
     }
 
     /// Decodes and validates profile JSON; `file` names the source in errors.
     public static func decode(_ data: Data, file: String) throws -> DeviceProfile {
-        let json: Any
+        if data.count > maxFileBytes { throw tooLarge(file) }
+        let json: JSONValue
         do {
-            json = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw ProfileError.unreadable(file: file, reason: "not valid JSON: \(error.localizedDescription)")
+            json = try StrictJSONReader.parse(data)
+        } catch let error as JSONSyntaxError {
+            // A duplicate key is a field problem; other syntax errors are the file's.
+            if error.message.hasPrefix("duplicate key") {
+                throw ProfileError.invalid(file: file, field: error.path, reason: "\(error.message) (line \(error.line), column \(error.column))")
+            }
+            throw ProfileError.unreadable(file: file, reason: error.description)
         }
-        // JSONDecoder ignores unknown keys; a misspelt optional key would silently vanish.
-        if let issue = SchemaKeys.firstUnknownKey(in: json) {
+        // JSONDecoder ignores unknown keys (a misspelt optional key would silently vanish),
+        // reports a number too large for its field at the root, and names enum values only
+        // in its own words: the schema walk answers those first, by field.
+        if let issue = SchemaCheck.firstIssue(in: json) {
+            if issue.unsupported { throw ProfileError.unsupported(file: file, field: issue.field, reason: issue.message) }
             throw ProfileError.invalid(file: file, field: issue.field, reason: issue.message)
         }
         let profile: DeviceProfile
@@ -137,7 +206,9 @@ public enum ProfileLoader {
     }
 
     /// Loads every `*.json` in the directories, in order; a later directory's profile replaces an
-    /// earlier one with the same id, and the catalog's notes say so.
+    /// earlier one with the same id, and the catalog's notes say so. A file that does not load
+    /// (or shares its id with another file of its directory) is recorded as invalid under its
+    /// id and does not stop the others; only a missing user directory is an error.
     public static func load(directories: [SearchDirectory], fileManager: FileManager = .default) throws -> Catalog {
         var catalog = Catalog()
         for directory in directories {
@@ -155,18 +226,44 @@ public enum ProfileLoader {
             } catch {
                 throw ProfileError.unreadable(file: directory.url.path, reason: "cannot list directory: \(error.localizedDescription)")
             }
-            var seenHere: [String: URL] = [:]
+            var loaded: [String: [LoadedProfile]] = [:]
+            var order: [String] = []
+            var invalidHere: [String: InvalidProfile] = [:]
             for name in names.sorted() where name.lowercased().hasSuffix(".json") {
                 let file = directory.url.appendingPathComponent(name)
-                let profile = try load(file: file)
-                if let first = seenHere[profile.id] {
-                    throw ProfileError.duplicateID(id: profile.id, first: first.path, second: file.path)
+                do {
+                    let profile = try load(file: file)
+                    if loaded[profile.id] == nil { order.append(profile.id) }
+                    loaded[profile.id, default: []].append(LoadedProfile(profile: profile, file: file, origin: directory.origin, overrides: []))
+                } catch let error as ProfileError {
+                    let id = declaredID(file) ?? file.deletingPathExtension().lastPathComponent
+                    if invalidHere[id] == nil {
+                        invalidHere[id] = InvalidProfile(id: id, file: file, origin: directory.origin, error: error)
+                    }
                 }
-                seenHere[profile.id] = file
-                catalog.add(LoadedProfile(profile: profile, file: file, origin: directory.origin, overrides: []))
+            }
+            for invalid in invalidHere.values.sorted(by: { $0.id < $1.id }) { catalog.add(invalid: invalid) }
+            for id in order where invalidHere[id] == nil {
+                guard let definitions = loaded[id] else { continue }
+                if definitions.count > 1 {
+                    // Two files of one directory define the same id: neither wins.
+                    catalog.add(invalid: InvalidProfile(id: id, file: definitions[1].file, origin: directory.origin,
+                                                        error: .duplicateID(id: id, first: definitions[0].file.path, second: definitions[1].file.path)))
+                } else {
+                    catalog.add(definitions[0])
+                }
             }
         }
         return catalog
+    }
+
+    /// The `id` a profile file declares, when the file is small, parses as JSON (duplicate keys
+    /// tolerated here: the id only names the broken file) and has one.
+    static func declaredID(_ file: URL) -> String? {
+        guard let data = try? read(file),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let id = object["id"] as? String, !id.isEmpty, id.count <= 64 else { return nil }
+        return id
     }
 
     /// Bundled profiles, then `MCUSIM_PROFILES` (colon-separated), then `--profiles` directories,
@@ -290,8 +387,15 @@ public enum ProfileLoader {
     }
 }
 
-/// The keys each JSON object of the schema may carry.
-private enum SchemaKeys {
+/// What the schema walk checks before the decoder runs: unknown keys, numbers no field can
+/// hold, and enumerated values (cores and -O levels mcusim has no data for are "unsupported").
+private enum SchemaCheck {
+    struct Issue {
+        var field: String
+        var message: String
+        var unsupported = false
+    }
+
     static let top: Set<String> = ["schema_version", "id", "name", "board", "mcu", "core", "fpu", "clock_hz", "flash",
                                    "ram_regions", "l1_cache", "power", "toolchain", "reserve", "sources", "comment"]
     static let flash: Set<String> = ["bytes", "wait_states", "access_bits", "interface", "accelerator"]
@@ -303,48 +407,87 @@ private enum SchemaKeys {
     static let reserve: Set<String> = ["flash_bytes", "ram_bytes", "items"]
     static let reserveItem: Set<String> = ["name", "flash_bytes", "ram_bytes", "reason", "assumption"]
     static let citation: Set<String> = ["doc", "rev", "where", "note", "assumption", "verified", "checked"]
+    /// Larger than any physical quantity a profile holds (sizes are at most 2^32, clocks 2e9),
+    /// smaller than where Int and Double stop being exact.
+    static let largestNumber = 1e15
 
-    static func firstUnknownKey(in json: Any) -> ProfileIssue? {
-        guard let top = json as? [String: Any] else {
-            return ProfileIssue(field: "(root)", message: "a profile must be a JSON object")
-        }
-        if let issue = check(top, allowed: Self.top, path: "") { return issue }
-        if let flash = top["flash"] as? [String: Any] {
+    static func firstIssue(in json: JSONValue) -> Issue? {
+        guard case .object = json else { return Issue(field: "(root)", message: "a profile must be a JSON object") }
+        if let issue = numberOutOfRange(json, path: "") { return issue }
+        if let issue = check(json, allowed: top, path: "") { return issue }
+        if let flash = json["flash"] {
             if let issue = check(flash, allowed: Self.flash, path: "flash") { return issue }
-            if let accelerator = flash["accelerator"] as? [String: Any],
-               let issue = check(accelerator, allowed: Self.accelerator, path: "flash.accelerator") { return issue }
-        }
-        if let regions = top["ram_regions"] as? [Any] {
-            for (index, region) in regions.enumerated() {
-                if let region = region as? [String: Any],
-                   let issue = check(region, allowed: Self.region, path: "ram_regions[\(index)]") { return issue }
+            if let accelerator = flash["accelerator"] {
+                if let issue = check(accelerator, allowed: Self.accelerator, path: "flash.accelerator") { return issue }
+                if let issue = oneOf(accelerator["kind"], DeviceProfile.Accelerator.Kind.allCases.map(\.rawValue), "flash.accelerator.kind") { return issue }
             }
         }
-        if let l1 = top["l1_cache"] as? [String: Any], let issue = check(l1, allowed: l1Cache, path: "l1_cache") { return issue }
-        if let power = top["power"] as? [String: Any], let issue = check(power, allowed: Self.power, path: "power") { return issue }
-        if let tools = top["toolchain"] as? [String: Any], let issue = check(tools, allowed: toolchain, path: "toolchain") { return issue }
-        if let reserve = top["reserve"] as? [String: Any] {
+        if case .array(let regions)? = json["ram_regions"] {
+            for (index, region) in regions.enumerated() {
+                if let issue = check(region, allowed: Self.region, path: "ram_regions[\(index)]") { return issue }
+                if let issue = oneOf(region["kind"], DeviceProfile.RAMRegion.Kind.allCases.map(\.rawValue), "ram_regions[\(index)].kind") { return issue }
+            }
+        }
+        if let l1 = json["l1_cache"], let issue = check(l1, allowed: l1Cache, path: "l1_cache") { return issue }
+        if let power = json["power"], let issue = check(power, allowed: Self.power, path: "power") { return issue }
+        if let tools = json["toolchain"] {
+            if let issue = check(tools, allowed: toolchain, path: "toolchain") { return issue }
+            if case .string(let opt)? = tools["opt"], OptimizationLevel(rawValue: opt) == nil {
+                let levels = OptimizationLevel.allCases.map(\.rawValue).joined(separator: ", ")
+                if opt.hasPrefix("-O") {
+                    return Issue(field: "toolchain.opt", message: "no measured kernel data for \(opt); supported levels: \(levels)", unsupported: true)
+                }
+                return Issue(field: "toolchain.opt", message: "expected one of \(levels), got \"\(opt.prefix(40))\"")
+            }
+        }
+        if case .string(let core)? = json["core"], DeviceProfile.Core(rawValue: core) == nil {
+            let cores = DeviceProfile.Core.allCases.map(\.rawValue).joined(separator: ", ")
+            return Issue(field: "core", message: "unsupported core \"\(core.prefix(40))\"; mcusim models \(cores)", unsupported: true)
+        }
+        if let reserve = json["reserve"] {
             if let issue = check(reserve, allowed: Self.reserve, path: "reserve") { return issue }
-            if let items = reserve["items"] as? [Any] {
+            if case .array(let items)? = reserve["items"] {
                 for (index, item) in items.enumerated() {
-                    if let item = item as? [String: Any],
-                       let issue = check(item, allowed: reserveItem, path: "reserve.items[\(index)]") { return issue }
+                    if let issue = check(item, allowed: reserveItem, path: "reserve.items[\(index)]") { return issue }
                 }
             }
         }
-        if let sources = top["sources"] as? [String: Any] {
-            for key in sources.keys.sorted() {
-                if let citation = sources[key] as? [String: Any],
-                   let issue = check(citation, allowed: Self.citation, path: "sources.\(key)") { return issue }
+        if case .object(let sources)? = json["sources"] {
+            for (key, citation) in sources {
+                if let issue = check(citation, allowed: Self.citation, path: "sources.\(key)") { return issue }
             }
         }
         return nil
     }
 
-    private static func check(_ object: [String: Any], allowed: Set<String>, path: String) -> ProfileIssue? {
-        for key in object.keys.sorted() where !allowed.contains(key) {
+    private static func check(_ value: JSONValue, allowed: Set<String>, path: String) -> Issue? {
+        guard case .object(let pairs) = value else { return nil }   // the decoder names the wrong type
+        for (key, _) in pairs where !allowed.contains(key) {
             let field = path.isEmpty ? key : "\(path).\(key)"
-            return ProfileIssue(field: field, message: "unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
+            return Issue(field: field, message: "unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        }
+        return nil
+    }
+
+    private static func oneOf(_ value: JSONValue?, _ allowed: [String], _ field: String) -> Issue? {
+        guard case .string(let text)? = value, !allowed.contains(text) else { return nil }
+        return Issue(field: field, message: "expected one of \(allowed.joined(separator: ", ")), got \"\(text.prefix(40))\"")
+    }
+
+    /// The first number, anywhere, that no field of the schema could hold.
+    private static func numberOutOfRange(_ value: JSONValue, path: String) -> Issue? {
+        switch value {
+        case .number(let x, _) where abs(x) > largestNumber:
+            return Issue(field: path.isEmpty ? "(root)" : path, message: "the number \(x) is out of range for any profile field")
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let issue = numberOutOfRange(item, path: "\(path)[\(index)]") { return issue }
+            }
+        case .object(let pairs):
+            for (key, item) in pairs {
+                if let issue = numberOutOfRange(item, path: path.isEmpty ? key : "\(path).\(key)") { return issue }
+            }
+        default: break
         }
         return nil
     }

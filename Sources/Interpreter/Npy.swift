@@ -98,8 +98,9 @@ public enum Npy {
         }
         let dataStart = headerStart + headerLength
         let (need, o) = count.multipliedReportingOverflow(by: size)
-        guard !o, need <= bytes.count - dataStart else {
-            throw NpyError(what: ".npy data is truncated: shape \(shape) needs \(count * size) bytes, file has \(bytes.count - dataStart)")
+        guard !o else { throw NpyError(what: ".npy shape \(shape) is too large") }
+        guard need <= bytes.count - dataStart else {
+            throw NpyError(what: ".npy data is truncated: shape \(shape) needs \(need) bytes, file has \(bytes.count - dataStart)")
         }
         let data = Array(bytes[dataStart..<(dataStart + need)])
         return NpyArray(type: type, shape: shape, bytes: fortranOrder ? cOrder(fortran: data, shape: shape, elementSize: size) : data)

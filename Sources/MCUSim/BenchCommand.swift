@@ -23,6 +23,7 @@ enum BenchCommand: ParsableCommand {
         var variant: KernelVariant = .cmsisNN
         var tflmPython: String?
         var perOperator = false
+        var maxArena = Declaration<Options>.defaultMaxArena
         var quiet = false
         var output = OutputOptions()
 
@@ -34,6 +35,7 @@ enum BenchCommand: ParsableCommand {
                     help: "A Python with the tflite-micro package (a path, or a name on PATH): also time TFLM's interpreter on each model.",
                     \.tflmPython),
             .flag("per-operator", help: "Also time every operator: host µs per inference, share, GMAC/s.", \.perOperator),
+            .maxArena(\.maxArena),
             .quiet(\.quiet),
         ] + .group(\.output)
     }
@@ -66,7 +68,7 @@ enum BenchCommand: ParsableCommand {
             let model = try MCUSimCLI.loadModel(path)
             let interpreter: MicroInterpreter
             do {
-                interpreter = try MicroInterpreter(model: model, options: InterpreterOptions(variant: options.variant))
+                interpreter = try MicroInterpreter(model: model, options: InterpreterOptions(variant: options.variant, hostArenaLimit: options.maxArena))
                 try InputFiles.fillRandom(interpreter, seed: 1)
             } catch {
                 throw MCUSimCLI.fileError(error, file: path)

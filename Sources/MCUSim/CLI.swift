@@ -143,18 +143,20 @@ public enum MCUSimCLI {
             return FileError(file: file, message: "unsupported: \(e.op): \(e.reason) (operator \(e.operatorIndex))", code: ExitCode.unsupported)
         case let e as InvalidOperatorError:
             return FileError(file: file, message: "invalid model: \(e.op): \(e.reason) (operator \(e.operatorIndex))", code: ExitCode.invalidInput)
+        case let e as UnsupportedModelError: return FileError(file: file, message: "unsupported: \(e.description)", code: ExitCode.unsupported)
         case let e as ArenaTooSmallError: return FileError(file: file, message: e.description, code: ExitCode.checkFailed)
+        case let e as HostArenaLimitError:
+            return FileError(file: file, message: "\(e.description) (a guard against hostile files; raise it with --max-arena)",
+                             code: ExitCode.invalidInput)
         case let e as NpyError: return FileError(file: file, message: e.description, code: ExitCode.invalidInput)
         default: return FileError(file: file, message: "\(error)", code: ExitCode.invalidInput)
         }
     }
 
     static func loadModel(_ path: String) throws -> Model {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FileError(file: path, message: "no such file", code: ExitCode.invalidInput)
-        }
+        let bytes = try FileAccess.contents(of: path, limit: FileAccess.Limit.model, what: "a model")
         do {
-            return try Model(contentsOf: URL(fileURLWithPath: path))
+            return try Model(bytes: bytes)
         } catch {
             throw fileError(error, file: path)
         }

@@ -52,6 +52,8 @@ enum CheckCommand: ParsableCommand {
         // Everything the budget names must exist before anything runs.
         var devices: [DeviceProfile] = []
         for entry in budget.entries {
+            // A budget naming a profile whose file did not load fails with that file's error.
+            if let invalid = catalog.invalidEntry(entry.device) { throw invalid.error.fileError }
             guard let profile = catalog.lookup(entry.device) else {
                 let suggestion = ParsedArguments.closest(entry.device, among: catalog.ids)
                 throw FileError(file: budgetPath,
@@ -60,8 +62,9 @@ enum CheckCommand: ParsableCommand {
                                     + " (known: \(catalog.ids.joined(separator: ", ")))",
                                 code: ExitCode.invalidInput)
             }
-            guard FileManager.default.fileExists(atPath: entry.modelURL.path) else {
-                throw FileError(file: budgetPath, message: "\(entry.modelPath): no such model file \"\(entry.model)\" (looked for \(entry.modelURL.path))",
+            if let problem = FileAccess.problem(entry.modelURL.path) {
+                let what = problem == "no such file" ? "no such model file \"\(entry.model)\"" : "model file \"\(entry.model)\": \(problem)"
+                throw FileError(file: budgetPath, message: "\(entry.modelPath): \(what) (looked for \(entry.modelURL.path))",
                                 code: ExitCode.invalidInput)
             }
             devices.append(profile)
@@ -496,14 +499,9 @@ struct Baseline {
     let entries: [Entry]
 
     static func load(path: String) throws -> Baseline {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FileError(file: path, message: "no such file", code: ExitCode.invalidInput)
-        }
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
-            throw FileError(file: path, message: "cannot read the file", code: ExitCode.invalidInput)
-        }
+        let bytes = try FileAccess.contents(of: path, limit: FileAccess.Limit.baseline, what: "a baseline")
         do {
-            return try Baseline(root: JSONField(value: JSONReader.parse(data), path: ""))
+            return try Baseline(root: JSONField(value: JSONReader.parse(bytes), path: ""))
         } catch let e as BudgetError {
             throw e.fileError(path)
         }
@@ -545,7 +543,7 @@ struct Baseline {
 
     static func milliseconds(_ f: JSONField) throws -> Double {
         let v = try f.double()
-        guard v >= 0, v < 1e12 else { throw f.fail("expected a non-negative latency in ms, got \(f.value.shown)") }
+        guard v >= 0, v <= BudgetUnits.maxMilliseconds else { throw f.fail("expected a non-negative latency in ms, got \(f.value.shown)") }
         return v
     }
 }

@@ -5,7 +5,10 @@ import Foundation
 enum DevicesCommand: ParsableCommand {
     static let name = "devices"
     static let summary = "List the device profiles (bundled and user) and where each was loaded from."
-    static let details = "Profiles are searched in: the bundled Profiles/ directory, then $MCUSIM_PROFILES (colon-separated), then --profiles; a later profile with the same id replaces an earlier one."
+    static let details = """
+        Profiles are searched in: the bundled Profiles/ directory, then $MCUSIM_PROFILES (colon-separated), then --profiles; a later profile with the same id replaces an earlier one.
+        A profile file that does not load is listed as invalid with its error; commands that select its id fail with that error, the others run.
+        """
 
     struct Options: ParsableOptions {
         var profiles = ProfileOptions()
@@ -37,9 +40,17 @@ struct DeviceList: CommandOutput {
             let p = entry.profile
             table.rows.append([p.id, p.core.rawValue, String(p.clockHz / 1_000_000), ByteSize.format(p.flash.bytes),
                                "\(ByteSize.format(p.totalRAMBytes)) (\(ByteSize.format(p.largestContiguousArenaBytes)))",
-                               String(p.flash.waitStates), "\(p.toolchain.compiler) \(p.toolchain.opt)",
+                               String(p.flash.waitStates), "\(p.toolchain.compiler) \(p.toolchain.opt.rawValue)",
                                "\(entry.origin.rawValue): \(entry.file.path)"])
         }
-        return ([table.render()] + catalog.notes.map { "note: \($0)" }).joined(separator: "\n") + "\n"
+        var lines = [table.render()]
+        if !catalog.invalid.isEmpty {
+            lines.append("")
+            lines.append("invalid (commands that select these fail with the error shown):")
+            for bad in catalog.invalid {
+                lines.append("  \(bad.id) (\(bad.origin.rawValue)): \(bad.error.fileError.file): \(bad.error.fileError.message)")
+            }
+        }
+        return (lines + catalog.notes.map { "note: \($0)" }).joined(separator: "\n") + "\n"
     }
 }

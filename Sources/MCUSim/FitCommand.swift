@@ -29,13 +29,19 @@ enum FitCommand: ParsableCommand {
     }
 
     static func run(_ options: Options, console: Console) throws -> Int32 {
-        let devices = try Simulation.devices(options.devices, catalog: try options.profiles.loadCatalog())
+        let catalog = try options.profiles.loadCatalog()
+        let devices = try Simulation.devices(options.devices, catalog: catalog)
+        // Comparing every device: profiles that did not load are skipped, and said so.
+        let skipped = options.devices.isEmpty ? catalog.invalid : []
+        for bad in skipped {
+            console.error("mcusim: note: skipped invalid profile '\(bad.id)': \(bad.error.fileError.file): \(bad.error.fileError.message)")
+        }
         guard !devices.isEmpty else { throw UsageError(message: "no device profiles are loaded (see 'mcusim devices')") }
         let (model, interpreter) = try Simulation.interpreter(for: options.model, variant: options.simulation.variant)
         let result = FitResult(path: options.model, interpreter: interpreter, headroom: options.headroom,
                                simulations: devices.map {
                                    Simulation(modelPath: options.model, model: model, interpreter: interpreter, device: $0, settings: options.simulation)
-                               })
+                               }, skipped: skipped)
         options.output.emit(result, console: console)
         return result.rows.contains { $0.verdict.fits } ? ExitCode.ok : ExitCode.checkFailed
     }
@@ -47,12 +53,16 @@ struct FitResult: CommandOutput {
     let interpreter: MicroInterpreter
     let headroom: Double
     let rows: [(simulation: Simulation, verdict: Verdict)]
+    /// Profile files that did not load, left out of the comparison.
+    let skipped: [ProfileLoader.InvalidProfile]
 
-    init(path: String, interpreter: MicroInterpreter, headroom: Double, simulations: [Simulation]) {
+    init(path: String, interpreter: MicroInterpreter, headroom: Double, simulations: [Simulation],
+         skipped: [ProfileLoader.InvalidProfile] = []) {
         self.path = path
         self.interpreter = interpreter
         self.headroom = headroom
         rows = simulations.map { ($0, $0.verdict(headroom: headroom)) }
+        self.skipped = skipped
     }
 
     var variant: KernelVariant { interpreter.options.variant }
@@ -60,8 +70,9 @@ struct FitResult: CommandOutput {
     func text(console: Console) -> String {
         var lines = ["\(path): \(interpreter.workloads.count) operators, \(interpreter.workloads.reduce(0) { $0 + $1.macs }.grouped) MACs, "
                      + "kernels \(variant.rawValue), headroom \(Percent.limit(headroom))", ""]
-        var table = TextTable(headers: ["device", "core", "opt", "flash used / available", "RAM used / available", "latency ms", "energy µJ", "verdict"],
-                              rightAligned: [3, 4, 5, 6])
+        var table = TextTable(headers: ["device", "core", "opt", "flash used / available", "RAM used / available", "latency ms", "guessed",
+                                        "energy µJ", "verdict"],
+                              rightAligned: [3, 4, 5, 6, 7])
         for (s, verdict) in rows {
             let f = s.footprint
             table.rows.append([
@@ -69,11 +80,13 @@ struct FitResult: CommandOutput {
                 "\(ByteSize.format(f.flash.total)) / \(ByteSize.format(f.flashCapacity)) (\(f.flashCapacity > 0 ? verdict.flashPercent : "-"))",
                 "\(ByteSize.format(f.ram.total)) / \(ByteSize.format(f.ramCapacity)) (\(f.ramCapacity > 0 ? verdict.ramPercent : "-"))",
                 String(format: "%.2f", s.cost.milliseconds),
+                s.estimatedShareText,
                 s.energyText,
                 verdict.fits ? console.green("fits") : console.red("no: " + verdict.reasons.joined(separator: ", ")),
             ])
         }
         lines.append(table.render())
+        lines.append("guessed: the share of the latency from generic estimates and assumptions (TFLM dispatch and invoke, AXI line fills, kernels without measured loops); see 'mcusim run --device'")
         if rows.contains(where: { $0.simulation.cost.energyMicrojoules == nil }) {
             lines.append("n/a: the profile has no run current, so no energy figure")
         }

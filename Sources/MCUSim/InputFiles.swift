@@ -3,18 +3,41 @@ import Interpreter
 
 // `run --input`: arrays from `.npy` or `.npz` files, checked against the model's inputs
 // (dtype, and shape up to a leading batch of 1) and, for a quantized input given floats,
-// quantized as TFLM's QUANTIZE kernel would.
+// quantized as TFLM's QUANTIZE kernel would. An array with an extra first axis is a
+// stream of frames (e.g. [50, 1, 480] for a [1, 480] input: a second of audio for a
+// front end that takes 20 ms per invoke), run one invoke per frame.
+
+/// What the `--input` files give each model input: `frames` inputs' worth, back to back.
+struct InputFrames {
+    let frames: Int
+    /// Per model input, every frame's bytes back to back.
+    let inputs: [[UInt8]]
+
+    /// Frame `k` of input `i`, as raw memory for MicroInterpreter.setInput(_:from:).
+    func withFrame<R>(_ k: Int, ofInput i: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let size = inputs[i].count / max(frames, 1)
+        return try inputs[i].withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[(k * size)..<((k + 1) * size)])) }
+    }
+}
 
 enum InputFiles {
     /// The bytes for each model input, from the `--input` files in subgraph-input order.
     /// A `.npz` gives one array; or, as the only `--input`, one array per model input (by
     /// the inputs' tensor names when every one is in the archive, else in archive order).
-    /// Notes (a quantization made) go to stderr.
-    static func load(_ files: [String], into interpreter: MicroInterpreter, console: Console) throws -> [[UInt8]] {
+    /// Arrays with one more leading axis than their input stream frames along it; every
+    /// input then needs the same number of frames. Notes (a quantization made) go to stderr.
+    static func load(_ files: [String], into interpreter: MicroInterpreter, console: Console) throws -> InputFrames {
         let count = interpreter.inputIndices.count
         let tensors = (0..<count).map { interpreter.inputTensor($0) }
         var arrays: [(file: String, array: NpyArray)] = []
-        if files.count == 1, count > 1, let archive = try archive(files[0]), archive.members.count == count {
+        // No input file needs more than every input in float64 plus headers and archive overhead.
+        let limit = tensors.reduce(1 << 20) { $0 + $1.elementCount * 8 + 4096 }
+        let contents = try files.map { try FileAccess.contents(of: $0, limit: limit, what: "an input for this model") }
+        func archive(_ i: Int) throws -> Npz? {
+            guard Npz.isArchive(contents[i]) else { return nil }
+            do { return try Npz(contents[i]) } catch { throw MCUSimCLI.fileError(error, file: files[i]) }
+        }
+        if files.count == 1, count > 1, let archive = try archive(0), archive.members.count == count {
             let named = tensors.compactMap { t in archive.members.first { $0.name == t.name } }
             let members = named.count == count ? named : archive.members
             for (tensor, member) in zip(tensors, members) {
@@ -24,8 +47,8 @@ enum InputFiles {
             guard files.count == count else {
                 throw UsageError(message: "the model has \(count) input(s), got \(files.count) --input file(s)")
             }
-            for (file, tensor) in zip(files, tensors) {
-                if let archive = try archive(file) {
+            for (i, (file, tensor)) in zip(files, tensors).enumerated() {
+                if let archive = try archive(i) {
                     guard archive.members.count == 1, let member = archive.members.first else {
                         let names = archive.members.map(\.name).joined(separator: ", ")
                         throw FileError(file: file, message: "holds \(archive.members.count) arrays (\(names)); give one array per --input, "
@@ -33,26 +56,30 @@ enum InputFiles {
                     }
                     arrays.append((file, try read(member, of: archive, file: file, for: tensor)))
                 } else {
-                    do { arrays.append((file, try Npy.read(contentsOf: URL(fileURLWithPath: file)))) } catch {
+                    do { arrays.append((file, try Npy.decode(contents[i]))) } catch {
                         throw MCUSimCLI.fileError(error, file: file)
                     }
                 }
             }
         }
-        return try zip(arrays, tensors).enumerated().map { i, pair in
-            try bytes(pair.0.array, file: pair.0.file, forInput: i, pair.1, console: console)
+        var frames: (count: Int, file: String)?
+        var inputs: [[UInt8]] = []
+        for (i, (given, tensor)) in zip(arrays, tensors).enumerated() {
+            let count = frameCount(given.array.shape, tensor.shape)
+            if let frames, frames.count != count {
+                throw FileError(file: given.file, message: "holds \(count) frame(s) of input \(i), \(frames.file) holds \(frames.count): "
+                                + "streamed inputs need the same number of frames", code: ExitCode.invalidInput)
+            }
+            frames = (count, given.file)
+            inputs.append(try bytes(given.array, file: given.file, forInput: i, tensor, frames: count, console: console))
         }
+        return InputFrames(frames: frames?.count ?? 1, inputs: inputs)
     }
 
-    /// The archive in `file`, or nil when the file is not a zip archive.
-    private static func archive(_ file: String) throws -> Npz? {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw FileError(file: file, message: FileManager.default.fileExists(atPath: file) ? "cannot read the file" : "no such file",
-                            code: ExitCode.invalidInput)
-        }
-        let bytes = [UInt8](data)
-        guard Npz.isArchive(bytes) else { return nil }
-        do { return try Npz(bytes) } catch { throw MCUSimCLI.fileError(error, file: file) }
+    /// 1 when the array is the input (see shapesMatch); its first axis when the rest is.
+    static func frameCount(_ array: [Int], _ tensor: [Int]) -> Int {
+        guard !shapesMatch(array, tensor), let first = array.first, first > 0, shapesMatch(Array(array.dropFirst()), tensor) else { return 1 }
+        return first
     }
 
     private static func read(_ member: Npz.Member, of archive: Npz, file: String, for tensor: TensorInfo) throws -> NpyArray {
@@ -72,14 +99,16 @@ enum InputFiles {
 
     /// The tensor's bytes from `array`: its own when the dtype matches, quantized when floats
     /// are given for a quantized input.
-    static func bytes(_ array: NpyArray, file: String, forInput i: Int, _ tensor: TensorInfo, console: Console) throws -> [UInt8] {
+    static func bytes(_ array: NpyArray, file: String, forInput i: Int, _ tensor: TensorInfo, frames: Int = 1,
+                      console: Console) throws -> [UInt8] {
         let described = "input \(i) (\(tensor.type.numpyName) \(tensor.shape))"
         let quantizes = [.float32, .float64].contains(array.type) && [.int8, .uint8, .int16].contains(tensor.type) && (tensor.scale.first ?? 0) > 0
         guard array.type == tensor.type || quantizes else {
             throw FileError(file: file, message: "dtype \(array.type.numpyName) does not match \(described)", code: ExitCode.invalidInput)
         }
-        guard shapesMatch(array.shape, tensor.shape) else {
-            throw FileError(file: file, message: "shape \(array.shape) does not match \(described)", code: ExitCode.invalidInput)
+        guard frames > 1 || shapesMatch(array.shape, tensor.shape) else {
+            throw FileError(file: file, message: "shape \(array.shape) does not match \(described), nor is it a stream of frames of it "
+                            + "along a first axis", code: ExitCode.invalidInput)
         }
         if array.type == tensor.type { return array.bytes }
         guard tensor.scale.count == 1 else {
@@ -130,10 +159,15 @@ enum InputFiles {
 extension InputFiles {
     /// Deterministic inputs from `seed`, the same on every host (`run` without --input, `bench`).
     static func fillRandom(_ interpreter: MicroInterpreter, seed: Int) throws {
+        for (i, bytes) in randomInputs(interpreter, seed: seed).enumerated() { try interpreter.setInput(i, bytes: bytes) }
+    }
+
+    /// The bytes fillRandom sets, per input.
+    static func randomInputs(_ interpreter: MicroInterpreter, seed: Int) -> [[UInt8]] {
         var rng = SplitMix64(seed: UInt64(bitPattern: Int64(seed)))
-        for i in 0..<interpreter.inputIndices.count {
+        return (0..<interpreter.inputIndices.count).map { i in
             let t = interpreter.inputTensor(i)
-            try interpreter.setInput(i, bytes: randomBytes(type: t.type, count: t.elementCount, rng: &rng))
+            return randomBytes(type: t.type, count: t.elementCount, rng: &rng)
         }
     }
 

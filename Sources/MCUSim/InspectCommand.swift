@@ -1,3 +1,4 @@
+import Devices
 import Foundation
 import Interpreter
 
@@ -40,12 +41,22 @@ struct ModelSummary: CommandOutput {
     let macs: [Int]
     let weightBytes: [Int]
     let weights: [WeightTensor]
+    /// Per operator, whether the cost model has measured loops for the kernel path TFLM would
+    /// dispatch to (`.measured`) or a generic estimate; nil when the model cannot be prepared.
+    let costBasis: [CostBasis?]
 
     init(path: String, model: Model, variant: KernelVariant) {
         self.path = path
         self.model = model
         let subgraph = model.subgraphs[0]
         support = MicroInterpreter.supportReport(model: model, variant: variant)
+        // The kernel path is only known once the interpreter prepares the model.
+        if support.allSatisfy(\.isSupported), let interpreter = try? MicroInterpreter(model: model, options: InterpreterOptions(variant: variant)) {
+            let byIndex = Dictionary(interpreter.workloads.map { ($0.index, CostModel.kernelBasis($0, variant: variant)) }, uniquingKeysWith: { a, _ in a })
+            costBasis = subgraph.operators.indices.map { byIndex[$0] }
+        } else {
+            costBasis = subgraph.operators.map { _ in nil }
+        }
         macs = subgraph.operators.map { op in
             KernelRegistry.macs(model.kind(of: op), OperatorShapes(
                 inputs: op.inputs.map { $0 >= 0 ? subgraph.tensors[Int($0)].shape.map(Int.init) : nil },
@@ -121,6 +132,14 @@ struct ModelSummary: CommandOutput {
         return order.map { ($0, info[$0]!.0, info[$0]!.1) }
     }
 
+    static func costLabel(_ basis: CostBasis?) -> String {
+        switch basis {
+        case nil: return "-"
+        case .genericEstimate?: return "~estimate"
+        case let basis?: return basis.rawValue
+        }
+    }
+
     static func quantizationLabel(_ q: Quantization?) -> String {
         guard let q, q.isQuantized else { return "-" }
         if q.isPerChannel { return "per-channel(\(q.scale.count), axis \(q.quantizedDimension))" }
@@ -147,7 +166,7 @@ struct ModelSummary: CommandOutput {
             }
         }
         out += "\n"
-        var table = TextTable(headers: ["#", "op", "inputs (* = constant)", "outputs", "weights quant", "MACs", "weight B"],
+        var table = TextTable(headers: ["#", "op", "inputs (* = constant)", "outputs", "weights quant", "MACs", "weight B", "cost"],
                               rightAligned: [0, 5, 6])
         for (i, op) in sub.operators.enumerated() {
             let name = model.opName(op)
@@ -160,9 +179,12 @@ struct ModelSummary: CommandOutput {
                 : "-"
             table.rows.append([String(i), name + act, op.inputs.map(tensorLabel).joined(separator: " "),
                                op.outputs.map(tensorLabel).joined(separator: " "), weightQuant,
-                               macs[i].grouped, weightBytes[i].grouped])
+                               macs[i].grouped, weightBytes[i].grouped, Self.costLabel(costBasis[i])])
         }
-        out += table.render() + "\n\n"
+        out += table.render() + "\n"
+        out += "cost: measured = the kernel's loops were measured; ~estimate = costed with another kernel's loop (a generic estimate); "
+            + "- = the model does not prepare, so the kernel path is unknown\n\n"
+        out += customOptionsText()
         out += "totals: \(parameters.grouped) parameters, \(totalWeightBytes.grouped) bytes of constant data, "
         out += "\(totalMACs.grouped) MACs, \(sub.tensors.count) tensors\n\n"
         if !weights.isEmpty {
@@ -176,8 +198,10 @@ struct ModelSummary: CommandOutput {
             out += "weights (zeros = values equal to the zero point):\n" + w.render() + "\n\n"
         }
         out += "support (kernel registry, \(support.isEmpty ? "-" : "prepared per operator")):\n"
+        // Wide enough for the longest name (custom operators run long), never truncated.
+        let width = max(26, supportByOp.map(\.op.count).max() ?? 0)
         for s in supportByOp {
-            out += "  \(s.op.padding(toLength: 26, withPad: " ", startingAt: 0)) x\(s.count)  "
+            out += "  \(s.op.padding(toLength: width, withPad: " ", startingAt: 0)) x\(s.count)  "
             out += s.refusal.map { "NOT SUPPORTED: \($0)" } ?? "supported"
             out += "\n"
         }

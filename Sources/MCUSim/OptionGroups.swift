@@ -120,6 +120,15 @@ extension Declaration {
         .option("headroom", .fraction, help: "A model fits when flash and RAM use are at most F of capacity: 0.8 or 80%.", default: "0.8", key)
     }
 
+    /// The host arena `run` and `bench` allocate at most: far above any microcontroller's RAM,
+    /// so only a hostile or mistaken file meets it (`fit`, `check` and `report` allocate none).
+    static var defaultMaxArena: Int { 64 << 20 }
+
+    static func maxArena(_ key: WritableKeyPath<Root, Int>) -> Declaration {
+        .option("max-arena", .bytes, help: "Refuse (exit 2) a model whose arena needs more than BYTES of host memory to run: a guard against hostile files.",
+                default: "64MB", key)
+    }
+
     static func quiet(_ key: WritableKeyPath<Root, Bool>) -> Declaration {
         .flag("quiet", help: "No progress on stderr (progress is shown only when stderr is a terminal).", key)
     }
@@ -194,24 +203,26 @@ struct ProfileOptions: OptionGroup {
         .repeated("profiles", .text("DIR"), help: "Also load every *.json profile in DIR (after the bundled ones and $MCUSIM_PROFILES).", \.directories),
     ]
 
-    /// The bundled profiles, then $MCUSIM_PROFILES, then `--profiles`; errors name the file
-    /// (and, for broken JSON, the line and column).
+    /// The bundled profiles, then $MCUSIM_PROFILES, then `--profiles`. A profile file that does
+    /// not load is kept aside in the catalog (commands that select it fail with its error);
+    /// only a missing directory fails here.
     func loadCatalog() throws -> ProfileLoader.Catalog {
         do {
             return try ProfileLoader.loadAll(commandLineDirectories: directories)
         } catch let error as ProfileError {
-            let file = error.file ?? "profiles"
-            if case .unreadable(let path, let reason) = error, reason.hasPrefix("not valid JSON"),
-               let data = FileManager.default.contents(atPath: path) {
-                // The profile loader's JSON parser gives no position; the strict reader does.
-                do { _ = try JSONReader.parse(data) } catch let e as BudgetError {
-                    throw FileError(file: path, message: e.message, code: ExitCode.invalidInput)
-                }
-            }
-            let text = error.description
-            let message = text.hasPrefix(file + ": ") ? String(text.dropFirst(file.count + 2)) : text
-            throw FileError(file: file, message: message, code: ExitCode.invalidInput)
+            throw error.fileError
         }
+    }
+}
+
+extension ProfileError {
+    /// The one-line error contract: the file, then what is wrong; exit 3 for a profile mcusim
+    /// cannot simulate (a core or -O level without data), 2 for a broken one.
+    var fileError: FileError {
+        let file = self.file ?? "profiles"
+        let text = description
+        let message = text.hasPrefix(file + ": ") ? String(text.dropFirst(file.count + 2)) : text
+        return FileError(file: file, message: message, code: isUnsupported ? ExitCode.unsupported : ExitCode.invalidInput)
     }
 }
 
@@ -223,8 +234,17 @@ extension ProfileLoader.Catalog {
         return matches.count == 1 ? try? profile(id: matches[0]) : nil
     }
 
-    /// The profile with this id, or a usage error with the nearest id and the known ones.
+    /// The invalid profile file this id names, if its definition did not load.
+    func invalidEntry(_ id: String) -> ProfileLoader.InvalidProfile? {
+        if let entry = invalidByID[id] { return entry }
+        let matches = invalid.filter { $0.id.lowercased() == id.lowercased() }
+        return matches.count == 1 && lookup(id) == nil ? matches[0] : nil
+    }
+
+    /// The profile with this id; the file's error when its profile did not load; or a usage
+    /// error with the nearest id and the known ones.
     func device(_ id: String) throws -> DeviceProfile {
+        if let invalid = invalidEntry(id) { throw invalid.error.fileError }
         guard let profile = lookup(id) else {
             let suggestion = ParsedArguments.closest(id, among: ids)
             throw UsageError(message: "no device profile '\(id)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")

@@ -40,6 +40,8 @@ extension RunReport {
         var pairs: [(String, JSON)] = [
             ("model", .string(path)),
             ("kernels", .string(interpreter.options.variant.rawValue)),
+            ("invokes", .int(invokes)),
+            ("frames", .int(frames)),
             ("arena", .obj([
                 "planned_bytes": .int(arena.plannedBytes),
                 "persistent_bytes": .int(arena.persistentBytes),
@@ -61,7 +63,9 @@ extension RunReport {
                 ("optimization", .string(sim.optimization.rawValue)),
                 ("latency", .obj(["cycles": .int(Int(sim.cost.totalCycles.rounded())), "ms": .double(sim.cost.milliseconds),
                                   "framework_cycles": .int(Int(sim.cost.frameworkCycles.rounded())),
-                                  "framework_share": .double(sim.frameworkShare)])),
+                                  "framework_share": .double(sim.frameworkShare),
+                                  "estimated_cycles": .int(Int(sim.cost.estimatedCycles.rounded())),
+                                  "estimated_share": .double(sim.cost.estimatedShare)])),
                 ("flash_bytes", .int(f.flash.total)),
                 ("flash_capacity_bytes", .int(f.flashCapacity)),
                 ("ram_bytes", .int(f.ram.total)),
@@ -86,7 +90,10 @@ extension RunReport {
                 let c = sim.cost.operators[w.index]
                 op += [("cycles", .int(Int(c.cycles.rounded()))), ("ms", .double(sim.cost.milliseconds(c))),
                        ("share", .double(sim.share(c))),
-                       ("cost_terms", .array(c.terms.map { .obj(["name": .string($0.name), "cycles": .double($0.cycles), "why": .string($0.why)]) }))]
+                       ("estimated", .bool(c.isEstimated)), ("estimated_share", .double(c.estimatedShare)),
+                       ("cost_terms", .array(c.terms.map {
+                           .obj(["name": .string($0.name), "cycles": .double($0.cycles), "basis": .string($0.basis.rawValue), "why": .string($0.why)])
+                       }))]
             }
             return .object(op)
         })))
@@ -158,12 +165,14 @@ extension ModelSummary {
                 "op": .string(model.opName(op)),
                 "version": .int(Int(model.operatorCodes[Int(op.opcodeIndex)].version)),
                 "options": Self.optionsJSON(op.builtinOptions),
+                "custom_options": customOptionsJSON(op),
                 "inputs": .array(op.inputs.map(tensorJSON)),
                 "outputs": .array(op.outputs.map(tensorJSON)),
                 "macs": .int(macs[i]),
                 "weight_bytes": .int(weightBytes[i]),
                 "supported": .bool(support[i].isSupported),
                 "refusal": support[i].refusal.map { .string($0) } ?? .null,
+                "cost_measured": costBasis[i].map { .bool($0 == .measured) } ?? .null,
             ])
         }
         return .obj([
@@ -208,6 +217,7 @@ extension FitResult {
             "kernels": .string(variant.rawValue),
             "headroom": .double(headroom),
             "devices": .array(rows.map { deviceJSON($0.simulation, $0.verdict) }),
+            "skipped_profiles": .array(skipped.map { $0.json }),
         ])
     }
 
@@ -228,6 +238,7 @@ extension FitResult {
             "arena_bytes": .int(f.ram.arena),
             "latency_ms": .double(s.cost.milliseconds),
             "cycles": .int(Int(s.cost.totalCycles.rounded())),
+            "estimated_share": .double(s.cost.estimatedShare),
             "energy_uj": s.cost.energyMicrojoules.map { .double($0) } ?? .null,
             "energy_verified": .bool(s.energyVerified),
             "flash": f.flashBreakdownJSON,
@@ -248,14 +259,25 @@ extension DeviceList {
                     "clock_hz": .int(p.clockHz), "flash_bytes": .int(p.flash.bytes),
                     "ram_bytes": .int(p.totalRAMBytes), "arena_ram_bytes": .int(p.largestContiguousArenaBytes),
                     "flash_wait_states": .int(p.flash.waitStates),
-                    "toolchain": .string("\(p.toolchain.compiler) \(p.toolchain.opt)"),
+                    "toolchain": .string("\(p.toolchain.compiler) \(p.toolchain.opt.rawValue)"),
                     "run_current_ma": p.power.runCurrentMilliamps.map { .double($0) } ?? .null,
                     "supply_v": .double(p.power.supplyVolts),
                     "reserve_flash_bytes": .int(p.reserve.flashBytes), "reserve_ram_bytes": .int(p.reserve.ramBytes),
                     "source": .string(entry.origin.rawValue), "file": .string(entry.file.path),
                 ])
             }),
+            "invalid": .array(catalog.invalid.map { $0.json }),
             "notes": .array(catalog.notes.map { .string($0) }),
+        ])
+    }
+}
+
+extension ProfileLoader.InvalidProfile {
+    /// A profile file that did not load: `devices` lists it, `fit` says it skipped it.
+    var json: JSON {
+        .obj([
+            "id": .string(id), "file": .string(file.path), "source": .string(origin.rawValue),
+            "error": .string(error.fileError.message), "exit_code": .int(Int(error.fileError.code)),
         ])
     }
 }
@@ -349,6 +371,7 @@ extension CheckReport {
                 "ram_capacity_bytes": .int(f.ramCapacity),
                 "flash_capacity_bytes": .int(f.flashCapacity),
                 "energy_uj": sim.cost.energyMicrojoules.map { .double($0) } ?? .null,
+                "estimated_share": .double(sim.cost.estimatedShare),
             ]),
             "flash": f.flashBreakdownJSON,
             "ram": f.ramBreakdownJSON,
@@ -356,6 +379,7 @@ extension CheckReport {
                 .obj([
                     "index": .int(i), "op": .string(op.op.name), "kernel": .string(op.kernelPath.name), "macs": .int(op.macs),
                     "cycles": .double(op.cycles), "latency_ms": .double(sim.cost.milliseconds(op)),
+                    "estimated": .bool(op.isEstimated), "estimated_share": .double(op.estimatedShare),
                     "live_arena_bytes": .int(arena.liveBytes(atOperator: i)),
                     "weight_bytes": .int(CheckCommand.weightBytes(sim, i)),
                 ])

@@ -13,6 +13,10 @@ enum RunCommand: ParsableCommand {
         input's, give or take a leading batch of 1. float32/float64 values for a quantized input are quantized with the
         input's scale and zero point as TFLM's QUANTIZE kernel does (round half away from zero, add the zero point,
         clamp to the type), with a note on stderr.
+        Streams: an array with one more leading axis than its input (e.g. [50, 1, 480] for a [1, 480] input) holds N
+        frames; run invokes once per frame on one interpreter, so stateful kernels (delays, framers, noise estimates)
+        carry their state from frame to frame as on the device, and each --output stacks the N frames' outputs along
+        a new first axis. Reports show the last frame's invoke.
         Random inputs: int8/uint8/int16 uniform over the type's range, int32 in [-100, 100], float32 uniform in [-1, 1),
         from a SplitMix64 generator seeded with SEED (not numpy's generator: use --input for TFLM's golden inputs).
         Arena: planned = activations and scratch as placed by TFLM's greedy planner; persistent = TFLM's tail on a
@@ -27,6 +31,7 @@ enum RunCommand: ParsableCommand {
         var seed: Int?
         var outputs: [String] = []
         var arenaSize: Int?
+        var maxArena = Declaration<Options>.defaultMaxArena
         var dumpDirectory: String?
         var repeats = 1
         var device: String?
@@ -36,12 +41,13 @@ enum RunCommand: ParsableCommand {
 
         static let declarations: [Declaration<Options>] = [
             .positional("MODEL.tflite", .text("MODEL.tflite"), help: "The model to run.", \.model),
-            .repeated("input", .text("FILE.npy"), help: "Input tensor, in subgraph-input order (.npy or .npz, see below).", \.inputs),
+            .repeated("input", .text("FILE.npy"), help: "Input tensor, in subgraph-input order (.npy or .npz, see below); an extra first axis of N frames streams them.", \.inputs),
             .option("random", .integer("SEED"), help: "Deterministic random inputs from SEED (default 1 when no --input).", \.seed),
             .repeated("output", .text("FILE.npy"), help: "Write output tensor i to the i-th file.", \.outputs),
             .option("arena-size", .bytes, help: "Fixed arena size (e.g. 65536, 96KB); fails like AllocateTensors when too small.", \.arenaSize),
+            .maxArena(\.maxArena),
             .option("dump-tensors", .text("DIR"), help: "Write every operator's outputs as DIR/op<index>_<op>_t<tensor>.npy.", \.dumpDirectory),
-            .option("repeat", .integer("N", minimum: 1), help: "Invoke N times on the same inputs (state carries over); report the last.",
+            .option("repeat", .integer("N", minimum: 1), help: "Invoke N times on the same inputs, set again before each invoke (state carries over); report the last.",
                     default: "1", \.repeats),
             .option("device", .text("ID"), help: "Add per-operator cycles, ms and share, and latency, flash, RAM and energy on this device.", \.device),
         ] + .group(\.simulation) + .group(\.profiles) + .group(\.output)
@@ -62,16 +68,19 @@ enum RunCommand: ParsableCommand {
         let interpreter: MicroInterpreter
         do {
             interpreter = try MicroInterpreter(model: model, options: InterpreterOptions(variant: options.simulation.variant,
-                                                                                         arenaSize: options.arenaSize))
+                                                                                         arenaSize: options.arenaSize,
+                                                                                         hostArenaLimit: options.maxArena))
         } catch {
             throw MCUSimCLI.fileError(error, file: path)
         }
+        let given: InputFrames
         if options.inputs.isEmpty {
-            try InputFiles.fillRandom(interpreter, seed: options.seed ?? 1)
+            given = InputFrames(frames: 1, inputs: try InputFiles.randomInputs(interpreter, seed: options.seed ?? 1))
         } else {
-            for (i, bytes) in try InputFiles.load(options.inputs, into: interpreter, console: console).enumerated() {
-                do { try interpreter.setInput(i, bytes: bytes) } catch { throw MCUSimCLI.fileError(error, file: options.inputs[min(i, options.inputs.count - 1)]) }
-            }
+            given = try InputFiles.load(options.inputs, into: interpreter, console: console)
+        }
+        if given.frames > 1, options.repeats > 1 {
+            throw UsageError(message: "--repeat takes one input frame; a stream of \(given.frames) frames already invokes once per frame")
         }
         if options.outputs.count > interpreter.outputIndices.count {
             throw UsageError(message: "\(options.outputs.count) --output files for \(interpreter.outputIndices.count) model output(s)")
@@ -85,9 +94,27 @@ enum RunCommand: ParsableCommand {
             try TensorDumper(directory: $0, workloads: interpreter.workloads, plan: &plan, staged: staged)
         }
 
+        // Each invoke gets its inputs set again, as a firmware loop does: the planner may
+        // reuse an input's memory once it is consumed. setInput(_:from:) copies from the
+        // bytes held here, so the loop allocates nothing.
+        let invokes = max(given.frames, options.repeats)
+        var stacked = (0..<interpreter.outputIndices.count).map { i -> [UInt8] in
+            var bytes: [UInt8] = []
+            if given.frames > 1 { bytes.reserveCapacity(given.frames * interpreter.outputTensor(i).byteCount) }
+            return bytes
+        }
         do {
-            for _ in 1..<options.repeats { try interpreter.invoke() }
-            try interpreter.invoke(observer: dumper)
+            for k in 0..<invokes {
+                var i = 0
+                while i < given.inputs.count {
+                    try given.withFrame(given.frames > 1 ? k : 0, ofInput: i) { try interpreter.setInput(i, from: $0) }
+                    i += 1
+                }
+                try interpreter.invoke(observer: k == invokes - 1 ? dumper : nil)
+                if given.frames > 1 {
+                    for o in stacked.indices { stacked[o] += interpreter.outputBytes(o) }
+                }
+            }
         } catch {
             throw MCUSimCLI.fileError(error, file: path)
         }
@@ -96,13 +123,16 @@ enum RunCommand: ParsableCommand {
         for (i, destination) in outputs.enumerated() {
             let t = interpreter.outputTensor(i)
             let bytes: [UInt8]
-            do { bytes = try Npy.encode(NpyArray(type: t.type, shape: t.shape, bytes: interpreter.outputBytes(i))) } catch {
+            let array = given.frames > 1 ? NpyArray(type: t.type, shape: [given.frames] + t.shape, bytes: stacked[i])
+                : NpyArray(type: t.type, shape: t.shape, bytes: interpreter.outputBytes(i))
+            do { bytes = try Npy.encode(array) } catch {
                 throw MCUSimCLI.fileError(error, file: destination.path)
             }
             try staged.stage(bytes, at: destination)
         }
         try staged.commit()
-        options.output.emit(RunReport(path: path, interpreter: interpreter, simulation: simulation), console: console)
+        options.output.emit(RunReport(path: path, interpreter: interpreter, simulation: simulation, invokes: invokes, frames: given.frames),
+                            console: console)
         return ExitCode.ok
     }
 }
@@ -146,6 +176,9 @@ struct RunReport: CommandOutput {
     let path: String
     let interpreter: MicroInterpreter
     let simulation: Simulation?
+    /// Invokes run (--repeat, or one per streamed frame) and frames streamed (1: none).
+    var invokes = 1
+    var frames = 1
 
     var arena: ArenaUsage { interpreter.arenaUsage }
 
@@ -160,7 +193,7 @@ struct RunReport: CommandOutput {
                        w.macs.grouped, arena.liveBytes(atOperator: w.index).grouped]
             if let sim = simulation, w.index < sim.cost.operators.count {
                 let c = sim.cost.operators[w.index]
-                row += [Int(c.cycles.rounded()).grouped, String(format: "%.3f", sim.cost.milliseconds(c)),
+                row += [Int(c.cycles.rounded()).grouped, sim.millisecondsText(c),
                         String(format: "%.1f%%", 100 * sim.share(c))]
             }
             table.rows.append(row)
@@ -186,14 +219,16 @@ struct RunReport: CommandOutput {
             let f = sim.footprint
             out += "\non \(sim.device.id) (\(sim.device.core.rawValue) @ \(sim.device.clockHz / 1_000_000) MHz, \(sim.optimization.rawValue)): "
             out += String(format: "latency %.3f ms", sim.cost.milliseconds) + " (\(Int(sim.cost.totalCycles.rounded()).grouped) cycles"
-            out += ", framework \(Int(sim.cost.frameworkCycles.rounded()).grouped))"
+            out += ", framework \(Int(sim.cost.frameworkCycles.rounded()).grouped)); guessed share \(sim.estimatedShareText)"
             out += sim.cost.energyMicrojoules.map {
                 String(format: ", energy %.1f µJ", $0) + (sim.energyVerified ? "" : " (run current not verified against the datasheet)")
             } ?? ", energy n/a (no run current in the profile)"
             out += "\nflash \(f.flash.total.grouped) B of \(f.flashCapacity.grouped) (weights \(f.flash.modelWeights.grouped), structure \(f.flash.modelStructure.grouped), "
             out += "TFLM \(f.flash.tflmRuntime.grouped), kernels \(f.flash.kernelCode.grouped), application \(f.flash.applicationReserve.grouped))\n"
-            out += "RAM \(f.ram.total.grouped) B of \(f.ramCapacity.grouped) (arena \(f.ram.arena.grouped), reserve \(f.ram.reserve.grouped))\n\n"
+            out += "RAM \(f.ram.total.grouped) B of \(f.ramCapacity.grouped) (arena \(f.ram.arena.grouped), reserve \(f.ram.reserve.grouped))\n"
+            out += Simulation.estimatedFootnote + "\n\n"
         }
+        if frames > 1 { out += "streamed \(frames) input frames, one invoke each; outputs of the last frame:\n" }
         for i in 0..<interpreter.outputIndices.count {
             let t = interpreter.outputTensor(i)
             out += "output \(i): \(t.type.numpyName)\(t.shape) \(OutputSummary(type: t.type, bytes: interpreter.outputBytes(i)).text)\n"

@@ -35,11 +35,13 @@ struct Simulation {
         footprint = Footprint.estimate(input, optimization: cost.optimization, device: device, reserveOverride: override)
     }
 
-    /// Builds the interpreter for `path` (exit-code-mapped errors).
+    /// Prepares and plans the model at `path` (exit-code-mapped errors). The commands that
+    /// only report (`fit`, `check`, `report`) never invoke, so no host arena is allocated,
+    /// however large the model says it is.
     static func interpreter(for path: String, variant: KernelVariant) throws -> (Model, MicroInterpreter) {
         let model = try MCUSimCLI.loadModel(path)
         do {
-            return (model, try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant)))
+            return (model, try MicroInterpreter(model: model, options: InterpreterOptions(variant: variant, allocatesArena: false)))
         } catch {
             throw MCUSimCLI.fileError(error, file: path)
         }
@@ -65,6 +67,21 @@ struct Simulation {
 
     /// The interpreter's own work outside the kernels, as a share of the inference.
     var frameworkShare: Double { cost.frameworkCycles / max(cost.totalCycles, 1) }
+
+    /// An operator's milliseconds for tables; "~" marks a kernel costed by a generic estimate.
+    func millisecondsText(_ op: OperatorCost, format: String = "%.3f") -> String {
+        (op.isEstimated ? "~" : "") + String(format: format, cost.milliseconds(op))
+    }
+
+    /// The guessed part of the latency for tables: "12.3%".
+    var estimatedShareText: String {
+        let share = cost.estimatedShare
+        return share > 0 && share < 0.001 ? "<0.1%" : String(format: "%.1f%%", 100 * share)
+    }
+
+    /// One line saying how much of the latency is guessed and what "~" means.
+    static let estimatedFootnote = "~: the kernel has no measured loops; it is costed with another kernel's loop (a generic estimate). "
+        + "Guessed share = cycles from generic estimates and assumptions (TFLM dispatch and invoke, AXI line fills) over all cycles."
 
     func verdict(headroom: Double) -> Verdict { Verdict(footprint: footprint, headroom: headroom) }
 }

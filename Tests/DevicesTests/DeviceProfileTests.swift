@@ -74,7 +74,7 @@ final class DeviceProfileTests: XCTestCase {
         XCTAssertEqual(profile.flash.accelerator.kind, .nvmcICache)
         XCTAssertEqual(profile.flash.accelerator.dcacheBytes, 0)    // I-code cache only
         XCTAssertNil(profile.l1Cache)
-        XCTAssertEqual(profile.toolchain.opt, "-Os")                // Arduino core cflags.txt
+        XCTAssertEqual(profile.toolchain.opt, .os)                 // Arduino core cflags.txt
         // Arduino memory layout: bootloader below APPLICATION_ADDR 0x10000, 32 KiB main-thread stack.
         let items = Dictionary(uniqueKeysWithValues: profile.reserve.items.map { ($0.name, $0) })
         XCTAssertEqual(items["bootloader"]?.flashBytes, 0x10000)
@@ -208,7 +208,11 @@ final class DeviceProfileTests: XCTestCase {
         let directory = try makeTemporaryDirectory()
         try write(try f411JSON(), to: directory.appendingPathComponent("a.json"))
         try write(try f411JSON(), to: directory.appendingPathComponent("b.json"))
-        XCTAssertThrowsError(try ProfileLoader.load(directories: [.init(url: directory, origin: .environment)])) { error in
+        // The catalog loads (the bundled boards stay usable); the doubly defined id does not.
+        let catalog = try ProfileLoader.load(directories: [.init(url: Self.bundledDirectory, origin: .bundled),
+                                                           .init(url: directory, origin: .environment)])
+        XCTAssertEqual(catalog.ids, ["nano33ble", "stm32f746zg"])
+        XCTAssertThrowsError(try catalog.entry(id: "stm32f411re")) { error in
             guard case let .duplicateID(id, first, second)? = error as? ProfileError else {
                 return XCTFail("unexpected \(error)")
             }

@@ -76,6 +76,15 @@ final class PersistentLayoutTests: XCTestCase {
         ], on: gcc)
         XCTAssertNil(KernelRegistry.registration(for: .builtin(.relu))?.builtinData)
         XCTAssertEqual(params(.maxPool2D), params(.averagePool2D))
+        // TfLiteFullyConnectedParams: the goldens' tree adds a pointer and a length (16 bytes
+        // with short enums); the tree measured on Cortex-M (90b983c) has the five fields only.
+        let T = TFLMStructs.self
+        XCTAssertEqual(params(.fullyConnected).size(on: gcc), 16)
+        XCTAssertEqual(T.fullyConnectedParamsWithoutQuantizationSpec.size(on: gcc), 5)
+        XCTAssertEqual(T.fullyConnectedParamsWithoutQuantizationSpec.alignment(on: gcc), 1)
+        XCTAssertEqual(PersistentLayout.cortexM.builtinData(params(.fullyConnected)), T.fullyConnectedParamsWithoutQuantizationSpec)
+        XCTAssertEqual(PersistentLayout.hostGoldens.builtinData(params(.fullyConnected)), params(.fullyConnected))
+        XCTAssertEqual(PersistentLayout.cortexM.builtinData(params(.conv2D)), params(.conv2D))
     }
 
     func testOperatorDataSizes() {
@@ -192,10 +201,13 @@ final class PersistentLayoutTests: XCTestCase {
     /// Distance from the arena's end after each block (alignment in brackets):
     /// allocator 36 [4] -> 36, planner 44 -> 80, MicroAllocator 36 -> 116,
     /// builtin-data allocator 8 -> 124, SubgraphAllocations 8 -> 132, 4 × 12 eval
-    /// tensors -> 180, 1 × 32 node -> 212, FC params 16 -> 228, OpData 48 [16] -> 288,
-    /// multipliers 64 [16] -> 352, shifts 64 -> 416, input pointer 4 [16] -> 432,
-    /// TfLiteTensor 32 -> 464, quantization 12 + 8 -> 484, output pointer 4 [16] -> 496,
-    /// TfLiteTensor 32 -> 528, quantization 12 + 8 -> 548.
+    /// tensors -> 180, 1 × 32 node -> 212, FC params: 5 [1] in 90b983c (the Cortex-M
+    /// layout) -> 217, 16 [4] in the goldens' tree -> 228; then OpData 48 [16] -> 272 | 288,
+    /// multipliers 64 [16] -> 336 | 352, shifts 64 -> 400 | 416, input pointer 4 [16] ->
+    /// 416 | 432, TfLiteTensor 32 -> 448 | 464, quantization 12 + 8 -> 468 | 484, output
+    /// pointer 4 [16] -> 480 | 496, TfLiteTensor 32 -> 512 | 528, quantization 12 + 8 ->
+    /// 532 | 548. 532 is the tail TFLM 90b983c measured on a Cortex-M4 for op_fc_relu
+    /// (Tests/Fixtures/cortexm/arena.json).
     func testCortexMTailByHand() throws {
         let fc = try prepared("FULLY_CONNECTED", .reference,
                               inputs: [int8([1, 32]), int8([16, 32], constant: true, scales: [Float](repeating: 0.5, count: 16)), bias(16)],
@@ -205,14 +217,18 @@ final class PersistentLayoutTests: XCTestCase {
             operators: [.init(builtinData: params(.fullyConnected), persistent: fc.persistentRequests,
                               scratchBufferCount: fc.scratchRequests.count)],
             inputs: [.init(quantizationChannels: 1)], outputs: [.init(quantizationChannels: 1)])
-        let tail = try PersistentLayout(pointerSize: 4).tail(for: model)
-        XCTAssertEqual(tail.tailBytes, 548)
-        XCTAssertEqual(tail.row(.evalTensors), .init(what: "TfLiteEvalTensor data", used: 48, requested: 48, count: 4))
-        XCTAssertEqual(tail.row(.persistentTensors)?.used, 64)
-        XCTAssertEqual(tail.row(.quantization)?.used, 40)
-        XCTAssertEqual(tail.row(.persistentBuffers), .init(what: "Persistent buffer data", used: 60 + 64 + 64 + 16 + 12,
-                                                           requested: 48 + 64 + 64 + 4 + 4, count: 5))
-        XCTAssertEqual(tail.unrecorded.map(\.used).reduce(0, +), 36 + 44 + 36 + 8 + 8 + 16)
+        let goldensTree32 = PersistentLayout(target: .cortexMGCC, allocator: .plain, compression: false)
+        for (layout, fcParams, tailBytes) in [(PersistentLayout.cortexM, 5, 532), (goldensTree32, 16, 548)] {
+            let tail = try layout.tail(for: model)
+            XCTAssertEqual(tail.tailBytes, tailBytes)
+            XCTAssertEqual(tail.row(.evalTensors), .init(what: "TfLiteEvalTensor data", used: 48, requested: 48, count: 4))
+            XCTAssertEqual(tail.row(.persistentTensors)?.used, 64)
+            XCTAssertEqual(tail.row(.quantization)?.used, 40)
+            // The OpData block's padding absorbs the FC params' size: 60 after 16 B, 55 after 5 B.
+            XCTAssertEqual(tail.row(.persistentBuffers), .init(what: "Persistent buffer data", used: (fcParams == 16 ? 60 : 55) + 64 + 64 + 16 + 12,
+                                                               requested: 48 + 64 + 64 + 4 + 4, count: 5))
+            XCTAssertEqual(tail.unrecorded.map(\.used).reduce(0, +), 36 + 44 + 36 + 8 + 8 + fcParams)
+        }
     }
 
     func testBadModelsThrow() {

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import Devices
 import TestSupport
 import XCTest
 @testable import MCUSim

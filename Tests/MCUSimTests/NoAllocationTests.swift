@@ -51,11 +51,28 @@ final class NoAllocationTests: XCTestCase {
     }
 
     func testInvokeAllocatesNothing() throws {
+        // valgrind cannot run a program built with AddressSanitizer (CI's sanitizer step).
+        if Sanitizers.address { throw XCTSkip("an AddressSanitizer build cannot run under valgrind") }
         guard let valgrind = valgrindPath() else { throw XCTSkip("valgrind is not installed; cannot count allocations") }
         guard let executable = mcusimExecutable() else { throw XCTSkip("the mcusim executable was not found beside the test bundle") }
         for model in ["mnist_cnn_int8", "kws_dscnn_int8"] {
             let path = SharedReference.examplesDirectory.appendingPathComponent("models/\(model).tflite").path
             // Both kernel variants run the same eval code; cmsis-nn is the default.
+            let once = try heapAllocations(executable, valgrind: valgrind, arguments: ["run", path, "--json", "--repeat", "1"])
+            let more = try heapAllocations(executable, valgrind: valgrind, arguments: ["run", path, "--json", "--repeat", "4"])
+            XCTAssertGreaterThan(once, 0)
+            XCTAssertEqual(more, once, "\(model): 3 extra invokes made \(more - once) heap allocations")
+        }
+    }
+
+    /// The signal library's kernels: every stateful one (delay, framer, spectral subtraction,
+    /// stacker), the int16 and float FFTs and overlap-add (int32 FFTs run the same generic code).
+    func testSignalKernelsAllocateNothingInInvoke() throws {
+        guard let valgrind = valgrindPath() else { throw XCTSkip("valgrind is not installed; cannot count allocations") }
+        guard let executable = mcusimExecutable() else { throw XCTSkip("the mcusim executable was not found beside the test bundle") }
+        for model in ["sig_pipeline_streaming_int16", "sig_pipeline_resynthesis_float"] {
+            let path = SharedReference.fixturesDirectory.appendingPathComponent("\(model).tflite").path
+            guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("\(model) is absent") }
             let once = try heapAllocations(executable, valgrind: valgrind, arguments: ["run", path, "--json", "--repeat", "1"])
             let more = try heapAllocations(executable, valgrind: valgrind, arguments: ["run", path, "--json", "--repeat", "4"])
             XCTAssertGreaterThan(once, 0)

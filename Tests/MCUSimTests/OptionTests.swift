@@ -124,7 +124,12 @@ final class OptionTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("board.json")
         try Data("{\n  \"id\": \"board\",\n  \"name\" \"x\"\n}\n".utf8).write(to: file)
-        let result = runCLI(["devices", "--profiles", dir.path])
+        // `devices` lists it as invalid; a command that selects it fails with the same error.
+        let listed = runCLI(["devices", "--profiles", dir.path])
+        XCTAssertEqual(listed.code, 0, listed.err)
+        XCTAssertTrue(listed.out.contains("  board (--profiles): \(file.path): invalid JSON at line 3, column 10: expected ':' after the key \"name\"\n"), listed.out)
+        let model = SharedReference.examplesDirectory.appendingPathComponent("models/mnist_cnn_int8.tflite").path
+        let result = runCLI(["fit", model, "--device", "board", "--profiles", dir.path])
         XCTAssertEqual(result.code, 2)
         XCTAssertEqual(result.err, "mcusim: error: \(file.path): invalid JSON at line 3, column 10: expected ':' after the key \"name\"\n")
     }

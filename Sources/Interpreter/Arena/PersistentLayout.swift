@@ -299,22 +299,39 @@ public struct PersistentLayout: Sendable, Equatable {
     public let allocator: Allocator
     /// USE_TFLM_COMPRESSION: on in the Python wheel, off in the default Makefile build.
     public let compression: Bool
+    /// Whether TfLiteFullyConnectedParams has the quantization-spec pointer and length: a
+    /// fact of the TFLM tree, not of the target. Yes in the goldens' tree (8f6596d, the
+    /// 64-bit host layout); no in 90b983c, the tree built for Cortex-M and measured under
+    /// QEMU (Scripts/tflm-cortexm, Tests/Fixtures/cortexm/arena.json), which the 32-bit
+    /// layout follows so that its figures are the ones a real link produced. A firmware on
+    /// the newer tree takes 11 B more (16 B, 4-aligned) per FULLY_CONNECTED.
+    public let fullyConnectedQuantizationSpec: Bool
 
-    public init(target: CTarget, allocator: Allocator, compression: Bool) {
+    public init(target: CTarget, allocator: Allocator, compression: Bool, fullyConnectedQuantizationSpec: Bool = true) {
         self.target = target
         self.allocator = allocator
         self.compression = compression
+        self.fullyConnectedQuantizationSpec = fullyConnectedQuantizationSpec
+    }
+
+    /// A parse function's struct as this build's tree declares it.
+    public func builtinData(_ data: CStruct) -> CStruct {
+        if !fullyConnectedQuantizationSpec && data == TFLMStructs.fullyConnectedParams {
+            return TFLMStructs.fullyConnectedParamsWithoutQuantizationSpec
+        }
+        return data
     }
 
     /// 8: the 64-bit host build the goldens come from (recording allocator, compression
     /// compiled in, 4-byte enums). 4: a Cortex-M firmware build with arm-none-eabi-gcc
-    /// (plain allocator, no compression, short enums).
+    /// (plain allocator, no compression, short enums) of the tree measured on Cortex-M.
     public init(pointerSize: Int) {
         self = pointerSize == 8 ? .hostGoldens : .cortexM
     }
 
     public static let hostGoldens = PersistentLayout(target: .x86_64, allocator: .recording, compression: true)
-    public static let cortexM = PersistentLayout(target: .cortexMGCC, allocator: .plain, compression: false)
+    public static let cortexM = PersistentLayout(target: .cortexMGCC, allocator: .plain, compression: false,
+                                                 fullyConnectedQuantizationSpec: false)
 
     public var pointerSize: Int { target.pointerSize }
 
@@ -377,7 +394,8 @@ public struct PersistentLayout: Sendable, Equatable {
                         alignment: nodes.alignment(on: target), as: .recorded(.nodeAndRegistrations), count: operatorCount)
 
         for op in model.operators {
-            if let data = op.builtinData {
+            if let declared = op.builtinData {
+                let data = builtinData(declared)
                 replay.allocate(data.size(on: target), alignment: data.alignment(on: target), as: .unrecorded("builtin operator data"))
             }
         }

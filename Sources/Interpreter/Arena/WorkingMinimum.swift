@@ -121,7 +121,7 @@ public struct WorkingMinimum: Sendable, Equatable {
         persist(TFLMStructs.subgraphAllocations(compression: layout.compression))
         persist(TFLMStructs.tfLiteEvalTensor, count: tensorCount)
         persist(TFLMStructs.nodeAndRegistration, count: model.operators.count)
-        for op in model.operators { if let data = op.builtinData { persist(data) } }
+        for op in model.operators { if let data = op.builtinData { persist(layout.builtinData(data)) } }
         for op in model.operators {
             for r in op.persistent where r.phase == .initialization {
                 persist(try checked(layout.bytes(of: r), r.what), alignment: ArenaAlignment.buffer)

@@ -116,8 +116,8 @@ final class AddKernel: Kernel {
         (input2Multiplier, input2Shift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realInput2)
         (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realOutput)
         let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
-        (activationMin, activationMax) = QuantizedMath.activationRange(
-            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+        (activationMin, activationMax) = try QuantizedMath.activationRange(
+            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
         // A multiplier that rounds up to 1 comes with shift 1, which TFLM's CHECK would stop;
         // its RoundingDivideByPOT exponent is taken as 0, as QuantizedMath does.
         requantize = Requantizer(multipliers: [input1Multiplier, input2Multiplier, outputMultiplier],

@@ -267,23 +267,9 @@ struct ConvQuantization {
         }
         let range: (min: Int32, max: Int32) = output.type == .int16 ? (Int32(Int16.min), Int32(Int16.max))
                                                                     : (Int32(Int8.min), Int32(Int8.max))
-        // CalculateActivationRangeQuantized fails when a bound does not fit int32.
-        let bounds: [Float]
-        switch activation {
-        case .relu: bounds = [0]
-        case .relu6: bounds = [0, 6]
-        case .reluN1To1: bounds = [-1, 1]
-        default: bounds = []
-        }
-        for bound in bounds {
-            let q = (bound / outputScale).rounded(.toNearestOrAwayFromZero)
-            guard q >= -2_147_483_648, q < 2_147_483_648 else {
-                throw context.invalid("activation bound \(bound) does not fit the output's quantized range (scale \(outputScale))")
-            }
-        }
-        (activationMin, activationMax) = QuantizedMath.activationRange(activation, scale: outputScale,
-                                                                       zeroPoint: output.scalarZeroPoint,
-                                                                       typeMin: range.min, typeMax: range.max)
+        (activationMin, activationMax) = try QuantizedMath.activationRange(activation, scale: outputScale,
+                                                                           zeroPoint: output.scalarZeroPoint,
+                                                                           typeMin: range.min, typeMax: range.max, in: context)
     }
 
     init() {}

@@ -39,8 +39,8 @@ final class DivKernel: Kernel {
             input1Offset = 0 &- input1.scalarZeroPoint
             input2Offset = 0 &- input2.scalarZeroPoint
             outputOffset = output.scalarZeroPoint
-            (activationMin, activationMax) = QuantizedMath.activationRange(
-                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: -128, typeMax: 127)
+            (activationMin, activationMax) = try QuantizedMath.activationRange(
+                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: -128, typeMax: 127, in: context)
         case .int32:
             guard input1.scale.isEmpty, input2.scale.isEmpty else {
                 throw context.unsupported("quantized int32 DIV is not supported (TFLM takes unquantized int32 only)")

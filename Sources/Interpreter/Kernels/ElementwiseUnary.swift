@@ -23,7 +23,9 @@ final class ElementwiseUnaryKernel: Kernel {
 
     /// elementwise.cc: OpDataAbsRsqrt { int32 multiplier; int shift; int input_offset;
     /// int output_offset; bool needs_rescale; TfLiteQuantizationType; TfLiteType }.
-    static let absRsqrtOpData = CStruct("OpDataAbsRsqrt", [.int32, .int32, .int32, .int32, .bool, .smallEnum, .smallEnum])
+    /// TfLiteQuantizationType has a fixed `int` underlying type in C++ (common.h), so it is
+    /// 4 bytes even with short enums: 28 B on Cortex-M, as measured (Tests/Fixtures/cortexm).
+    static let absRsqrtOpData = CStruct("OpDataAbsRsqrt", [.int32, .int32, .int32, .int32, .bool, .int32, .smallEnum])
 
     private let function: Function
     private var type: TensorType = .float32

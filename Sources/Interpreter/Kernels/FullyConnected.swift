@@ -15,14 +15,18 @@
 
 import Foundation
 
-/// builtin_op_data.h TfLiteFullyConnectedParams (the goldens' TFLM has a
-/// quantization-spec pointer and length after the five fields of older trees);
+/// builtin_op_data.h TfLiteFullyConnectedParams (the goldens' TFLM, 8f6596d, has a
+/// quantization-spec pointer and length after the five fields of older trees such as
+/// 90b983c, the tree measured on Cortex-M: 16 B 4-aligned vs 5 B 1-aligned with
+/// arm-none-eabi-gcc's short enums; PersistentLayout.builtinData picks per tree);
 /// fully_connected.h OpDataFullyConnected (nine int32 fields, two pointers, a bool; with
 /// USE_TFLM_COMPRESSION two more indices); cmsis_nn/fully_connected.cc's OpData adds two
 /// scratch indices, the kernel-sums pointer, batches, accumulation and output depth.
 extension TFLMStructs {
     public static let fullyConnectedParams = CStruct("TfLiteFullyConnectedParams",
                                                      [.smallEnum, .smallEnum, .bool, .bool, .smallEnum, .pointer, .int32])
+    public static let fullyConnectedParamsWithoutQuantizationSpec = CStruct("TfLiteFullyConnectedParams",
+                                                                           [.smallEnum, .smallEnum, .bool, .bool, .smallEnum])
     public static func opDataFullyConnected(compression: Bool) -> CStruct {
         CStruct("OpDataFullyConnected", Array(repeating: .int32, count: 9) + [.pointer, .pointer, .bool]
                     + (compression ? [.int32, .int32] : []))
@@ -202,8 +206,8 @@ final class FullyConnectedKernel: Kernel {
         inputOffset = 0 &- input.scalarZeroPoint
         outputOffset = output.scalarZeroPoint
         let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
-        (activationMin, activationMax) = QuantizedMath.activationRange(
-            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+        (activationMin, activationMax) = try QuantizedMath.activationRange(
+            activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
 
         if path == .int16 {
             if let bias {

@@ -46,8 +46,8 @@ final class MulKernel: Kernel {
                 }
             }
             let (typeMin, typeMax): (Int32, Int32) = type == .int8 ? (-128, 127) : (-32768, 32767)
-            (activationMin, activationMax) = QuantizedMath.activationRange(
-                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+            (activationMin, activationMax) = try QuantizedMath.activationRange(
+                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
         case .int32:
             (activationMin, activationMax) = QuantizedMath.activationRange(int32: activation)
         default:

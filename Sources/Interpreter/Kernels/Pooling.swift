@@ -122,8 +122,14 @@ final class PoolingKernel: Kernel {
                 throw context.invalid("input and output quantization differ (TFLM requires them equal)")
             }
             let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
-            (activationMin, activationMax) = QuantizedMath.activationRange(
-                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+            do {
+                (activationMin, activationMax) = try QuantizedMath.activationRange(
+                    activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
+            } catch {
+                // TFLM's pooling ignores CalculateActivationRangeQuantized's failure: the bound it
+                // could not compute stays whatever its operator data held, so no result is defined.
+                throw context.unsupported("an activation bound does not fit the output's quantized range (scale \(output.scalarScale)); TFLM's pooling ignores the failure and leaves its clamp undefined")
+            }
         }
 
         var geometry = ConvolutionGeometry()

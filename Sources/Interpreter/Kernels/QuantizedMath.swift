@@ -74,19 +74,24 @@ public enum QuantizedMath {
 
     /// The activation clamp range of a quantized output (CalculateActivationRangeQuantized):
     /// the fused activation's real bounds quantized with the output's scale and zero
-    /// point, intersected with the type's range.
+    /// point, intersected with the type's range. A bound whose `f / scale` does not fit
+    /// int32 (or is NaN) makes TFLM's Prepare fail; the model is refused the same way.
     public static func activationRange(_ activation: FusedActivation, scale: Float, zeroPoint: Int32,
-                                       typeMin: Int32, typeMax: Int32) -> (min: Int32, max: Int32) {
-        // zero_point + (int)round(f / scale), in float as TFLite's Quantize helper does.
-        func quantize(_ f: Float) -> Int32 {
+                                       typeMin: Int32, typeMax: Int32, in context: PrepareContext) throws -> (min: Int32, max: Int32) {
+        // zero_point + (int)round(f / scale), in float, as TFLite's Quantize helper does; it
+        // ensures -2^31 <= tmp <= (float)INT32_MAX, which is 2^31 after rounding to float.
+        func quantize(_ f: Float) throws -> Int32 {
             let tmp = (f / scale).rounded(.toNearestOrAwayFromZero)
-            guard tmp.isFinite, tmp >= -2_147_483_648, tmp < 2_147_483_648 else { return tmp > 0 ? Int32.max : Int32.min }
-            return zeroPoint &+ Int32(tmp)
+            guard tmp >= -2_147_483_648, tmp <= 2_147_483_648 else {
+                throw context.invalid("activation bound \(f) does not fit the output's quantized range (scale \(scale)); TFLM's Prepare fails on it")
+            }
+            // 2^31 itself passes TFLM's check; its conversion is undefined in C, and saturates on Arm.
+            return zeroPoint &+ (tmp == 2_147_483_648 ? Int32.max : Int32(tmp))
         }
         switch activation {
-        case .relu: return (max(typeMin, quantize(0)), typeMax)
-        case .relu6: return (max(typeMin, quantize(0)), min(typeMax, quantize(6)))
-        case .reluN1To1: return (max(typeMin, quantize(-1)), min(typeMax, quantize(1)))
+        case .relu: return (max(typeMin, try quantize(0)), typeMax)
+        case .relu6: return (max(typeMin, try quantize(0)), min(typeMax, try quantize(6)))
+        case .reluN1To1: return (max(typeMin, try quantize(-1)), min(typeMax, try quantize(1)))
         default: return (typeMin, typeMax)
         }
     }

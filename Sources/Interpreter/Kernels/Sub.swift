@@ -45,8 +45,8 @@ final class SubKernel: Kernel {
             (input2Multiplier, input2Shift) = try Self.smallerThanOne(realInput2, "input 2", context)
             (outputMultiplier, outputShift) = try Self.smallerThanOne(realOutput, "output", context)
             let (typeMin, typeMax): (Int32, Int32) = type == .int8 ? (-128, 127) : (-32768, 32767)
-            (activationMin, activationMax) = QuantizedMath.activationRange(
-                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax)
+            (activationMin, activationMax) = try QuantizedMath.activationRange(
+                activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
         case .int32:
             guard input1.scale.isEmpty, input2.scale.isEmpty, output.scale.isEmpty else {
                 throw context.unsupported("quantized int32 SUB is not supported (TFLM takes unquantized int32 only)")

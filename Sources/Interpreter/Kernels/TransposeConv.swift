@@ -223,8 +223,8 @@ final class TransposeConvKernel: Kernel {
             let range: (Int32, Int32) = kind == .int8 ? (Int32(Int8.min), Int32(Int8.max)) : (Int32(Int16.min), Int32(Int16.max))
             // CMSIS-NN's CalculateOpData passes kTfLiteActNone.
             let applied = cmsis ? FusedActivation.none : activation
-            (activationMin, activationMax) = QuantizedMath.activationRange(
-                applied, scale: outputScale, zeroPoint: output.scalarZeroPoint, typeMin: range.0, typeMax: range.1)
+            (activationMin, activationMax) = try QuantizedMath.activationRange(
+                applied, scale: outputScale, zeroPoint: output.scalarZeroPoint, typeMin: range.0, typeMax: range.1, in: context)
             inputOffset = -input.scalarZeroPoint
             outputOffset = output.scalarZeroPoint
         }

@@ -35,16 +35,15 @@ public struct ArenaUsage: Sendable {
         peakOperator.map { plan.liveBuffers(atOperator: $0) } ?? []
     }
 
-    init(graph: PlanningGraph, persistentModel: PersistentModel, prepareSteps: [[PrepareStep]], pointerSize: Int) throws {
+    init(graph: PlanningGraph, persistentModel: PersistentModel, prepareSteps: [[PrepareStep]], layout: PersistentLayout) throws {
         do {
             plan = try AllocationPlan(graph: graph)
-            let layout = PersistentLayout(pointerSize: pointerSize)
             persistent = try layout.tail(for: persistentModel)
             workingMinimum = try WorkingMinimum(plan: plan, persistentModel: persistentModel, prepareSteps: prepareSteps, layout: layout)
         } catch {
             throw ModelError("the model's arena cannot be planned: \(error)", at: "arena")
         }
-        self.pointerSize = pointerSize
+        pointerSize = layout.pointerSize
         let plan = self.plan
         liveExtent = graph.operators.indices.map { i in
             plan.liveBuffers(atOperator: i).reduce(0) { max($0, $1.offset + $1.bytes) }

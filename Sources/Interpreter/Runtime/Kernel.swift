@@ -20,6 +20,13 @@ public protocol Kernel: AnyObject {
     func eval(_ context: EvalContext) throws
 }
 
+/// A kernel whose state (beyond variable tensors) TFLM's MicroInterpreter::Reset
+/// clears, through the registration's `reset` function: e.g. the signal library's
+/// circular buffers and noise estimates.
+public protocol ResettableKernel: Kernel {
+    func reset()
+}
+
 /// A tensor as kernels see it at prepare time: static facts, no data pointer for
 /// activations (they are placed after every operator is prepared, as in TFLM).
 public struct TensorInfo: @unchecked Sendable {
@@ -222,6 +229,16 @@ public final class PrepareContext {
     public func requestScratch(bytes: Int) -> Int {
         scratchRequests.append(max(bytes, 0))
         return scratchRequests.count - 1
+    }
+
+    /// TFLM's CheckDynamicTensors, run after each operator's Prepare: an output with a
+    /// dimension of 0 (other than the legacy scalar shape [0]) counts as a dynamic tensor,
+    /// and TFLM refuses the model. Inputs may be empty (a CONCATENATION of an empty part).
+    func refuseDynamicOutputs() throws {
+        for i in 0..<outputCount {
+            guard let t = output(i), t.shape != [0], t.shape.contains(where: { $0 <= 0 }) else { continue }
+            throw unsupported("output \(i) (tensor \(t.index)) has shape \(t.shape): TFLM takes a zero-sized dimension for a dynamic tensor and refuses the model")
+        }
     }
 
     /// The operator cannot run in mcusim (exit 3).

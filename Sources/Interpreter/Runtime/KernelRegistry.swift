@@ -105,6 +105,12 @@ public enum KernelRegistry {
         ResizeNearestNeighborKernel.registration, ResizeBilinearKernel.registration, BatchMatMulKernel.registration,
         // Sequence
         SVDFKernel.registration, UnidirectionalSequenceLSTMKernel.registration,
+        // TFLM's signal library (custom operators)
+        SignalWindowKernel.registration, SignalFftAutoScaleKernel.registration, SignalRfftKernel.registration,
+        SignalIrfftKernel.registration, SignalEnergyKernel.registration, SignalFilterBankKernel.registration,
+        SignalFilterBankSquareRootKernel.registration, SignalFilterBankSpectralSubtractionKernel.registration,
+        SignalPCANKernel.registration, SignalFilterBankLogKernel.registration, SignalDelayKernel.registration,
+        SignalFramerKernel.registration, SignalStackerKernel.registration, SignalOverlapAddKernel.registration,
     ]
 
     private static let byOperator: [OperatorKind: OperatorRegistration] =
@@ -130,10 +136,25 @@ public enum KernelRegistry {
         return BuiltinOptions(fieldsOf: type, fields)
     }
 
+    /// The custom operators TFLM ships kernels for: what its Python interpreter
+    /// (python_ops_resolver.cc) registers and a firmware can add with
+    /// MicroMutableOpResolver (micro_mutable_op_resolver.h), at the goldens' TFLM.
+    public static let tflmCustomOperators: Set<String> = [
+        "CIRCULAR_BUFFER", "TFLM_DECODE", "TFLite_Detection_PostProcess",
+        "SignalDelay", "SignalEnergy", "SignalFftAutoScale", "SignalFilterBank", "SignalFilterBankLog",
+        "SignalFilterBankSpectralSubtraction", "SignalFilterBankSquareRoot", "SignalFramer", "SignalIrfft",
+        "SignalOverlapAdd", "SignalPCAN", "SignalRfft", "SignalStacker", "SignalWindow",
+    ]
+
+    /// Why an operator without an mcusim kernel cannot run: mcusim's gap, and whether
+    /// TFLM itself could run it.
     static func missingReason(_ op: OperatorKind) -> String {
         switch op {
-        case let .custom(code): "mcusim has no kernel for custom operator \(code)"
-        case .builtin, .unknownBuiltin: "no kernel for this operator in mcusim"
+        case let .custom(code) where tflmCustomOperators.contains(code):
+            "mcusim has no kernel for custom operator \(code) (TFLM has one: its Python interpreter registers it, a firmware adds it to MicroMutableOpResolver)"
+        case let .custom(code):
+            "mcusim has no kernel for custom operator \(code); TFLM has none either (neither its Python interpreter nor MicroMutableOpResolver registers it: a firmware must bring its own with AddCustom)"
+        case .builtin, .unknownBuiltin: "mcusim has no kernel for this operator"
         }
     }
 }

@@ -9,15 +9,62 @@ public struct InterpreterOptions: Sendable {
     public var variant: KernelVariant
     /// The arena's size in bytes, as a firmware would declare it; nil sizes it to fit.
     public var arenaSize: Int?
-    /// Pointer size of the target build that the persistent section is modelled for:
-    /// 4 for a 32-bit Cortex-M build (the default), 8 for a 64-bit host.
-    public var pointerSize: Int
+    /// The target build the persistent section is modelled for: a 32-bit Cortex-M build
+    /// (the default) or the 64-bit host the goldens come from.
+    public var layout: PersistentLayout
+    public var pointerSize: Int { layout.pointerSize }
+    /// Whether to allocate the host arena so that the model can be invoked. Without it the
+    /// interpreter prepares and plans only (arena use, workloads): what `fit`, `check` and
+    /// `report` need, at no cost however large the model says its arena is.
+    public var allocatesArena: Bool
+    /// The largest host arena the interpreter allocates (bytes); a model that needs more
+    /// is refused with `HostArenaLimitError` before anything is allocated. nil: no limit.
+    public var hostArenaLimit: Int?
 
-    public init(variant: KernelVariant = .cmsisNN, arenaSize: Int? = nil, pointerSize: Int = 4) {
+    /// `pointerSize` 4: PersistentLayout.cortexM; 8: PersistentLayout.hostGoldens.
+    public init(variant: KernelVariant = .cmsisNN, arenaSize: Int? = nil, pointerSize: Int = 4,
+                allocatesArena: Bool = true, hostArenaLimit: Int? = nil) {
+        self.init(variant: variant, arenaSize: arenaSize, layout: PersistentLayout(pointerSize: pointerSize),
+                  allocatesArena: allocatesArena, hostArenaLimit: hostArenaLimit)
+    }
+
+    public init(variant: KernelVariant = .cmsisNN, arenaSize: Int? = nil, layout: PersistentLayout,
+                allocatesArena: Bool = true, hostArenaLimit: Int? = nil) {
         self.variant = variant
         self.arenaSize = arenaSize
-        self.pointerSize = pointerSize
+        self.layout = layout
+        self.allocatesArena = allocatesArena
+        self.hostArenaLimit = hostArenaLimit
     }
+}
+
+/// The model's host arena is larger than the caller allows the interpreter to allocate
+/// (a guard against a small file that declares gigabytes of activations): exit 2.
+public struct HostArenaLimitError: Error, CustomStringConvertible, Sendable {
+    public let neededBytes: Int
+    public let limitBytes: Int
+    public var description: String {
+        "the model's arena needs \(neededBytes) bytes to run on the host, more than the limit of \(limitBytes) bytes"
+    }
+}
+
+/// A model TFLM refuses as a whole, before any operator is prepared (a tensor of a type
+/// it does not know): exit 3.
+public struct UnsupportedModelError: Error, CustomStringConvertible, Sendable {
+    public let what: String
+    public let whereInFile: String
+
+    public init(_ what: String, at whereInFile: String) {
+        self.what = what
+        self.whereInFile = whereInFile
+    }
+
+    public var description: String { "\(what) (\(whereInFile))" }
+}
+
+/// `invoke` or `setInput` on an interpreter made with `allocatesArena: false`.
+public struct NotAllocatedError: Error, CustomStringConvertible, Sendable {
+    public var description: String { "the interpreter was prepared without an arena (plan only) and cannot run the model" }
 }
 
 /// The arena does not hold the model: what it needs and what it was given (exit 1,
@@ -44,7 +91,8 @@ public final class MicroInterpreter {
 
     private let kernels: [Kernel]
     private let evalContexts: [EvalContext]
-    private let arena: UnsafeMutableRawBufferPointer
+    /// nil when prepared without an arena (`allocatesArena: false`).
+    private let arena: UnsafeMutableRawBufferPointer?
     /// Data address of every tensor: arena, persistent section or flash.
     private let tensorAddresses: [UnsafeMutableRawPointer?]
 
@@ -73,6 +121,7 @@ public final class MicroInterpreter {
                 inputs: op.inputs.map(Int.init), outputs: op.outputs.map(Int.init),
                 intermediates: op.intermediates.map(Int.init), tensors: tensors)
             try kernel.prepare(context)
+            try context.refuseDynamicOutputs()
             kernels.append(kernel)
             prepared.append(context)
             registrations.append(registration)
@@ -84,7 +133,7 @@ public final class MicroInterpreter {
         let persistentModel = Self.persistentModel(subgraph: subgraph, tensors: tensors, prepared: prepared,
                                                    registrations: registrations)
         let report = try ArenaUsage(graph: graph, persistentModel: persistentModel, prepareSteps: prepared.map(\.prepareSteps),
-                                    pointerSize: options.pointerSize)
+                                    layout: options.layout)
         arenaUsage = report
         let plan = report.plan
 
@@ -93,55 +142,81 @@ public final class MicroInterpreter {
         if let available = options.arenaSize, available < needed {
             throw ArenaTooSmallError(neededBytes: needed, availableBytes: available)
         }
+        var offsets = [Int?](repeating: nil, count: tensors.count)
+        for tensor in tensors { offsets[tensor.index] = plan.tensorOffsets[tensor.index] }
+        tensorOffsets = offsets
+        var workloads: [OperatorWorkload] = []
+        for (index, op) in subgraph.operators.enumerated() {
+            let ctx = prepared[index]
+            workloads.append(Self.workload(index: index, op: op, context: ctx, tensors: tensors, offsets: offsets,
+                                           scratchBytes: ctx.scratchRequests.reduce(0, +), variant: options.variant))
+        }
+        self.workloads = workloads
+
+        guard options.allocatesArena else {
+            arena = nil
+            tensorAddresses = [UnsafeMutableRawPointer?](repeating: nil, count: tensors.count)
+            evalContexts = []
+            return
+        }
+        // Every operand the kernels will touch must get an address; checked before anything
+        // is allocated, so a refusal leaves nothing behind.
+        func isPlaced(_ t: TensorInfo) -> Bool {
+            plan.tensorOffsets[t.index] != nil || t.isVariable || t.constantData != nil || t.byteCount == 0
+        }
+        for (index, op) in subgraph.operators.enumerated() {
+            for (role, list) in [("input", op.inputs), ("output", op.outputs)] {
+                for t in list where t >= 0 && !isPlaced(tensors[Int(t)]) {
+                    throw InvalidOperatorError(operatorIndex: index, op: prepared[index].op.name,
+                                               reason: "\(role) tensor \(t) has \(tensors[Int(t)].byteCount) bytes but no data and no place in the arena")
+                }
+            }
+        }
         // One allocation for the whole run. Head at the start; variables (persistent
         // tensors) in the tail after it, as TFLM keeps them.
         let variableBytes = tensors.filter(\.isVariable).reduce(0) { $0 + Self.align16($1.byteCount) }
         let physical = max(plan.headBytes + variableBytes, 16)
-        arena = UnsafeMutableRawBufferPointer.allocate(byteCount: physical, alignment: 16)
+        if let limit = options.hostArenaLimit, physical > limit {
+            throw HostArenaLimitError(neededBytes: physical, limitBytes: limit)
+        }
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: physical, alignment: 16)
         arena.initializeMemory(as: UInt8.self, repeating: 0)
+        self.arena = arena
         let base = arena.baseAddress!
 
         var addresses = [UnsafeMutableRawPointer?](repeating: nil, count: tensors.count)
-        var offsets = [Int?](repeating: nil, count: tensors.count)
         var variableCursor = plan.headBytes
         for tensor in tensors {
             if let offset = plan.tensorOffsets[tensor.index] {
                 addresses[tensor.index] = base + offset
-                offsets[tensor.index] = offset
             } else if tensor.isVariable {
                 addresses[tensor.index] = base + variableCursor
-                // TFLM's ResetVariableTensors: memset to the zero point for int8, else 0.
-                let fill = tensor.type == .int8 ? Int(UInt8(truncatingIfNeeded: tensor.scalarZeroPoint)) : 0
-                (base + variableCursor).initializeMemory(as: UInt8.self, repeating: UInt8(fill), count: tensor.byteCount)
+                Self.resetVariable(tensor, at: base + variableCursor)
                 variableCursor += Self.align16(tensor.byteCount)
             } else if let constant = tensor.constantData {
                 addresses[tensor.index] = UnsafeMutableRawPointer(mutating: constant)
+            } else if tensor.byteCount == 0 {
+                // An empty tensor (a zero-sized dimension, or an empty constant buffer) has no
+                // bytes to place but still needs a valid address: TFLM's kernels run on it and
+                // read or write nothing.
+                addresses[tensor.index] = base
             }
         }
         tensorAddresses = addresses
-        tensorOffsets = offsets
 
         var contexts: [EvalContext] = []
-        var workloads: [OperatorWorkload] = []
         for (index, op) in subgraph.operators.enumerated() {
-            let ctx = prepared[index]
-            let inputs = op.inputs.map { $0 >= 0 ? addresses[Int($0)] : nil }
-            var outputs: [UnsafeMutableRawPointer] = []
-            for t in op.outputs {
-                // An output with no bytes (empty tensor) still needs a valid address.
-                outputs.append(addresses[Int(t)] ?? base)
-            }
+            // Every address exists (checked above); the fallback only keeps the compiler from a force-unwrap.
+            let inputs = op.inputs.map { $0 >= 0 ? addresses[Int($0)] ?? base : nil }
+            let outputs = op.outputs.map { addresses[Int($0)] ?? base }
             let scratch = plan.scratchOffsets[index].map { base + $0 }
             contexts.append(EvalContext(inputs: inputs, outputs: outputs, scratch: scratch))
-            workloads.append(Self.workload(index: index, op: op, context: ctx, tensors: tensors, offsets: offsets,
-                                           scratchBytes: ctx.scratchRequests.reduce(0, +), variant: options.variant))
         }
         evalContexts = contexts
-        self.workloads = workloads
     }
 
     deinit {
-        arena.deallocate()
+        arena?.deallocate()
     }
 
     // MARK: Inputs and outputs
@@ -151,15 +226,41 @@ public final class MicroInterpreter {
 
     /// Copies `bytes` into input `i`; the length must match the tensor's.
     public func setInput(_ i: Int, bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try setInput(i, from: $0) }
+    }
+
+    /// Copies `source` into input `i`; the length must match the tensor's. Allocates
+    /// nothing, so a loop may set inputs between invokes (run --repeat does).
+    public func setInput(_ i: Int, from source: UnsafeRawBufferPointer) throws {
         let tensor = inputTensor(i)
-        guard bytes.count == tensor.byteCount else {
-            throw ModelError("input \(i) needs \(tensor.byteCount) bytes (\(tensor.type.numpyName) \(tensor.shape)), got \(bytes.count)", at: "input \(i)")
+        guard arena != nil else { throw NotAllocatedError() }
+        let byteCount = tensor.byteCount
+        guard source.count == byteCount else {
+            throw ModelError("input \(i) needs \(byteCount) bytes (\(tensor.type.numpyName) \(tensor.shape)), got \(source.count)", at: "input \(i)")
         }
-        guard let address = tensorAddresses[tensor.index], !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { raw in
-            if let source = raw.baseAddress { address.copyMemory(from: source, byteCount: bytes.count) }
+        guard let address = tensorAddresses[tensor.index], let start = source.baseAddress, byteCount > 0 else { return }
+        address.copyMemory(from: start, byteCount: byteCount)
+    }
+
+    // MARK: Reset
+
+    /// TFLM's MicroInterpreter::Reset: every kernel's reset function (the state of
+    /// stateful kernels such as the signal library's), then the variable tensors.
+    public func reset() {
+        for kernel in kernels {
+            (kernel as? ResettableKernel)?.reset()
+        }
+        for tensor in tensors where tensor.isVariable {
+            if let address = tensorAddresses[tensor.index] { Self.resetVariable(tensor, at: address) }
         }
     }
+
+    /// TFLM's ResetVariableTensors: memset to the zero point for int8, else 0.
+    private static func resetVariable(_ tensor: TensorInfo, at address: UnsafeMutableRawPointer) {
+        let fill = tensor.type == .int8 ? UInt8(truncatingIfNeeded: tensor.scalarZeroPoint) : 0
+        address.initializeMemory(as: UInt8.self, repeating: fill, count: tensor.byteCount)
+    }
+
 
     /// The bytes of any non-constant tensor as they are now in the arena (valid until
     /// the next invoke; planned tensors share memory).
@@ -176,6 +277,7 @@ public final class MicroInterpreter {
     /// Runs every operator once. Allocates nothing on the heap when `observer` is nil
     /// (a test counts allocations around it).
     public func invoke(observer: InvokeObserver? = nil) throws {
+        guard arena != nil else { throw NotAllocatedError() }
         let count = kernels.count
         var i = 0
         while i < count {
@@ -229,8 +331,10 @@ public final class MicroInterpreter {
             guard let elementCount = tensor.elementCount, elementCount <= 1 << 31 else {
                 throw ModelError("tensor shape \(tensor.shape) is too large", at: where_)
             }
-            let type = tensor.type
-            // Unknown types are allowed to load; a kernel that meets one refuses it.
+            // TFLM's ConvertTensorType fails for a code it does not know, and with it AllocateTensors.
+            guard let type = tensor.type else {
+                throw UnsupportedModelError("unknown tensor type \(tensor.typeCode); TFLM refuses the model", at: where_)
+            }
             let byteCount = tensor.byteCount ?? 0
             let constant = model.flashAddress(ofBuffer: tensor.buffer)
             if let constant, let range = model.buffers[Int(tensor.buffer)].range, range.count < byteCount {
@@ -240,7 +344,7 @@ public final class MicroInterpreter {
             let q = tensor.quantization
             let zeroPoints = (q?.zeroPoint ?? []).map { Int32(truncatingIfNeeded: $0) }
             infos.append(TensorInfo(
-                index: index, name: tensor.name, type: type ?? .string, shape: tensor.shape.map(Int.init),
+                index: index, name: tensor.name, type: type, shape: tensor.shape.map(Int.init),
                 elementCount: elementCount, byteCount: byteCount, isConstant: constant != nil,
                 isVariable: tensor.isVariable, scale: q?.scale ?? [], zeroPoint: zeroPoints,
                 quantizedDimension: Int(q?.quantizedDimension ?? 0), constantData: constant))

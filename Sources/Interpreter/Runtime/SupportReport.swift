@@ -31,6 +31,7 @@ extension MicroInterpreter {
                 intermediates: op.intermediates.map(Int.init), tensors: tensors)
             do {
                 try kernel.prepare(context)
+                try context.refuseDynamicOutputs()
                 return OperatorSupport(index: index, op: code.name, refusal: nil)
             } catch let e as UnsupportedOperatorError {
                 return OperatorSupport(index: index, op: code.name, refusal: e.reason)

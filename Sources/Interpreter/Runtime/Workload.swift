@@ -209,6 +209,18 @@ public struct AxisGeometry: Sendable, Equatable {
     public init() {}
 }
 
+/// A real FFT or its inverse (the signal library's RFFT/IRFFT): `frames` transforms of
+/// `length` real samples through kissfft's mixed-radix stages.
+public struct FFTGeometry: Sendable, Equatable {
+    public var length = 0
+    public var frames = 0
+
+    public init(length: Int = 0, frames: Int = 0) {
+        self.length = length
+        self.frames = frames
+    }
+}
+
 /// What a kernel tells the cost model about the shape of its work, beyond the tensors.
 public enum OperatorGeometry: Sendable, Equatable {
     /// Nothing beyond the tensors' shapes.
@@ -220,6 +232,7 @@ public enum OperatorGeometry: Sendable, Equatable {
     case pad(PadGeometry)
     case sequence(SequenceGeometry)
     case axis(AxisGeometry)
+    case fft(FFTGeometry)
 }
 
 public struct OperatorWorkload: Sendable {

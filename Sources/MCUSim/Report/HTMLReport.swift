@@ -56,7 +56,8 @@ struct HTMLReport {
         }
         h += "<section class=\"cards\">\n"
         h += card("Latency", String(format: "%.2f ms", cost.milliseconds),
-                  "\(Int(cost.totalCycles.rounded()).grouped) cycles" + (cost.energyMicrojoules.map { String(format: " · %@%.0f µJ per inference", sim.energyVerified ? "" : "~", $0) } ?? ""))
+                  "\(Int(cost.totalCycles.rounded()).grouped) cycles · \(sim.estimatedShareText) guessed"
+                  + (cost.energyMicrojoules.map { String(format: " · %@%.0f µJ per inference", sim.energyVerified ? "" : "~", $0) } ?? ""))
         h += card("Flash", ByteSize.format(f.flash.total),
                   "of \(ByteSize.format(f.flashCapacity)) (\(verdict.flashPercent))", fraction: verdict.flashFraction, over: verdict.flashOver)
         h += card("RAM", ByteSize.format(f.ram.total),
@@ -71,6 +72,8 @@ struct HTMLReport {
             ("Device", "\(sim.device.name) (\(sim.device.id)), \(sim.device.mcu), \(sim.device.core.rawValue) @ \(sim.device.clockHz / 1_000_000) MHz"),
             ("Build", "kernels \(sim.settings.variant.rawValue), \(sim.optimization.rawValue), 32-bit TFLM"),
             ("Latency", String(format: "%.3f ms", cost.milliseconds) + " (\(Int(cost.totalCycles.rounded()).grouped) cycles)"),
+            ("Guessed share", "\(sim.estimatedShareText) of the cycles come from generic estimates and assumptions"
+                + " (\(cost.operators.filter(\.isEstimated).count) of \(cost.operators.count) operators have no measured kernel loops)"),
             ("Energy", cost.energyMicrojoules.map {
                 String(format: "%.1f µJ per inference", $0) + (sim.energyVerified ? "" : " (from a run current not verified against the datasheet)")
             } ?? "n/a (the profile has no run current)"),
@@ -118,14 +121,14 @@ struct HTMLReport {
             let ms = cost.milliseconds(op)
             h += "<tr><td class=\"num\">\(i)</td><td><span class=\"swatch\" style=\"background:\(palette.colour(op.op.name))\"></span>\(e(op.op.name))</td>"
             h += "<td class=\"mono\">\(e(op.kernelPath.name))</td><td class=\"num\">\(op.macs.grouped)</td><td class=\"num\">\(Int(op.cycles.rounded()).grouped)</td>"
-            h += "<td class=\"num\">\(String(format: "%.3f", ms))</td><td class=\"num\">\(String(format: "%.1f%%", cost.milliseconds > 0 ? ms / cost.milliseconds * 100 : 0))</td>"
+            h += "<td class=\"num\">\(e(sim.millisecondsText(op)))</td><td class=\"num\">\(String(format: "%.1f%%", cost.milliseconds > 0 ? ms / cost.milliseconds * 100 : 0))</td>"
             h += "<td class=\"num\">\(arena.liveBytes(atOperator: i).grouped) B</td></tr>\n"
         }
         let frameworkMs = cost.frameworkCycles / Double(max(cost.clockHz, 1)) * 1000
         h += "<tr><td class=\"num\"></td><td>(framework)</td><td class=\"mono\">MicroInterpreter::Invoke outside the kernels</td><td class=\"num\"></td>"
         h += "<td class=\"num\">\(Int(cost.frameworkCycles.rounded()).grouped)</td><td class=\"num\">\(String(format: "%.3f", frameworkMs))</td>"
         h += "<td class=\"num\">\(String(format: "%.1f%%", sim.frameworkShare * 100))</td><td class=\"num\"></td></tr>\n"
-        h += "</tbody></table></details></section>\n"
+        h += "</tbody></table>\n<p class=\"caption\">\(e(Simulation.estimatedFootnote))</p></details></section>\n"
 
         h += """
         <footer>Made by mcusim \(e(MCUSimCLI.version)). Arena figures reproduce TFLM's planner for a 32-bit Cortex-M build; latency, energy and
