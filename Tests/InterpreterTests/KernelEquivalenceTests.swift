@@ -137,6 +137,18 @@ final class KernelEquivalenceTests: XCTestCase {
         }
     }
 
+    /// CalculateActivationRangeQuantized for int8, written out again (the scales here keep
+    /// every bound in range, so TFLM's Prepare accepts them all).
+    static func int8Range(_ activation: FusedActivation, scale: Float, zeroPoint: Int32) -> (min: Int32, max: Int32) {
+        func quantize(_ f: Float) -> Int32 { zeroPoint &+ Int32((f / scale).rounded(.toNearestOrAwayFromZero)) }
+        switch activation {
+        case .relu: return (max(-128, quantize(0)), 127)
+        case .relu6: return (max(-128, quantize(0)), min(127, quantize(6)))
+        case .reluN1To1: return (max(-128, quantize(-1)), min(127, quantize(1)))
+        default: return (-128, 127)
+        }
+    }
+
     static func requantize(_ acc: Int32, _ q: (Int32, Int32), _ outputZeroPoint: Int32, _ range: (min: Int32, max: Int32)) -> Int8 {
         let v = QuantizedMath.multiplyByQuantizedMultiplier(acc, q.0, q.1) &+ outputZeroPoint
         return Int8(truncatingIfNeeded: min(max(v, range.min), range.max))
@@ -194,7 +206,7 @@ final class KernelEquivalenceTests: XCTestCase {
 
             // Reference: ConvPerChannel.
             let q = Self.multipliers(inputScale: inputScale, filterScales: filterScales, outputScale: outputScale, channels: s.outputDepth)
-            let range = QuantizedMath.activationRange(activation, scale: outputScale, zeroPoint: outputZeroPoint, typeMin: -128, typeMax: 127)
+            let range = Self.int8Range(activation, scale: outputScale, zeroPoint: outputZeroPoint)
             var expected: [Int8] = []
             for b in 0..<s.batches {
                 for oy in 0..<s.outHeight {
@@ -250,7 +262,7 @@ final class KernelEquivalenceTests: XCTestCase {
 
             // Reference: DepthwiseConvPerChannel.
             let q = Self.multipliers(inputScale: inputScale, filterScales: filterScales, outputScale: outputScale, channels: s.outputDepth)
-            let range = QuantizedMath.activationRange(activation, scale: outputScale, zeroPoint: outputZeroPoint, typeMin: -128, typeMax: 127)
+            let range = Self.int8Range(activation, scale: outputScale, zeroPoint: outputZeroPoint)
             var expected: [Int8] = []
             for b in 0..<s.batches {
                 for oy in 0..<s.outHeight {
@@ -414,7 +426,7 @@ final class KernelEquivalenceTests: XCTestCase {
                 perChannel ? QuantizedMath.quantizeMultiplier(Double(inputScale) * Double(filterScales[c]) / Double(outputScale))
                     : QuantizedMath.quantizeMultiplier(Double(inputScale * filterScales[0]) / Double(outputScale))
             }
-            let range = QuantizedMath.activationRange(activation, scale: outputScale, zeroPoint: outputZeroPoint, typeMin: -128, typeMax: 127)
+            let range = Self.int8Range(activation, scale: outputScale, zeroPoint: outputZeroPoint)
             var expected: [Int8] = []
             for b in 0..<batches {
                 for o in 0..<units {
@@ -466,7 +478,7 @@ final class KernelEquivalenceTests: XCTestCase {
             let (m1, s1) = QuantizedMath.quantizeMultiplierSmallerThanOne(reals[0])
             let (m2, s2) = QuantizedMath.quantizeMultiplierSmallerThanOne(reals[1])
             let (mOut, sOut) = QuantizedMath.quantizeMultiplierSmallerThanOne(reals[2])
-            let range = QuantizedMath.activationRange(activation, scale: outputScale, zeroPoint: zpOut, typeMin: -128, typeMax: 127)
+            let range = Self.int8Range(activation, scale: outputScale, zeroPoint: zpOut)
             func index(_ shape: [Int], _ i: [Int]) -> Int {
                 var k = 0
                 for d in 0..<4 { k = k * shape[d] + (shape[d] == 1 ? 0 : i[d]) }
