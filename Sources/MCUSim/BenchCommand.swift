@@ -58,6 +58,9 @@ enum BenchCommand: ParsableCommand {
         let detail: String
         let microseconds: Double
         let macs: Int
+
+        /// Multiply-accumulates per second, in billions; nil without MACs or time.
+        var gmacPerSecond: Double? { macs > 0 && microseconds > 0 ? Double(macs) / microseconds / 1000 : nil }
     }
 
     static func run(_ options: Options, console: Console) throws -> Int32 {
@@ -244,7 +247,7 @@ struct BenchResult: CommandOutput {
                 String(o.index), o.op, o.detail, String(format: "%.1f", o.microseconds),
                 String(format: "%.1f%%", total > 0 ? 100 * o.microseconds / total : 0),
                 o.macs > 0 ? o.macs.grouped : "-",
-                o.macs > 0 && o.microseconds > 0 ? String(format: "%.1f", Double(o.macs) / o.microseconds / 1000) : "-",
+                o.gmacPerSecond.map { String(format: "%.1f", $0) } ?? "-",
             ])
         }
         table.rows.append(["", "total", "", String(format: "%.1f", total), "100%", "", ""])

@@ -297,9 +297,13 @@ extension BenchResult {
                     ("tflm_ratio", r.tflmInferencesPerSecond.map { .double(r.inferencesPerSecond / $0) } ?? .null),
                 ]
                 if let operators = r.operators {
+                    let total = operators.reduce(0) { $0 + $1.microseconds }
                     pairs.append(("operators", .array(operators.map { o in
                         .obj(["index": .int(o.index), "op": .string(o.op), "work": .string(o.detail),
-                              "microseconds": .double(o.microseconds), "macs": .int(o.macs)])
+                              "microseconds": .double(o.microseconds),
+                              "share": .double(total > 0 ? o.microseconds / total : 0),
+                              "macs": .int(o.macs),
+                              "gmac_per_second": o.gmacPerSecond.map { .double($0) } ?? .null])
                     })))
                 }
                 return .object(pairs)
