@@ -99,7 +99,9 @@ final class KernelEquivalenceTests: XCTestCase {
                     s.outputDepth = s.inputDepth * s.depthMultiplier
                 } else {
                     s.groups = r.chance(0.15) ? r.int(2...3) : 1
-                    s.inputDepth = s.groups * r.int(1...12)
+                    // Depths of 8k reach the pointwise (1x1, stride 1) gather.
+                    s.inputDepth = s.groups == 1 && r.chance(0.3) ? 8 * r.int(1...3) : s.groups * r.int(1...12)
+                    if s.filterHeight == 1 && s.filterWidth == 1 && r.chance(0.5) { (s.strideH, s.strideW) = (1, 1) }
                     s.outputDepth = s.groups * r.int(1...(s.groups > 1 ? 6 : 17))
                 }
                 if s.resolve() { return s }

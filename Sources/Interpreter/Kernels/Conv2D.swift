@@ -413,6 +413,11 @@ final class Conv2DKernel: Kernel {
         let offset = Int16(truncatingIfNeeded: 0 &- op.inputZeroPoint)
         let kp = paddedVolume, depth = filterDepth, groups = self.groups, perGroup = filtersPerGroup
         let contiguous = groups == 1 && g.dilationWidth == 1
+        // 1x1, stride 1, no padding, one group, depth a multiple of 8: output pixel i reads
+        // input pixel i alone, so a tile's rows are the input's pixels back to back.
+        let pointwise = g.filterHeight == 1 && g.filterWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
+            && g.padHeight == 0 && g.padWidth == 0 && groups == 1 && depth == kp
+            && g.outputHeight == g.inputHeight && g.outputWidth == g.inputWidth
         let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
         let pixels = g.outputHeight * g.outputWidth, outC = g.outputDepth
         for b in 0..<g.batches {
@@ -421,6 +426,24 @@ final class Conv2DKernel: Kernel {
             var first = 0
             while first < pixels {
                 let count = min(tileRows, pixels - first)
+                if pointwise {
+                    let src = image + first &* depth
+                    let n = count &* depth
+                    var i = 0
+                    while i < n {
+                        let v = SIMD8<Int16>(truncatingIfNeeded: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Int8>.self))
+                        UnsafeMutableRawPointer(columns + i).storeBytes(of: v &+ SIMD8(repeating: offset), as: SIMD8<Int16>.self)
+                        i &+= 8
+                    }
+                    Int16GEMM.multiply(rows: columns, rowCount: count, weights: weights, columns: perGroup,
+                                       depth: kp, into: sums, sumStride: perGroup)
+                    for r in 0..<count {
+                        stage.store(sums + r * perGroup, count: perGroup, bias: bias, requantize: requantize,
+                                    into: batchOut + (first + r) * outC)
+                    }
+                    first += count
+                    continue
+                }
                 for group in 0..<groups {
                     forEachPixel(from: first, count: count) { r, inY, inX, window in
                         Self.im2col(image, columns + r * kp, g: g, depth: depth, channelOffset: group * depth,

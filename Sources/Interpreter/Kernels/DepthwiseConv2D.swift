@@ -218,8 +218,18 @@ final class DepthwiseConv2DKernel: Kernel {
     }
 
     @inline(__always)
-    private static func load8(_ p: UnsafePointer<Int16>) -> SIMD8<Int32> {
-        SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self))
+    private static func load8(_ p: UnsafePointer<Int16>) -> SIMD8<Int16> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self)
+    }
+
+    /// Eight exact int32 products of the padded image's int16 values with int16-widened int8
+    /// weights. Image values are input - zero point with both in int8 (the padded path is
+    /// taken only then), so |x| <= 255, and |w| <= 128: |x * w| <= 32,640 fits int16, and
+    /// one int16 multiply (pmullw, SSE2; vmul.i16 on Arm) gives the product without the
+    /// emulated 32-bit lane multiply of baseline x86-64.
+    @inline(__always)
+    private static func products8(_ x: UnsafePointer<Int16>, _ w: UnsafePointer<Int16>) -> SIMD8<Int32> {
+        SIMD8<Int32>(truncatingIfNeeded: load8(x) &* load8(w))
     }
 
     private func evalInt8Padded(_ context: EvalContext, _ padded: PaddedImage) {
@@ -245,7 +255,7 @@ final class DepthwiseConv2DKernel: Kernel {
                         var acc = SIMD8<Int32>(repeating: 0)
                         var t = 0
                         while t < tapCount {
-                            acc &+= Self.load8(origin + (taps[t] &+ c)) &* Self.load8(weights + (t &* outC &+ c))
+                            acc &+= Self.products8(origin + (taps[t] &+ c), weights + (t &* outC &+ c))
                             t &+= 1
                         }
                         UnsafeMutableRawPointer(sums + c).storeBytes(of: acc, as: SIMD8<Int32>.self)
