@@ -15,8 +15,7 @@ let package = Package(
         .executableTarget(name: "FuzzNpy", dependencies: ["FuzzDriver", .product(name: "MCUSim", package: "mcusim")]),
         .executableTarget(name: "FuzzProfile", dependencies: ["FuzzDriver", .product(name: "MCUSim", package: "mcusim")]),
         .executableTarget(name: "FuzzBudget", dependencies: ["FuzzDriver", .product(name: "MCUSim", package: "mcusim")]),
-        // TODO(FlexBuffers): a FuzzFlexBuffers target over Sources/Interpreter/Model/FlexBuffers.swift
-        // once branch `signal` lands it (custom operator options); see README.md.
+        .executableTarget(name: "FuzzFlexBuffers", dependencies: ["FuzzDriver", .product(name: "MCUSim", package: "mcusim")]),
     ],
     swiftLanguageModes: [.v5]
 )

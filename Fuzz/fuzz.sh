@@ -7,7 +7,7 @@
 #   Fuzz/fuzz.sh all [SECONDS]            every target in turn, then a summary
 #   Fuzz/fuzz.sh replay TARGET FILE...    run inputs once (reproduce a crash)
 #
-# Targets: model npy profile budget (flexbuffers: a TODO, see README.md).
+# Targets: model npy profile budget flexbuffers.
 # Work files stay under Fuzz/.build/: corpus/<target>/ (seeded from the models, fixtures,
 # profiles, example budgets and Tests/Regressions on every run), artifacts/<target>/
 # (crash-*, oom-*, timeout-* inputs to minimise into Tests/Regressions/) and logs/.
@@ -16,9 +16,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 shared="$(dirname "$root")/shared"
 work="$here/.build"
-targets=(model npy profile budget)
+targets=(model npy profile budget flexbuffers)
 
-product() { case "$1" in model) echo FuzzModel ;; npy) echo FuzzNpy ;; profile) echo FuzzProfile ;; budget) echo FuzzBudget ;;
+product() { case "$1" in model) echo FuzzModel ;; npy) echo FuzzNpy ;; profile) echo FuzzProfile ;; budget) echo FuzzBudget ;; flexbuffers) echo FuzzFlexBuffers ;;
             *) echo "unknown target '$1' (known: ${targets[*]})" >&2; exit 2 ;; esac; }
 
 build() {
@@ -44,6 +44,7 @@ seed() {
     npy) add "$root"/Tests/Fixtures/models/*.npy "$root"/Tests/Fixtures/inputs/*.npy "$root"/Examples/models/*.npy "$root"/Tests/Regressions/npy/* ;;
     profile) add "$root"/Profiles/*.json "$root"/Tests/Regressions/profile/* ;;
     budget) add "$root"/Examples/ci/budgets.json "$here"/Seeds/budget/* "$root"/Tests/Regressions/budget/* ;;
+    flexbuffers) add "$here"/Seeds/flexbuffers/* "$root"/Tests/Regressions/flexbuffers/* ;;
     esac
     return 0
 }

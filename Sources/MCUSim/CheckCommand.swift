@@ -18,7 +18,8 @@ enum CheckCommand: ParsableCommand {
                        index: that operator; op: each operator of that type; both: that operator, which must be that type
           tolerance  allowed growth against --baseline, a fraction (0.05) or "5%" (default 0.05)
         "defaults" holds any entry key but name and model; its limits merge key by key (null in an entry removes one).
-        ram_bytes = arena + the device's software reserve; arena_bytes = planned + persistent arena.
+        ram_bytes = arena + the device's software reserve; arena_bytes = the arena to declare (kTensorArenaSize: the
+        smallest with which AllocateTensors and Invoke succeed on a 32-bit build, at least planned + persistent).
         An entry that cannot be simulated (an unsupported or invalid model, an operator limit that does not fit the
         model) is reported as an error, in the output and as a JUnit <error>, and the other entries still run.
         Exit codes, the highest that applies: 3 an entry's model is unsupported; 2 a malformed budget or baseline file

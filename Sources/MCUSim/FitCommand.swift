@@ -9,7 +9,8 @@ enum FitCommand: ParsableCommand {
     static let summary = "Compare devices side by side: flash and RAM used / available, latency, energy, and a verdict."
     static let details = """
         Flash = model flatbuffer + TFLM runtime + the kernels this model uses + the application reserve.
-        RAM = arena (planned + persistent, 32-bit build) + the reserve (stack, heap, runtime statics).
+        RAM = the arena to declare (kTensorArenaSize: the smallest with which AllocateTensors and Invoke succeed on a
+        32-bit build, at least planned + persistent) + the reserve (stack, heap, runtime statics).
         Exit 0 when the model fits at least one of the devices, 1 when it fits none.
         """
 
@@ -86,7 +87,9 @@ struct FitResult: CommandOutput {
             ])
         }
         lines.append(table.render())
+        lines.append(arenaLine)
         lines.append("guessed: the share of the latency from generic estimates and assumptions (TFLM dispatch and invoke, AXI line fills, kernels without measured loops); see 'mcusim run --device'")
+        lines += Self.flashNotes(rows.map(\.simulation))
         if rows.contains(where: { $0.simulation.cost.energyMicrojoules == nil }) {
             lines.append("n/a: the profile has no run current, so no energy figure")
         }
@@ -95,4 +98,32 @@ struct FitResult: CommandOutput {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// The arena the RAM figures count, the same on every device (one kernel variant).
+    var arenaLine: String { "arena (32-bit build): " + ArenaDeclaration(interpreter.arenaUsage).summary }
+
+    /// Where the runtime's and kernels' flash comes from, and what the int8-only registration saves.
+    static func flashNotes(_ simulations: [Simulation]) -> [String] {
+        var lines: [String] = []
+        let linked = simulations.filter { $0.footprint.codeBasis == .link }.map {
+            $0.device.core == .cortexM7 ? "\($0.device.id): the Cortex-M4 figures, M7 not linked" : $0.device.id
+        }
+        let perOperator = simulations.filter { $0.footprint.codeBasis == .perOperator }.map(\.device.id)
+        if !linked.isEmpty {
+            lines.append("flash: TFLM runtime and kernel code from real Cortex-M4 links of TFLM (kernels -O2), at most 0.7% high against each model's own link (\(linked.joined(separator: ", ")))")
+        }
+        if !perOperator.isEmpty {
+            lines.append("flash at -Os: kernel code from each operator linked alone and the profile's runtime figure, an estimate (\(perOperator.joined(separator: ", ")))")
+        }
+        var savings: [Int: [String]] = [:]
+        for s in simulations { if let saved = s.footprint.int8OnlySavings { savings[saved, default: []].append(s.device.id) } }
+        for (saved, devices) in savings.sorted(by: { $0.key > $1.key }) {
+            let registered = simulations.first { $0.footprint.int8OnlySavings == saved }?.footprint.registration ?? .standard
+            lines.append(registered == .int8Only
+                ? "int8-only registration: \(ByteSize.format(saved)) of flash less than the default registration (\(devices.joined(separator: ", ")))"
+                : "--registration int8-only would save \(ByteSize.format(saved)) of flash (\(devices.joined(separator: ", "))): register the int8 kernels, e.g. AddConv2D(tflite::Register_CONV_2D_INT8())")
+        }
+        return lines
+    }
 }
+

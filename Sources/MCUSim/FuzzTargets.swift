@@ -52,4 +52,17 @@ public enum FuzzTargets {
         _ = try? Budget(file: "fuzz.json", root: root, directory: URL(fileURLWithPath: "/nonexistent"))
         _ = try? Baseline(root: JSONField(value: root, path: ""))
     }
+
+    /// An operator's custom options as the signal kernels and `inspect` read them: the whole
+    /// value tree, then the root as a map read by position and by key, as the kernels do.
+    public static func flexBuffers(_ bytes: [UInt8]) {
+        _ = FlexBuffer.decode(bytes)
+        guard let map = try? FlexBuffer(bytes: bytes).root().asMap() else { return }
+        for i in 0..<min(map.count, 64) {
+            guard let key = try? map.key(at: i) else { continue }
+            _ = try? map.tflmInt32(index: i, key: key)
+            _ = try? map.tflmBool(index: i, key: key)
+            _ = try? map.value(forKey: key)?.decode()
+        }
+    }
 }

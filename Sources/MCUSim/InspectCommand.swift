@@ -51,7 +51,7 @@ struct ModelSummary: CommandOutput {
         let subgraph = model.subgraphs[0]
         support = MicroInterpreter.supportReport(model: model, variant: variant)
         // The kernel path is only known once the interpreter prepares the model.
-        if support.allSatisfy(\.isSupported), let interpreter = try? MicroInterpreter(model: model, options: InterpreterOptions(variant: variant)) {
+        if support.allSatisfy(\.isSupported), let interpreter = try? MicroInterpreter(model: model, options: InterpreterOptions(variant: variant, allocatesArena: false)) {
             let byIndex = Dictionary(interpreter.workloads.map { ($0.index, CostModel.kernelBasis($0, variant: variant)) }, uniquingKeysWith: { a, _ in a })
             costBasis = subgraph.operators.indices.map { byIndex[$0] }
         } else {

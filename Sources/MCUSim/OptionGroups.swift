@@ -80,6 +80,15 @@ extension ValueParser where Value == KernelVariant {
     }
 }
 
+extension ValueParser where Value == KernelRegistration {
+    static let registration = ValueParser(placeholder: KernelRegistration.allCases.map(\.rawValue).joined(separator: "|")) { text, flag in
+        guard let v = KernelRegistration(rawValue: text) else {
+            throw UsageError(message: "\(flag) expects default or int8-only, got '\(text)'")
+        }
+        return v
+    }
+}
+
 extension ValueParser where Value == OptimizationLevel {
     static let optimization = ValueParser(placeholder: OptimizationLevel.allCases.map(\.rawValue).joined(separator: "|")) { text, flag in
         guard let level = OptimizationLevel(flag: text) else {
@@ -174,13 +183,16 @@ struct SimulationOptions: OptionGroup {
     var optimization: OptimizationLevel?
     /// Replaces the profile's software reserve where set.
     var reserve = SoftwareReserve()
+    var registration: KernelRegistration = .standard
 
     init() {}
 
-    init(variant: KernelVariant, optimization: OptimizationLevel? = nil, reserve: SoftwareReserve = SoftwareReserve()) {
+    init(variant: KernelVariant, optimization: OptimizationLevel? = nil, reserve: SoftwareReserve = SoftwareReserve(),
+         registration: KernelRegistration = .standard) {
         self.variant = variant
         self.optimization = optimization
         self.reserve = reserve
+        self.registration = registration
     }
 
     static let title: String? = "SIMULATION OPTIONS"
@@ -189,6 +201,8 @@ struct SimulationOptions: OptionGroup {
         .option("opt", .optimization, help: "The firmware's optimisation level: it changes the kernels' cycles and code size.", default: "the profile's toolchain", \.optimization),
         .option("reserve", .reserve, help: "Replace the profile's reserve: flash the application adds beyond the model, TFLM's runtime and the kernels (mcusim counts those); RAM for stacks, heap and statics outside the arena. E.g. flash=64KB,ram=16KB.",
                 \.reserve),
+        .option("registration", .registration, help: "How the firmware registers kernels: default (AddConv2D(), as TFLM's examples) or int8-only (AddConv2D(Register_CONV_2D_INT8()) wherever the kernel set has one and every instance is int8): it changes the kernel code in flash.",
+                default: KernelRegistration.standard.rawValue, \.registration),
     ]
 }
 

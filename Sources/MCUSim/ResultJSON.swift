@@ -13,12 +13,15 @@ extension Footprint {
             "model_weights": .int(flash.modelWeights), "model_structure": .int(flash.modelStructure),
             "tflm_runtime": .int(flash.tflmRuntime), "kernel_code": .int(flash.kernelCode),
             "application_reserve": .int(flash.applicationReserve),
+            "code_basis": .string(codeBasis.rawValue), "registration": .string(registration.rawValue),
+            "int8_only_saves_bytes": int8OnlySavings.map { .int($0) } ?? .null,
         ])
     }
 
     /// `ram`: the arena's two sections and the software reserve.
     var ramBreakdownJSON: JSON {
-        .obj(["arena_planned": .int(ram.arenaPlanned), "arena_persistent": .int(ram.arenaPersistent), "reserve": .int(ram.reserve)])
+        .obj(["arena_planned": .int(ram.arenaPlanned), "arena_persistent": .int(ram.arenaPersistent),
+              "arena_transient": .int(ram.arenaTransient), "reserve": .int(ram.reserve)])
     }
 }
 
@@ -47,6 +50,7 @@ extension RunReport {
                 "persistent_bytes": .int(arena.persistentBytes),
                 "total_bytes": .int(arena.totalBytes),
                 "working_minimum_bytes": .int(arena.workingMinimumBytes),
+                "declare_bytes": .int(arena.declareBytes),
                 "pointer_size": .int(interpreter.options.pointerSize),
                 "peak_operator": arena.peakOperator.map { .int($0) } ?? .null,
                 "live_at_peak": .array(arena.liveAtPeak.map(bufferJSON)),
@@ -101,6 +105,7 @@ extension RunReport {
             let t = interpreter.outputTensor(i)
             return OutputSummary(type: t.type, bytes: interpreter.outputBytes(i)).json(shape: t.shape)
         })))
+        if deploy { pairs.append(("deploy", deploySnippet.json)) }
         return .object(pairs)
     }
 }
@@ -236,6 +241,7 @@ extension FitResult {
             "ram_bytes": .int(f.ram.total),
             "ram_capacity_bytes": .int(f.ramCapacity),
             "arena_bytes": .int(f.ram.arena),
+            "arena": ArenaDeclaration(s.interpreter.arenaUsage).json,
             "latency_ms": .double(s.cost.milliseconds),
             "cycles": .int(Int(s.cost.totalCycles.rounded())),
             "estimated_share": .double(s.cost.estimatedShare),
@@ -366,6 +372,7 @@ extension CheckReport {
             "operator_limits": .array(limitChecks.filter { $0.operatorIndex != nil }.map(checkJSON)),
             "baseline": baseline,
             "notes": .array(r.notes.map { .string($0) }),
+            "arena": ArenaDeclaration(arena).json,
             "totals": .obj([
                 "cycles": .double(sim.cost.totalCycles),
                 "latency_ms": .double(sim.cost.milliseconds),

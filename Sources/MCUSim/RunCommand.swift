@@ -20,7 +20,11 @@ enum RunCommand: ParsableCommand {
         Random inputs: int8/uint8/int16 uniform over the type's range, int32 in [-100, 100], float32 uniform in [-1, 1),
         from a SplitMix64 generator seeded with SEED (not numpy's generator: use --input for TFLM's golden inputs).
         Arena: planned = activations and scratch as placed by TFLM's greedy planner; persistent = TFLM's tail on a
-        32-bit Cortex-M build; total = planned + persistent.
+        32-bit Cortex-M build; total = planned + persistent; declare = the kTensorArenaSize a firmware needs, the
+        smallest 16-byte-aligned arena with which AllocateTensors and Invoke succeed (AllocateTensors needs temporary
+        memory beyond the total while it runs). --arena-size fails below it.
+        --deploy prints the C++ to paste instead of the report: kTensorArenaSize and a MicroMutableOpResolver with
+        the Add calls of exactly the model's operators.
         Files (--output, --dump-tensors) are written once everything has run, each to a temporary file renamed into
         place; a run that fails leaves none behind, and no output may replace an input.
         """
@@ -34,6 +38,7 @@ enum RunCommand: ParsableCommand {
         var maxArena = Declaration<Options>.defaultMaxArena
         var dumpDirectory: String?
         var repeats = 1
+        var deploy = false
         var device: String?
         var simulation = SimulationOptions()
         var profiles = ProfileOptions()
@@ -50,6 +55,7 @@ enum RunCommand: ParsableCommand {
             .option("repeat", .integer("N", minimum: 1), help: "Invoke N times on the same inputs, set again before each invoke (state carries over); report the last.",
                     default: "1", \.repeats),
             .option("device", .text("ID"), help: "Add per-operator cycles, ms and share, and latency, flash, RAM and energy on this device.", \.device),
+            .flag("deploy", help: "Print the C++ a firmware pastes (kTensorArenaSize, MicroMutableOpResolver) instead of the report.", \.deploy),
         ] + .group(\.simulation) + .group(\.profiles) + .group(\.output)
 
         func validate() throws {
@@ -131,7 +137,8 @@ enum RunCommand: ParsableCommand {
             try staged.stage(bytes, at: destination)
         }
         try staged.commit()
-        options.output.emit(RunReport(path: path, interpreter: interpreter, simulation: simulation, invokes: invokes, frames: given.frames),
+        options.output.emit(RunReport(path: path, interpreter: interpreter, simulation: simulation, invokes: invokes, frames: given.frames,
+                                      deploy: options.deploy, registration: options.simulation.registration),
                             console: console)
         return ExitCode.ok
     }
@@ -179,10 +186,17 @@ struct RunReport: CommandOutput {
     /// Invokes run (--repeat, or one per streamed frame) and frames streamed (1: none).
     var invokes = 1
     var frames = 1
+    /// `--deploy`: the text is the C++ snippet, and the JSON carries it.
+    var deploy = false
+    /// `--registration`: how the snippet registers the kernels.
+    var registration = KernelRegistration.standard
+
+    var deploySnippet: DeploySnippet { DeploySnippet(modelPath: path, interpreter: interpreter, registration: registration) }
 
     var arena: ArenaUsage { interpreter.arenaUsage }
 
     func text(console: Console) -> String {
+        if deploy { return deploySnippet.cpp }
         var out = "\(path): \(interpreter.workloads.count) operators, kernels \(interpreter.options.variant.rawValue)\n\n"
         var headers = ["#", "op", "kernel", "output", "MACs", "live arena B"]
         if simulation != nil { headers += ["cycles", "ms", "share"] }
@@ -206,9 +220,7 @@ struct RunReport: CommandOutput {
                                String(format: "%.1f%%", 100 * sim.frameworkShare)])
         }
         out += table.render() + "\n\n"
-        out += "arena (32-bit Cortex-M build): planned \(arena.plannedBytes.grouped) B + persistent \(arena.persistentBytes.grouped) B"
-        out += " = \(arena.totalBytes.grouped) B; working minimum \(arena.workingMinimumBytes.grouped) B"
-        out += arena.workingMinimumBytes > arena.totalBytes ? " (Prepare needs temporary memory beyond what stays in use)\n" : "\n"
+        out += "arena (32-bit Cortex-M build): \(ArenaDeclaration(arena).summary)\n"
         if let peak = arena.peakOperator {
             out += "fullest at operator \(peak) (\(interpreter.workloads[peak].op)): \(describeLive(arena.liveAtPeak))\n"
         }
@@ -224,7 +236,11 @@ struct RunReport: CommandOutput {
                 String(format: ", energy %.1f µJ", $0) + (sim.energyVerified ? "" : " (run current not verified against the datasheet)")
             } ?? ", energy n/a (no run current in the profile)"
             out += "\nflash \(f.flash.total.grouped) B of \(f.flashCapacity.grouped) (weights \(f.flash.modelWeights.grouped), structure \(f.flash.modelStructure.grouped), "
-            out += "TFLM \(f.flash.tflmRuntime.grouped), kernels \(f.flash.kernelCode.grouped), application \(f.flash.applicationReserve.grouped))\n"
+            out += "TFLM \(f.flash.tflmRuntime.grouped), kernels \(f.flash.kernelCode.grouped), application \(f.flash.applicationReserve.grouped))"
+            out += f.codeBasis == .link ? "; code from real Cortex-M4 links\n" : "; code from per-operator sizes (an estimate at -Os)\n"
+            if let saved = f.int8OnlySavings, f.registration == .standard {
+                out += "--registration int8-only would save \(saved.grouped) B of flash\n"
+            }
             out += "RAM \(f.ram.total.grouped) B of \(f.ramCapacity.grouped) (arena \(f.ram.arena.grouped), reserve \(f.ram.reserve.grouped))\n"
             out += Simulation.estimatedFootnote + "\n\n"
         }

@@ -32,6 +32,7 @@ struct Simulation {
             ? (reserve.flash.map { $0 + device.tflmRuntimeFlashBytes }, reserve.ram) : nil
         var input = FootprintInput(interpreter: interpreter)
         input.variant = settings.variant
+        input.registration = settings.registration
         footprint = Footprint.estimate(input, optimization: cost.optimization, device: device, reserveOverride: override)
     }
 

@@ -325,6 +325,14 @@ final class CostModelTests: XCTestCase {
         XCTAssertEqual(overridden.flash.tflmRuntime + overridden.flash.applicationReserve, 50_000)
         XCTAssertEqual(overridden.ram.reserve, 10_000)
 
+        // The arena to declare: AllocateTensors needs 3,000 B more than planned + persistent while it runs.
+        let transient = Footprint.estimate(FootprintInput(modelBytes: 100_000, weightBytes: 80_000, operators: [conv], variant: .cmsisNN,
+                                                          plannedBytes: 50_000, persistentBytes: 2_000, declareBytes: 55_000),
+                                           optimization: .os, device: nano, reserveOverride: nil)
+        XCTAssertEqual(transient.ram.arenaTransient, 3_000)
+        XCTAssertEqual(transient.ram.arena, 55_000)
+        XCTAssertEqual(transient.ram.total, 55_000 + 48_640)
+
         // F746: the arena can span DTCM + SRAM1 + SRAM2 (contiguous, 320 KiB).
         let f746 = try profile("stm32f746zg")
         let big = Footprint.estimate(FootprintInput(modelBytes: 10, weightBytes: 0, operators: [], variant: .reference,

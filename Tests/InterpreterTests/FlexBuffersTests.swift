@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Interpreter
 
@@ -202,4 +203,19 @@ enum FlexTestBuilder {
         out += [9 << 2 | log2, UInt8(width)]
         return out
     }
+
+    /// Fuzzer findings (Tests/Regressions/flexbuffers): a map whose keys' byte width is a huge
+    /// stored value trapped converting it to Int; every one is now a FlexBuffersError.
+    func testFuzzedKeyWidthsAreRefused() throws {
+        let directory = SharedReference.packageRoot.appendingPathComponent("Tests/Regressions/flexbuffers")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 8)
+        for name in names {
+            let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
+            XCTAssertThrowsError(try FlexBuffer(bytes: bytes).root().asMap(), name) { error in
+                XCTAssertTrue("\(error)".contains("keys byte width"), "\(name): \(error)")
+            }
+        }
+    }
 }
+

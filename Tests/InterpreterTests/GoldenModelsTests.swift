@@ -26,10 +26,10 @@ final class GoldenModelsTests: XCTestCase {
 
     /// The project's own fixtures: converter-made (fixtures.json) and hand-built
     /// flatbuffers for what the converter cannot emit (handmade_fixtures.json,
-    /// sequence_fixtures.json), all with TFLM goldens.
+    /// sequence_fixtures.json, requant_fixtures.json), all with TFLM goldens.
     private func fixtureCases() throws -> [Case] {
         var cases: [Case] = []
-        for index in ["fixtures.json", "handmade_fixtures.json", "sequence_fixtures.json"] {
+        for index in ["fixtures.json", "handmade_fixtures.json", "sequence_fixtures.json", "requant_fixtures.json"] {
             let url = SharedReference.fixturesDirectory.appendingPathComponent(index)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 XCTAssertNotEqual(index, "fixtures.json", "the main fixture index is missing")

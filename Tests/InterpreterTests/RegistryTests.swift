@@ -77,4 +77,41 @@ final class RegistryTests: XCTestCase {
             }
         }
     }
+
+    /// Every registration names TFLM's MicroMutableOpResolver method for its operator, which
+    /// `run --deploy` writes. The table is read from tflite-micro 90b983c,
+    /// tensorflow/lite/micro/micro_mutable_op_resolver.h: each builtin's method calls
+    /// AddBuiltin(BuiltinOperator_<name>, ...); each signal method calls AddCustom("<name>", ...),
+    /// so the method is not derivable from the custom code (SignalWindow -> AddWindow).
+    func testEveryRegistrationHasTFLMsResolverMethod() {
+        let tflm: [String: String] = [
+            "ADD": "AddAdd", "AVERAGE_POOL_2D": "AddAveragePool2D", "BATCH_MATMUL": "AddBatchMatMul", "CAST": "AddCast",
+            "CONCATENATION": "AddConcatenation", "CONV_2D": "AddConv2D", "DEPTHWISE_CONV_2D": "AddDepthwiseConv2D",
+            "DEQUANTIZE": "AddDequantize", "DIV": "AddDiv", "EXP": "AddExp", "EXPAND_DIMS": "AddExpandDims",
+            "FULLY_CONNECTED": "AddFullyConnected", "GATHER": "AddGather", "HARD_SWISH": "AddHardSwish",
+            "LEAKY_RELU": "AddLeakyRelu", "LOG": "AddLog", "LOGISTIC": "AddLogistic", "MAX_POOL_2D": "AddMaxPool2D",
+            "MAXIMUM": "AddMaximum", "MEAN": "AddMean", "MINIMUM": "AddMinimum", "MUL": "AddMul", "PACK": "AddPack",
+            "PAD": "AddPad", "PADV2": "AddPadV2", "PRELU": "AddPrelu", "QUANTIZE": "AddQuantize", "RELU": "AddRelu",
+            "RELU6": "AddRelu6", "RESHAPE": "AddReshape", "RESIZE_BILINEAR": "AddResizeBilinear",
+            "RESIZE_NEAREST_NEIGHBOR": "AddResizeNearestNeighbor", "RSQRT": "AddRsqrt", "SHAPE": "AddShape",
+            "SOFTMAX": "AddSoftmax", "SPLIT": "AddSplit", "SPLIT_V": "AddSplitV", "SQRT": "AddSqrt",
+            "SQUARED_DIFFERENCE": "AddSquaredDifference", "SQUEEZE": "AddSqueeze", "STRIDED_SLICE": "AddStridedSlice",
+            "SUB": "AddSub", "SUM": "AddSum", "SVDF": "AddSvdf", "TANH": "AddTanh", "TRANSPOSE": "AddTranspose",
+            "TRANSPOSE_CONV": "AddTransposeConv", "UNIDIRECTIONAL_SEQUENCE_LSTM": "AddUnidirectionalSequenceLSTM",
+            "UNPACK": "AddUnpack",
+            "CUSTOM:SignalDelay": "AddDelay", "CUSTOM:SignalEnergy": "AddEnergy", "CUSTOM:SignalFftAutoScale": "AddFftAutoScale",
+            "CUSTOM:SignalFilterBank": "AddFilterBank", "CUSTOM:SignalFilterBankLog": "AddFilterBankLog",
+            "CUSTOM:SignalFilterBankSpectralSubtraction": "AddFilterBankSpectralSubtraction",
+            "CUSTOM:SignalFilterBankSquareRoot": "AddFilterBankSquareRoot", "CUSTOM:SignalFramer": "AddFramer",
+            "CUSTOM:SignalIrfft": "AddIrfft", "CUSTOM:SignalOverlapAdd": "AddOverlapAdd", "CUSTOM:SignalPCAN": "AddPCAN",
+            "CUSTOM:SignalRfft": "AddRfft", "CUSTOM:SignalStacker": "AddStacker", "CUSTOM:SignalWindow": "AddWindow",
+        ]
+        var methods = Set<String>()
+        for registration in KernelRegistry.all {
+            let name = registration.op.name
+            XCTAssertTrue(methods.insert(registration.resolverMethod).inserted, "\(registration.resolverMethod) is registered twice")
+            XCTAssertEqual(registration.resolverMethod, tflm[name], "\(name): not TFLM's method (or the table lacks the operator)")
+        }
+        XCTAssertEqual(methods.count, KernelRegistry.all.count)
+    }
 }

@@ -77,6 +77,7 @@ final class RegressionCorpusTests: XCTestCase {
     func testEveryRegressionInputThroughItsFuzzTarget() throws {
         let targets: [String: ([UInt8]) -> Void] = [
             "model": FuzzTargets.model, "npy": FuzzTargets.npy, "profile": FuzzTargets.profile, "budget": FuzzTargets.budget,
+            "flexbuffers": FuzzTargets.flexBuffers,
         ]
         var count = 0
         for (kind, target) in targets {

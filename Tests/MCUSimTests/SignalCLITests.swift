@@ -196,4 +196,28 @@ final class SignalCLITests: XCTestCase {
         XCTAssertGreaterThan(codes[2, default: 0], 0)
         print("hostile custom options through mcusim run: exit codes \(codes)")
     }
+
+    /// The signal kernels have no measured instruction streams: wherever their cycles show,
+    /// they are marked as a generic estimate (never a silent 0).
+    func testSignalCostsAreMarkedEstimated() throws {
+        _ = try entry("sig_pipeline_frontend_int8")
+        let model = SharedReference.fixturesDirectory.appendingPathComponent("sig_pipeline_frontend_int8.tflite").path
+        let run = runCLI(["run", model, "--device", "stm32f746zg"])
+        XCTAssertEqual(run.code, 0, run.err)
+        let rfftRow = try XCTUnwrap(run.out.split(separator: "\n").first { $0.contains("CUSTOM:SignalRfft") })
+        XCTAssertTrue(rfftRow.contains("~"), String(rfftRow))
+        XCTAssertTrue(run.out.contains("guessed share "), run.out)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(runCLI(["run", model, "--device", "stm32f746zg", "--json"]).out.utf8)) as? [String: Any])
+        let ops = json["operators"] as? [[String: Any]] ?? []
+        XCTAssertFalse(ops.isEmpty)
+        for op in ops where (op["op"] as? String)?.hasPrefix("CUSTOM:Signal") == true {
+            XCTAssertEqual(op["estimated"] as? Bool, true, "\(op["op"] ?? "")")
+            XCTAssertGreaterThan(op["cycles"] as? Int ?? 0, 0, "\(op["op"] ?? "")")
+        }
+        XCTAssertGreaterThan((json["latency"] as? [String: Any])?["estimated_share"] as? Double ?? 0, 0.5)
+        let fit = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(runCLI(["fit", model, "--device", "stm32f746zg", "--json"]).out.utf8)) as? [String: Any])
+        let device = try XCTUnwrap((fit["devices"] as? [[String: Any]])?.first)
+        XCTAssertGreaterThan(device["estimated_share"] as? Double ?? 0, 0.5)
+    }
 }
+

@@ -41,7 +41,7 @@ enum ElementwiseOperands {
 }
 
 final class ReluKernel: Kernel {
-    static let registration = OperatorRegistration(.relu, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.relu, resolver: "AddRelu", options: nil, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { ReluKernel() }
     /// activations.h: ReluParams { ActivationParams { enum class : uint8_t, int32 min, max }, four int32 }.
     static let opData = CStruct("ReluOpData", [.int8, .int32, .int32, .int32, .int32, .int32, .int32])
@@ -70,8 +70,8 @@ final class ReluKernel: Kernel {
         }
         let inputScale = try ElementwiseOperands.scale(input, "input", context)
         let outputScale = try ElementwiseOperands.scale(output, "output", context)
-        // The ratio is taken in float, then widened, as TFLM does.
-        (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(Double(inputScale / outputScale))
+        // The ratio is taken in double, as the oracle TFLM does (older sources divided in float).
+        (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(Double(inputScale) / Double(outputScale))
         let range = ElementwiseOperands.typeRange(type)
         // act_min = 0 quantized with the output's parameters: round(0 / scale) is 0.
         activationMin = max(range.min, output.scalarZeroPoint)
@@ -107,7 +107,7 @@ final class ReluKernel: Kernel {
 }
 
 final class Relu6Kernel: Kernel {
-    static let registration = OperatorRegistration(.relu6, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.relu6, resolver: "AddRelu6", options: nil, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { Relu6Kernel() }
     static let opData = CStruct("Relu6OpData", [.int32, .int32])
 

@@ -8,7 +8,8 @@
 //   a = MultiplyByQuantizedMultiplierSmallerThanOneExp(a, m1, s1), likewise b
 //   out = MultiplyByQuantizedMultiplierSmallerThanOneExp(a + b, m_out, s_out) + zp_out, clamped
 // with m1 = scale1 / (2 max(scale1, scale2)), m2 likewise and
-// m_out = 2 max(scale1, scale2) / (2^left_shift scale_out), all computed in double.
+// m_out = 2 max(scale1, scale2) / (2^left_shift scale_out), all computed in double
+// (GeneralRescaling in ElementwiseBinary.swift, shared with SUB).
 // float32: x1 + x2 clamped; int32: x1 + x2 (wrapping).
 
 import Foundation
@@ -20,17 +21,15 @@ extension TFLMStructs {
 }
 
 final class AddKernel: Kernel {
-    static let registration = OperatorRegistration(.add, options: AddOptions.self, builtinData: CStruct("TfLiteAddParams", [.smallEnum, .bool]),
+    static let registration = OperatorRegistration(.add, resolver: "AddAdd", options: AddOptions.self, builtinData: CStruct("TfLiteAddParams", [.smallEnum, .bool]),
                                                    temporaries: .takenInPrepare, macs: .perOutputElement) { AddKernel() }
 
     private enum Path { case float32, int32, int8, int16 }
 
     private var path = Path.float32
     private var broadcast: BinaryBroadcast?
-    private var leftShift: Int32 = 20
+    private var rescaling = GeneralRescaling()
     private var input1Offset: Int32 = 0, input2Offset: Int32 = 0, outputOffset: Int32 = 0
-    private var input1Multiplier: Int32 = 0, input2Multiplier: Int32 = 0, outputMultiplier: Int32 = 0
-    private var input1Shift: Int32 = 0, input2Shift: Int32 = 0, outputShift: Int32 = 0
     private var activationMin: Int32 = 0, activationMax: Int32 = 0
     private var floatMin: Float = 0, floatMax: Float = 0
     /// The three requantizations in one-rounding form (input 1, input 2, output).
@@ -103,33 +102,24 @@ final class AddKernel: Kernel {
         input1Offset = 0 &- input1.scalarZeroPoint
         input2Offset = 0 &- input2.scalarZeroPoint
         outputOffset = output.scalarZeroPoint
-        leftShift = path == .int16 ? 15 : 20
-        let twiceMaxInputScale = 2 * Double(max(input1.scalarScale, input2.scalarScale))
-        let realInput1 = Double(input1.scalarScale) / twiceMaxInputScale
-        let realInput2 = Double(input2.scalarScale) / twiceMaxInputScale
-        let realOutput = twiceMaxInputScale / (Double(Int32(1) << leftShift) * Double(output.scalarScale))
-        // QuantizeMultiplierSmallerThanOneExp CHECKs each multiplier is in (0, 1): TFLM aborts otherwise.
-        for real in [realInput1, realInput2, realOutput] where !(real > 0 && real < 1) {
-            throw context.unsupported("rescaling multiplier \(real) is outside (0, 1) (scales \(input1.scalarScale), \(input2.scalarScale) -> \(output.scalarScale)); TFLM aborts on it")
-        }
-        (input1Multiplier, input1Shift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realInput1)
-        (input2Multiplier, input2Shift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realInput2)
-        (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplierSmallerThanOne(realOutput)
+        rescaling = try GeneralRescaling(context, type: output.type, scale1: input1.scalarScale, scale2: input2.scalarScale,
+                                         outputScale: output.scalarScale)
         let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
         (activationMin, activationMax) = try QuantizedMath.activationRange(
             activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
-        // A multiplier that rounds up to 1 comes with shift 1, which TFLM's CHECK would stop;
-        // its RoundingDivideByPOT exponent is taken as 0, as QuantizedMath does.
-        requantize = Requantizer(multipliers: [input1Multiplier, input2Multiplier, outputMultiplier],
-                                 shifts: [min(input1Shift, 0), min(input2Shift, 0), min(outputShift, 0)])
+        // GeneralRescaling refuses shifts above 0 (TFLM's CHECK), so the one-rounding form
+        // (shift <= 0: a right shift only) computes MultiplyByQuantizedMultiplierSmallerThanOneExp.
+        let r = rescaling
+        requantize = Requantizer(multipliers: [r.input1.multiplier, r.input2.multiplier, r.output.multiplier],
+                                 shifts: [r.input1.shift, r.input2.shift, r.output.shift])
         if path == .int8 {
             scaled1 = OwnedBuffer<Int32>(count: 256, repeating: 0)
             scaled2 = OwnedBuffer<Int32>(count: 256, repeating: 0)
             for v in -128...127 {
                 scaled1[v + 128] = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(
-                    (input1Offset &+ Int32(v)) &* (Int32(1) << leftShift), input1Multiplier, input1Shift)
+                    (input1Offset &+ Int32(v)) &* (Int32(1) << r.leftShift), r.input1.multiplier, r.input1.shift)
                 scaled2[v + 128] = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(
-                    (input2Offset &+ Int32(v)) &* (Int32(1) << leftShift), input2Multiplier, input2Shift)
+                    (input2Offset &+ Int32(v)) &* (Int32(1) << r.leftShift), r.input2.multiplier, r.input2.shift)
             }
         }
 
@@ -174,7 +164,7 @@ final class AddKernel: Kernel {
     private func evalInt16(_ a: UnsafeMutablePointer<Int16>, _ b: UnsafeMutablePointer<Int16>, _ output: UnsafeMutablePointer<Int16>) {
         guard let broadcast else { return }
         let o1 = input1Offset, o2 = input2Offset
-        let scale = Int32(1) << leftShift
+        let scale = Int32(1) << rescaling.leftShift
         let r = UnsafePointer(requantize.base)
         let stage = QuantizedOutputStage(outputOffset: outputOffset, activationMin: activationMin, activationMax: activationMax)
         broadcast.forEachRun { aStart, aStep, bStart, bStep, outStart, count in

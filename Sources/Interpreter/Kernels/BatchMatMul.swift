@@ -14,7 +14,7 @@ import Foundation
 // CMSIS-NN's arm_batch_matmul_s8 computes the same int8 sums (ranks 2-4 only).
 
 final class BatchMatMulKernel: Kernel {
-    static let registration = OperatorRegistration(.batchMatmul, options: BatchMatMulOptions.self, builtinData: CStruct("TfLiteBatchMatMulParams", [.bool, .bool, .bool]),
+    static let registration = OperatorRegistration(.batchMatmul, resolver: "AddBatchMatMul", options: BatchMatMulOptions.self, builtinData: CStruct("TfLiteBatchMatMulParams", [.bool, .bool, .bool]),
                                                    temporaries: .takenInPrepare, macs: MACRule { shapes in
         guard let a = shapes.input(0), a.count >= 2 else { return 0 }
         let k = shapes.options.typed(BatchMatMulOptions.self).adjX ? a[a.count - 2] : a[a.count - 1]
@@ -130,8 +130,8 @@ final class BatchMatMulKernel: Kernel {
             guard let ls = lhs.scale.first, let rs = rhs.scale.first, let os = output.scale.first, os > 0, os.isFinite else {
                 throw context.invalid("int8 operands and output need quantization scales")
             }
-            // GetQuantizedConvolutionMultipler: the scales' product in float, then double.
-            let product = Double(ls * rs)
+            // GetQuantizedConvolutionMultipler: the scales' product in double.
+            let product = Double(ls) * Double(rs)
             guard product >= 0 else { throw context.invalid("negative input scale product") }
             (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(product / Double(os))
             lhsOffset = -lhs.scalarZeroPoint

@@ -8,7 +8,7 @@
 // x - 2^31 and flips the top bit when x >= 2^31.
 
 final class CastKernel: Kernel {
-    static let registration = OperatorRegistration(.cast, options: CastOptions.self, builtinData: CStruct("TfLiteCastParams", [.smallEnum, .smallEnum]),
+    static let registration = OperatorRegistration(.cast, resolver: "AddCast", options: CastOptions.self, builtinData: CStruct("TfLiteCastParams", [.smallEnum, .smallEnum]),
                                                    temporaries: .takenInPrepare, macs: .none) { CastKernel() }
 
     private var inputType: TensorType = .float32

@@ -45,7 +45,7 @@ enum DataMovement {
 }
 
 final class ConcatenationKernel: Kernel {
-    static let registration = OperatorRegistration(.concatenation, options: ConcatenationOptions.self, builtinData: CStruct("TfLiteConcatenationParams", [.int32, .smallEnum]),
+    static let registration = OperatorRegistration(.concatenation, resolver: "AddConcatenation", options: ConcatenationOptions.self, builtinData: CStruct("TfLiteConcatenationParams", [.int32, .smallEnum]),
                                                    temporaries: .takenInPrepare, macs: .none) { ConcatenationKernel() }
     /// types.h ConcatenationParams { int32 axis; two pointers; int32 count, zero point; float scale },
     /// and with USE_TFLM_COMPRESSION (the goldens' host build) int scratch_indices[10].

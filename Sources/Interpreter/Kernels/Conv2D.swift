@@ -30,7 +30,7 @@ import Foundation
 //   when there is no bias; the .cmsisNN variant follows it.
 
 final class Conv2DKernel: Kernel {
-    static let registration = OperatorRegistration(.conv2D, options: Conv2DOptions.self, builtinData: TFLMStructs.convParams, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.conv2D, resolver: "AddConv2D", options: Conv2DOptions.self, builtinData: TFLMStructs.convParams, temporaries: .takenInPrepare,
                                                    macs: MACRule { shapes in
         // Every output element: filter_h * filter_w * input channels per group.
         guard let filter = shapes.input(1), filter.count == 4 else { return 0 }

@@ -19,7 +19,7 @@ import Foundation
 // taps outside the input as TFLM does.
 
 final class DepthwiseConv2DKernel: Kernel {
-    static let registration = OperatorRegistration(.depthwiseConv2D, options: DepthwiseConv2DOptions.self, builtinData: TFLMStructs.depthwiseConvParams,
+    static let registration = OperatorRegistration(.depthwiseConv2D, resolver: "AddDepthwiseConv2D", options: DepthwiseConv2DOptions.self, builtinData: TFLMStructs.depthwiseConvParams,
                                                    temporaries: .takenInPrepare, macs: MACRule { shapes in
         guard let filter = shapes.input(1), filter.count == 4 else { return 0 }
         return shapes.outputElements &* filter[1] &* filter[2]

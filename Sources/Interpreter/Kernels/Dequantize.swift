@@ -4,7 +4,7 @@
 // double with the scale widened from the tensor's float.
 
 final class DequantizeKernel: Kernel {
-    static let registration = OperatorRegistration(.dequantize, options: DequantizeOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.dequantize, resolver: "AddDequantize", options: DequantizeOptions.self, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { DequantizeKernel() }
     /// dequantize.h: DequantizeOpData { DequantizationParams { double, int32 }; int32; int; int32 }.
     static let opData = CStruct("DequantizeOpData",

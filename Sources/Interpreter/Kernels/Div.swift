@@ -7,7 +7,7 @@
 // clamps; int32 (unquantized) truncates toward zero and clamps.
 
 final class DivKernel: Kernel {
-    static let registration = OperatorRegistration(.div, options: DivOptions.self, builtinData: CStruct("TfLiteDivParams", [.smallEnum]),
+    static let registration = OperatorRegistration(.div, resolver: "AddDiv", options: DivOptions.self, builtinData: CStruct("TfLiteDivParams", [.smallEnum]),
                                                    temporaries: .takenInPrepare, macs: .perOutputElement) { DivKernel() }
     /// div.cc: OpDataDiv: seven int32 fields.
     static let opData = CStruct("OpDataDiv", Array(repeating: .int32, count: 7))
@@ -33,8 +33,8 @@ final class DivKernel: Kernel {
         switch type {
         case .int8:
             try operands.requirePositiveScales(context)
-            // In float, then widened: TFLM's order of operations.
-            let real = Double(input1.scalarScale / (input2.scalarScale * output.scalarScale))
+            // In double from the float scales, as the oracle TFLM computes it.
+            let real = Double(input1.scalarScale) / (Double(input2.scalarScale) * Double(output.scalarScale))
             (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(real)
             input1Offset = 0 &- input1.scalarZeroPoint
             input2Offset = 0 &- input2.scalarZeroPoint

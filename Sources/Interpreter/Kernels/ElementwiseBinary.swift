@@ -150,3 +150,60 @@ struct ElementwiseBinaryLayout {
         }
     }
 }
+
+/// TFLM's general quantized rescaling for ADD and SUB (add_common.cc, sub_common.cc): both
+/// inputs are offset and shifted left (20 bits for int8, 15 for int16), each is brought to
+/// twice the larger input scale, and their sum or difference to the output scale. The three
+/// multipliers come from QuantizeMultiplierSmallerThanOneExp, which aborts unless each real
+/// multiplier lies in (0, 1) and its shift is not positive; mcusim refuses those models.
+///
+/// The real multipliers are computed in double from the float scales, for ADD and SUB alike,
+/// as the oracle TFLM (tflite-micro 0.dev20261023182759) does. Older TFLM sources computed
+/// SUB's in float and then widened them, which for some scales gives another multiplier and
+/// outputs off by one (int16 SUB with a broadcast constant, unequal scales).
+struct GeneralRescaling {
+    let leftShift: Int32
+    let input1: (multiplier: Int32, shift: Int32)
+    let input2: (multiplier: Int32, shift: Int32)
+    let output: (multiplier: Int32, shift: Int32)
+
+    /// A kernel's state before prepare.
+    init() {
+        leftShift = 20
+        input1 = (0, 0)
+        input2 = (0, 0)
+        output = (0, 0)
+    }
+
+    init(_ context: PrepareContext, type: TensorType, scale1: Float, scale2: Float, outputScale: Float) throws {
+        leftShift = type == .int16 ? 15 : 20
+        let twiceMaxInputScale = 2 * Double(max(scale1, scale2))
+        let reals = [Double(scale1) / twiceMaxInputScale, Double(scale2) / twiceMaxInputScale,
+                     twiceMaxInputScale / (Double(Int32(1) << leftShift) * Double(outputScale))]
+        var quantized: [(Int32, Int32)] = []
+        for (real, role) in zip(reals, ["input 1", "input 2", "output"]) {
+            let scales = "scales \(scale1), \(scale2) -> \(outputScale)"
+            guard real > 0, real < 1 else {
+                throw context.unsupported("the \(role) rescaling multiplier \(real) is outside (0, 1) (\(scales)); TFLM aborts on it")
+            }
+            let (multiplier, shift) = QuantizedMath.quantizeMultiplierSmallerThanOne(real)
+            guard shift <= 0 else {
+                throw context.unsupported("the \(role) rescaling multiplier \(real) rounds to 1 (\(scales)); TFLM aborts on it")
+            }
+            quantized.append((multiplier, shift))
+        }
+        input1 = quantized[0]
+        input2 = quantized[1]
+        output = quantized[2]
+    }
+
+    /// One element: the rescaled sum (`subtract` false) or difference of two offset inputs,
+    /// before the output offset and the clamp.
+    @inline(__always)
+    func combine(_ x1: Int32, _ x2: Int32, subtract: Bool) -> Int32 {
+        let scaled1 = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(x1 &* (Int32(1) << leftShift), input1.multiplier, input1.shift)
+        let scaled2 = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(x2 &* (Int32(1) << leftShift), input2.multiplier, input2.shift)
+        return QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(subtract ? scaled1 &- scaled2 : scaled1 &+ scaled2,
+                                                                             output.multiplier, output.shift)
+    }
+}

@@ -11,12 +11,12 @@ import Foundation
 final class ElementwiseUnaryKernel: Kernel {
     enum Function { case log, sqrt, rsqrt }
 
-    static let logRegistration = registration(.log, .log)
-    static let sqrtRegistration = registration(.sqrt, .sqrt)
-    static let rsqrtRegistration = registration(.rsqrt, .rsqrt)
+    static let logRegistration = registration(.log, .log, resolver: "AddLog")
+    static let sqrtRegistration = registration(.sqrt, .sqrt, resolver: "AddSqrt")
+    static let rsqrtRegistration = registration(.rsqrt, .rsqrt, resolver: "AddRsqrt")
 
-    private static func registration(_ op: BuiltinOperator, _ function: Function) -> OperatorRegistration {
-        OperatorRegistration(op, options: nil, builtinData: nil, temporaries: .takenInPrepare, macs: .perOutputElement) {
+    private static func registration(_ op: BuiltinOperator, _ function: Function, resolver: String) -> OperatorRegistration {
+        OperatorRegistration(op, resolver: resolver, options: nil, builtinData: nil, temporaries: .takenInPrepare, macs: .perOutputElement) {
             ElementwiseUnaryKernel(function)
         }
     }
@@ -67,8 +67,8 @@ final class ElementwiseUnaryKernel: Kernel {
             }
             inputZeroPoint = input.scalarZeroPoint
             outputZeroPoint = output.scalarZeroPoint
-            // sqrt and product in float, the reciprocal in double: TFLM's order.
-            let real = 1.0 / Double(input.scalarScale.squareRoot() * output.scalarScale)
+            // 1 / (sqrt(input scale) * output scale), all in double, as the oracle TFLM computes it.
+            let real = 1.0 / (Double(input.scalarScale).squareRoot() * Double(output.scalarScale))
             (multiplier, shift) = QuantizedMath.quantizeMultiplier(real)
         }
         context.runsReference(type)

@@ -4,7 +4,7 @@ import Foundation
 // The goldens come from a glibc host, and Swift's expf on Linux is that same libm call.
 
 final class ExpKernel: Kernel {
-    static let registration = OperatorRegistration(.exp, options: ExpOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.exp, resolver: "AddExp", options: ExpOptions.self, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { ExpKernel() }
 
     private var count = 0

@@ -5,7 +5,7 @@ import Foundation
 // inserted at the axis; eval copies elements (float32, int16, int8 only).
 
 final class ExpandDimsKernel: Kernel {
-    static let registration = OperatorRegistration(.expandDims, options: ExpandDimsOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.expandDims, resolver: "AddExpandDims", options: ExpandDimsOptions.self, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .none) { ExpandDimsKernel() }
 
     private var byteCount = 0

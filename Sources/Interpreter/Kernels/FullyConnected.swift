@@ -38,7 +38,7 @@ extension TFLMStructs {
 }
 
 final class FullyConnectedKernel: Kernel {
-    static let registration = OperatorRegistration(.fullyConnected, options: FullyConnectedOptions.self, builtinData: TFLMStructs.fullyConnectedParams,
+    static let registration = OperatorRegistration(.fullyConnected, resolver: "AddFullyConnected", options: FullyConnectedOptions.self, builtinData: TFLMStructs.fullyConnectedParams,
                                                    temporaries: .takenInPrepare, macs: MACRule { shapes in
         guard let filter = shapes.input(1), filter.count == 2 else { return 0 }
         return shapes.outputElements &* filter[1]
@@ -185,7 +185,7 @@ final class FullyConnectedKernel: Kernel {
             }
             filterOffset = 0
         } else {
-            // GetQuantizedConvolutionMultipler: the product of the two scales in float,
+            // GetQuantizedConvolutionMultipler: the product of the two scales in double,
             // and the bias scale must agree with it within 2% of the output scale.
             let filterScale = filter.scalarScale
             if let bias, let biasScale = bias.scale.first {
@@ -194,7 +194,7 @@ final class FullyConnectedKernel: Kernel {
                     throw context.invalid("bias scale \(biasScale) does not match input scale * weights scale \(productScale)")
                 }
             }
-            let real = Double(inputScale * filterScale) / Double(outputScale)
+            let real = Double(inputScale) * Double(filterScale) / Double(outputScale)
             guard real >= 0 else { throw context.invalid("negative input * weights scale") }
             let (multiplier, shift) = QuantizedMath.quantizeMultiplier(real)
             for c in 0..<outputDepth {

@@ -9,7 +9,7 @@ import Foundation
 // input); mcusim stops with an error naming the bad position instead.
 
 final class GatherKernel: Kernel {
-    static let registration = OperatorRegistration(.gather, options: GatherOptions.self, builtinData: CStruct("TfLiteGatherParams", [.int32, .int32]),
+    static let registration = OperatorRegistration(.gather, resolver: "AddGather", options: GatherOptions.self, builtinData: CStruct("TfLiteGatherParams", [.int32, .int32]),
                                                    temporaries: .takenInPrepare, macs: .none) { GatherKernel() }
 
     private var operatorIndex = 0

@@ -9,7 +9,7 @@ import Foundation
 // All int16 arithmetic below wraps or saturates exactly where TFLM's does.
 
 final class HardSwishKernel: Kernel {
-    static let registration = OperatorRegistration(.hardSwish, options: HardSwishOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.hardSwish, resolver: "AddHardSwish", options: HardSwishOptions.self, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { HardSwishKernel() }
     /// types.h HardSwishParams: three int16, an int, an int16, an int.
     static let opData = CStruct("HardSwishParams", [.int16, .int16, .int16, .int32, .int16, .int32])
@@ -40,16 +40,17 @@ final class HardSwishKernel: Kernel {
         let outputScale = try ElementwiseOperands.scale(output, "output", context)
         inputZeroPoint = Int16(truncatingIfNeeded: input.scalarZeroPoint)
         outputZeroPoint = Int16(truncatingIfNeeded: output.scalarZeroPoint)
-        // Scales in float, as TFLM computes them.
+        // The high-resolution input scale in float, the ratios in double, as the oracle TFLM
+        // computes them (older sources took the ratios in float too).
         let hiresInputScale = (Float(1) / 128) * inputScale
         let reluishScale = Float(3) / 32768
-        let (outM, outE) = QuantizedMath.quantizeMultiplier(Double(hiresInputScale / outputScale))
+        let (outM, outE) = QuantizedMath.quantizeMultiplier(Double(hiresInputScale) / Double(outputScale))
         outputMultiplier = Self.downScaleToInt16(outM)
         outputExponent = outE
         guard outputExponent <= 0 else {
             throw context.unsupported("int8 HARD_SWISH needs input_scale / 128 / output_scale < 1 (input scale \(inputScale), output scale \(outputScale))")
         }
-        let (reluM, reluE) = QuantizedMath.quantizeMultiplier(Double(hiresInputScale / reluishScale))
+        let (reluM, reluE) = QuantizedMath.quantizeMultiplier(Double(hiresInputScale) / Double(reluishScale))
         reluishMultiplier = Self.downScaleToInt16(reluM)
         reluishExponent = reluE
     }

@@ -2,11 +2,13 @@ import Foundation
 
 // LEAKY_RELU, as TFLM's leaky_relu.cc / leaky_relu_common.cc: float32, int8, int16.
 // The quantized kernel requantizes both branches: non-negative inputs with
-// input_scale / output_scale, negative ones with input_scale * alpha / output_scale
-// (both ratios computed in float, as TFLM does, then widened to double).
+// input_scale / output_scale, negative ones with input_scale * alpha / output_scale.
+// Both ratios are computed in double from the float scales and alpha, as the oracle
+// TFLM (tflite-micro 0.dev20261023182759) does; computing them in float first, as
+// older TFLM sources do, gives another multiplier for some scales and outputs off by 1.
 
 final class LeakyReluKernel: Kernel {
-    static let registration = OperatorRegistration(.leakyRelu, options: LeakyReluOptions.self, builtinData: CStruct("TfLiteLeakyReluParams", [.float32]),
+    static let registration = OperatorRegistration(.leakyRelu, resolver: "AddLeakyRelu", options: LeakyReluOptions.self, builtinData: CStruct("TfLiteLeakyReluParams", [.float32]),
                                                    temporaries: .takenInPrepare, macs: .perOutputElement) { LeakyReluKernel() }
     /// leaky_relu.h LeakyReluOpData: six int32 fields.
     static let opData = CStruct("LeakyReluOpData", Array(repeating: .int32, count: 6))
@@ -39,8 +41,8 @@ final class LeakyReluKernel: Kernel {
         let outputScale = try ElementwiseOperands.scale(output, "output", context)
         inputZeroPoint = input.scalarZeroPoint
         outputZeroPoint = output.scalarZeroPoint
-        (multiplierAlpha, shiftAlpha) = QuantizedMath.quantizeMultiplier(Double(inputScale * alpha / outputScale))
-        (multiplierIdentity, shiftIdentity) = QuantizedMath.quantizeMultiplier(Double(inputScale / outputScale))
+        (multiplierAlpha, shiftAlpha) = QuantizedMath.quantizeMultiplier(Double(inputScale) * Double(alpha) / Double(outputScale))
+        (multiplierIdentity, shiftIdentity) = QuantizedMath.quantizeMultiplier(Double(inputScale) / Double(outputScale))
     }
 
     func eval(_ context: EvalContext) throws {

@@ -8,7 +8,7 @@ import Foundation
 // (scale 1/256). int16 uses TFLM's 256-entry sigmoid table with linear interpolation.
 
 final class LogisticKernel: Kernel {
-    static let registration = OperatorRegistration(.logistic, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.logistic, resolver: "AddLogistic", options: nil, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { LogisticKernel() }
     static let opData = CStruct("OpDataLogistic", [.int32, .int32, .int32, .int32])
 

@@ -10,9 +10,9 @@ final class MaximumMinimumKernel: Kernel {
     private var type: TensorType = .float32
     private var layout = ElementwiseBinaryLayout()
 
-    static let maximumRegistration = OperatorRegistration(.maximum, options: MaximumMinimumOptions.self, builtinData: nil, temporaries: .none,
+    static let maximumRegistration = OperatorRegistration(.maximum, resolver: "AddMaximum", options: MaximumMinimumOptions.self, builtinData: nil, temporaries: .none,
                                                           macs: .perOutputElement) { MaximumMinimumKernel(maximum: true) }
-    static let minimumRegistration = OperatorRegistration(.minimum, options: MaximumMinimumOptions.self, builtinData: nil, temporaries: .none,
+    static let minimumRegistration = OperatorRegistration(.minimum, resolver: "AddMinimum", options: MaximumMinimumOptions.self, builtinData: nil, temporaries: .none,
                                                           macs: .perOutputElement) { MaximumMinimumKernel(maximum: false) }
 
     init(maximum: Bool) {

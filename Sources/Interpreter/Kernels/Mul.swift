@@ -7,7 +7,7 @@
 // shapes match (the same arithmetic) and the reference broadcast loop otherwise.
 
 final class MulKernel: Kernel {
-    static let registration = OperatorRegistration(.mul, options: MulOptions.self, builtinData: CStruct("TfLiteMulParams", [.smallEnum]),
+    static let registration = OperatorRegistration(.mul, resolver: "AddMul", options: MulOptions.self, builtinData: CStruct("TfLiteMulParams", [.smallEnum]),
                                                    temporaries: .takenInPrepare, macs: .perOutputElement) { MulKernel() }
     /// mul.h: OpDataMul: seven int32 and two float fields.
     static let opData = CStruct("OpDataMul", Array(repeating: .int32, count: 7) + [.float32, .float32])

@@ -6,7 +6,7 @@ import Foundation
 // quantization parameters.
 
 final class PackKernel: Kernel {
-    static let registration = OperatorRegistration(.pack, options: PackOptions.self, builtinData: CStruct("TfLitePackParams", [.int32, .int32]),
+    static let registration = OperatorRegistration(.pack, resolver: "AddPack", options: PackOptions.self, builtinData: CStruct("TfLitePackParams", [.int32, .int32]),
                                                    temporaries: .none, macs: .none) { PackKernel() }
 
     /// Filled at each eval (no allocation there).

@@ -9,9 +9,9 @@ import Foundation
 // CMSIS-NN's arm_pad_s8 (int8 only) produces the same bytes for up to 4 dimensions.
 
 final class PadKernel: Kernel {
-    static let padRegistration = OperatorRegistration(.pad, options: PadOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let padRegistration = OperatorRegistration(.pad, resolver: "AddPad", options: PadOptions.self, builtinData: nil, temporaries: .takenInPrepare,
                                                       macs: .none) { PadKernel() }
-    static let padV2Registration = OperatorRegistration(.padv2, options: PadV2Options.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let padV2Registration = OperatorRegistration(.padv2, resolver: "AddPadV2", options: PadV2Options.self, builtinData: nil, temporaries: .takenInPrepare,
                                                         macs: .none) { PadKernel() }
 
     private var elementSize = 1

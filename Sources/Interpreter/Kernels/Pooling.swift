@@ -24,11 +24,11 @@ extension TFLMStructs {
 final class PoolingKernel: Kernel {
     enum Kind { case average, max }
 
-    static let averageRegistration = registration(.averagePool2D, .average)
-    static let maxRegistration = registration(.maxPool2D, .max)
+    static let averageRegistration = registration(.averagePool2D, .average, resolver: "AddAveragePool2D")
+    static let maxRegistration = registration(.maxPool2D, .max, resolver: "AddMaxPool2D")
 
-    private static func registration(_ op: BuiltinOperator, _ kind: Kind) -> OperatorRegistration {
-        OperatorRegistration(op, options: Pool2DOptions.self, builtinData: TFLMStructs.poolParams, temporaries: .takenInPrepare, macs: MACRule { shapes in
+    private static func registration(_ op: BuiltinOperator, _ kind: Kind, resolver: String) -> OperatorRegistration {
+        OperatorRegistration(op, resolver: resolver, options: Pool2DOptions.self, builtinData: TFLMStructs.poolParams, temporaries: .takenInPrepare, macs: MACRule { shapes in
             let options = shapes.options.typed(Pool2DOptions.self)
             return shapes.outputElements &* max(Int(options.filterHeight), 1) &* max(Int(options.filterWidth), 1)
         }) { PoolingKernel(kind: kind) }

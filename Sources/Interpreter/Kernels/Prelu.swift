@@ -8,7 +8,7 @@
 // multipliers are formed in double. float32 uses TFLM's 4-D broadcast loop.
 
 final class PreluKernel: Kernel {
-    static let registration = OperatorRegistration(.prelu, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.prelu, resolver: "AddPrelu", options: nil, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { PreluKernel() }
     /// types.h PreluParams: seven int32 fields.
     static let opData = CStruct("PreluParams", Array(repeating: .int32, count: 7))

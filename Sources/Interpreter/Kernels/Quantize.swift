@@ -9,7 +9,7 @@ import Foundation
 // uint8 → int8. The output must be per-tensor quantized.
 
 final class QuantizeKernel: Kernel {
-    static let registration = OperatorRegistration(.quantize, options: QuantizeOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.quantize, resolver: "AddQuantize", options: QuantizeOptions.self, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { QuantizeKernel() }
     /// quantize.h: OpDataQuantizeReference { QuantizationParams { int32, double }; int32; int; int32 }.
     static let opData = CStruct("OpDataQuantizeReference",

@@ -13,11 +13,11 @@ import Foundation
 final class ReduceKernel: Kernel {
     enum Kind { case mean, sum }
 
-    static let meanRegistration = registration(.mean, .mean)
-    static let sumRegistration = registration(.sum, .sum)
+    static let meanRegistration = registration(.mean, .mean, resolver: "AddMean")
+    static let sumRegistration = registration(.sum, .sum, resolver: "AddSum")
 
-    private static func registration(_ op: BuiltinOperator, _ kind: Kind) -> OperatorRegistration {
-        OperatorRegistration(op, options: ReducerOptions.self, builtinData: CStruct("TfLiteReducerParams", [.bool]), temporaries: .takenInPrepare,
+    private static func registration(_ op: BuiltinOperator, _ kind: Kind, resolver: String) -> OperatorRegistration {
+        OperatorRegistration(op, resolver: resolver, options: ReducerOptions.self, builtinData: CStruct("TfLiteReducerParams", [.bool]), temporaries: .takenInPrepare,
                              macs: .perInputElement) { ReduceKernel(kind) }
     }
 

@@ -8,7 +8,7 @@
 import Foundation
 
 final class ReshapeKernel: Kernel {
-    static let registration = OperatorRegistration(.reshape, options: ReshapeOptions.self, builtinData: CStruct("TfLiteReshapeParams", Array(repeating: .int32, count: 9)),
+    static let registration = OperatorRegistration(.reshape, resolver: "AddReshape", options: ReshapeOptions.self, builtinData: CStruct("TfLiteReshapeParams", Array(repeating: .int32, count: 9)),
                                                    temporaries: .takenInPrepare, macs: .none) { ReshapeKernel() }
 
     private var byteCount = 0

@@ -16,7 +16,7 @@ import Foundation
 // mcusim refuses such sizes.
 
 final class ResizeBilinearKernel: Kernel {
-    static let registration = OperatorRegistration(.resizeBilinear, options: ResizeBilinearOptions.self, builtinData: CStruct("TfLiteResizeBilinearParams", [.bool, .bool]),
+    static let registration = OperatorRegistration(.resizeBilinear, resolver: "AddResizeBilinear", options: ResizeBilinearOptions.self, builtinData: CStruct("TfLiteResizeBilinearParams", [.bool, .bool]),
                                                    temporaries: .takenInPrepare, macs: .none) { ResizeBilinearKernel() }
 
     private var isFloat = true

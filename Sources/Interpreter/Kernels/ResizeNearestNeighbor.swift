@@ -8,7 +8,7 @@ import Foundation
 // order, as TFLM evaluates in its loops).
 
 final class ResizeNearestNeighborKernel: Kernel {
-    static let registration = OperatorRegistration(.resizeNearestNeighbor, options: ResizeNearestNeighborOptions.self, builtinData: CStruct("TfLiteResizeNearestNeighborParams", [.bool, .bool]),
+    static let registration = OperatorRegistration(.resizeNearestNeighbor, resolver: "AddResizeNearestNeighbor", options: ResizeNearestNeighborOptions.self, builtinData: CStruct("TfLiteResizeNearestNeighborParams", [.bool, .bool]),
                                                    temporaries: .takenInPrepare, macs: .none) { ResizeNearestNeighborKernel() }
 
     private var elementSize = 1

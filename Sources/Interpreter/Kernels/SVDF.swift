@@ -21,7 +21,7 @@
 import Foundation
 
 final class SVDFKernel: Kernel {
-    static let registration = OperatorRegistration(.svdf, options: SVDFOptions.self, builtinData: CStruct("TfLiteSVDFParams", [.int32, .smallEnum, .bool]),
+    static let registration = OperatorRegistration(.svdf, resolver: "AddSvdf", options: SVDFOptions.self, builtinData: CStruct("TfLiteSVDFParams", [.int32, .smallEnum, .bool]),
                                                    temporaries: .takenInPrepare, macs: MACRule { shapes in
         // Feature matmul (filters x input) then the time filter (filters x memory), per batch.
         guard let input = shapes.input(0), let feature = shapes.input(1), let time = shapes.input(2),
@@ -143,12 +143,13 @@ final class SVDFKernel: Kernel {
         try context.expectType(output, [.int8], "output")
         path = weightsTime.type == .int16 ? .int16State : .int8State
 
-        // The scales are combined in float, then widened, as svdf_common.cc does.
-        let inputScale = input.scalarScale, featureScale = weightsFeature.scalarScale
-        let stateScale = state.scalarScale, timeScale = weightsTime.scalarScale, outputScale = output.scalarScale
-        let effectiveScale1 = Double(inputScale * featureScale / stateScale)
-        let effectiveScale2 = Double(stateScale * timeScale / outputScale)
-        guard abs(Double(bias.scalarScale) - Double(stateScale * timeScale)) < 1e-5 else {
+        // The scales are combined in double, as the oracle TFLM's svdf_common.cc does (older
+        // sources combined them in float, then widened).
+        let inputScale = Double(input.scalarScale), featureScale = Double(weightsFeature.scalarScale)
+        let stateScale = Double(state.scalarScale), timeScale = Double(weightsTime.scalarScale), outputScale = Double(output.scalarScale)
+        let effectiveScale1 = inputScale * featureScale / stateScale
+        let effectiveScale2 = stateScale * timeScale / outputScale
+        guard abs(Double(bias.scalarScale) - stateScale * timeScale) < 1e-5 else {
             throw context.invalid("bias scale \(bias.scalarScale) must equal activation state scale * weights_time scale \(stateScale * timeScale)")
         }
         (featureMultiplier, featureShift) = QuantizedMath.quantizeMultiplier(effectiveScale1)

@@ -4,7 +4,7 @@ import Foundation
 // int32 output only (out_type int64 fails there), so int64 is refused in prepare.
 
 final class ShapeKernel: Kernel {
-    static let registration = OperatorRegistration(.shape, options: ShapeOptions.self, builtinData: CStruct("TfLiteShapeParams", [.smallEnum]),
+    static let registration = OperatorRegistration(.shape, resolver: "AddShape", options: ShapeOptions.self, builtinData: CStruct("TfLiteShapeParams", [.smallEnum]),
                                                    temporaries: .none, macs: .none) { ShapeKernel() }
 
     private var dims = OwnedBuffer<Int32>([])

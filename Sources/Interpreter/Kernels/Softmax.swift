@@ -24,7 +24,7 @@ extension TFLMStructs {
 }
 
 final class SoftmaxKernel: Kernel {
-    static let registration = OperatorRegistration(.softmax, options: SoftmaxOptions.self, builtinData: TFLMStructs.softmaxParams,
+    static let registration = OperatorRegistration(.softmax, resolver: "AddSoftmax", options: SoftmaxOptions.self, builtinData: TFLMStructs.softmaxParams,
                                                    temporaries: .takenInPrepare, macs: .perInputElement) { SoftmaxKernel() }
 
     private enum Path { case float32, int8ToInt8, int8ToInt16, int16 }

@@ -5,7 +5,7 @@ import Foundation
 // float32, int8, int16 and int32. Nothing persistent, no scratch.
 
 final class SplitKernel: Kernel {
-    static let registration = OperatorRegistration(.split, options: SplitOptions.self, builtinData: CStruct("TfLiteSplitParams", [.int32]),
+    static let registration = OperatorRegistration(.split, resolver: "AddSplit", options: SplitOptions.self, builtinData: CStruct("TfLiteSplitParams", [.int32]),
                                                    temporaries: .takenInPrepare, macs: .none) { SplitKernel() }
 
     private var outputCount = 0

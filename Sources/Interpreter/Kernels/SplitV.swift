@@ -6,7 +6,7 @@ import Foundation
 // scratch.
 
 final class SplitVKernel: Kernel {
-    static let registration = OperatorRegistration(.splitV, options: SplitVOptions.self, builtinData: CStruct("TfLiteSplitVParams", [.int32]),
+    static let registration = OperatorRegistration(.splitV, resolver: "AddSplitV", options: SplitVOptions.self, builtinData: CStruct("TfLiteSplitVParams", [.int32]),
                                                    temporaries: .takenInPrepare, macs: .none) { SplitVKernel() }
 
     private var chunkBytes = OwnedBuffer<Int>(count: 0, repeating: 0)

@@ -6,7 +6,7 @@
 // int32 square the plain difference (int32 wraps).
 
 final class SquaredDifferenceKernel: Kernel {
-    static let registration = OperatorRegistration(.squaredDifference, options: SquaredDifferenceOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.squaredDifference, resolver: "AddSquaredDifference", options: SquaredDifferenceOptions.self, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { SquaredDifferenceKernel() }
     /// types.h ArithmeticParams: a uint8 category, ten int32 offsets, multipliers and
     /// shifts, int32 and float bounds, int64 bounds, int16 bounds, int broadcast_shape[5].
@@ -51,7 +51,7 @@ final class SquaredDifferenceKernel: Kernel {
             let realInput1 = Double(input1.scalarScale) / twiceMaxInputScale
             let realInput2 = Double(input2.scalarScale) / twiceMaxInputScale
             let realOutput = (twiceMaxInputScale * twiceMaxInputScale)
-                / Double(Float(1 << (leftShift * 2)) * output.scalarScale)
+                / (Double(1 << (leftShift * 2)) * Double(output.scalarScale))
             (input1Multiplier, input1Shift) = QuantizedMath.quantizeMultiplier(realInput1)
             (input2Multiplier, input2Shift) = QuantizedMath.quantizeMultiplier(realInput2)
             (outputMultiplier, outputShift) = QuantizedMath.quantizeMultiplier(realOutput)

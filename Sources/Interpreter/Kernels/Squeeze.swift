@@ -5,7 +5,7 @@ import Foundation
 // kept dimensions fit the output; eval copies the input's bytes unchanged.
 
 final class SqueezeKernel: Kernel {
-    static let registration = OperatorRegistration(.squeeze, options: SqueezeOptions.self, builtinData: CStruct("TfLiteSqueezeParams", Array(repeating: .int32, count: 9)),
+    static let registration = OperatorRegistration(.squeeze, resolver: "AddSqueeze", options: SqueezeOptions.self, builtinData: CStruct("TfLiteSqueezeParams", Array(repeating: .int32, count: 9)),
                                                    temporaries: .takenInPrepare, macs: .none) { SqueezeKernel() }
 
     private var byteCount = 0

@@ -15,7 +15,7 @@ import Foundation
 
 final class StridedSliceKernel: Kernel {
     static let registration = OperatorRegistration(
-        .stridedSlice, options: StridedSliceOptions.self, builtinData: CStruct("TfLiteStridedSliceParams", Array(repeating: .int32, count: 5) + [.bool]),
+        .stridedSlice, resolver: "AddStridedSlice", options: StridedSliceOptions.self, builtinData: CStruct("TfLiteStridedSliceParams", Array(repeating: .int32, count: 5) + [.bool]),
         temporaries: .takenInPrepare, macs: .none) { StridedSliceKernel() }
 
     private var elementSize = 1

@@ -8,7 +8,7 @@ import Foundation
 // as tanh(x) = 2 sigmoid(2x) - 1.
 
 final class TanhKernel: Kernel {
-    static let registration = OperatorRegistration(.tanh, options: nil, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.tanh, resolver: "AddTanh", options: nil, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .perOutputElement) { TanhKernel() }
     /// tanh.cc's OpData: the same four int32 fields as OpDataLogistic.
     static let opData = CStruct("OpDataTanh", [.int32, .int32, .int32, .int32])

@@ -9,7 +9,7 @@ import Foundation
 // reproduce that.
 
 final class TransposeKernel: Kernel {
-    static let registration = OperatorRegistration(.transpose, options: TransposeOptions.self, builtinData: nil, temporaries: .takenInPrepare,
+    static let registration = OperatorRegistration(.transpose, resolver: "AddTranspose", options: TransposeOptions.self, builtinData: nil, temporaries: .takenInPrepare,
                                                    macs: .none) { TransposeKernel() }
 
     private var elementSize = 1

@@ -25,7 +25,7 @@ import Foundation
 
 final class TransposeConvKernel: Kernel {
     static let registration = OperatorRegistration(
-        .transposeConv, options: TransposeConvOptions.self, builtinData: CStruct("TfLiteTransposeConvParams", [.smallEnum, .int32, .int32, .smallEnum, .smallEnum]),
+        .transposeConv, resolver: "AddTransposeConv", options: TransposeConvOptions.self, builtinData: CStruct("TfLiteTransposeConvParams", [.smallEnum, .int32, .int32, .smallEnum, .smallEnum]),
         temporaries: .takenInPrepare, macs: MACRule { shapes in
             // Inputs: output_shape, weights [out_c, kh, kw, in_c], input.
             guard let filter = shapes.input(1), filter.count == 4 else { return 0 }

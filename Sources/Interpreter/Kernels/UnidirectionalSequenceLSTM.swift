@@ -36,7 +36,7 @@ import Foundation
 
 final class UnidirectionalSequenceLSTMKernel: Kernel {
     static let registration = OperatorRegistration(
-        .unidirectionalSequenceLstm, options: UnidirectionalSequenceLSTMOptions.self,
+        .unidirectionalSequenceLstm, resolver: "AddUnidirectionalSequenceLSTM", options: UnidirectionalSequenceLSTMOptions.self,
         builtinData: CStruct("TfLiteUnidirectionalSequenceLSTMParams", [.smallEnum, .float32, .float32, .bool, .bool, .bool]),
         temporaries: .takenInPrepare, macs: MACRule { shapes in
             // Four gates, each an input matmul (cell x input) and a recurrent one (cell x output),
@@ -262,10 +262,10 @@ final class UnidirectionalSequenceLSTMKernel: Kernel {
         // The gate FCs produce Q3.12 (scale 2^-12, zero point 0), full int16 range.
         let gateScale = Double(Float(0.000244140625))
         func fc(input: TensorInfo, weights: TensorInfo) throws -> Requantization {
-            // GetQuantizedConvolutionMultipler: the scale product in float.
-            let product = input.scalarScale * weights.scalarScale
+            // GetQuantizedConvolutionMultipler: the scale product in double.
+            let product = Double(input.scalarScale) * Double(weights.scalarScale)
             guard product >= 0 else { throw context.invalid("negative input * weights scale") }
-            return Requantization(real: Double(product) / gateScale)
+            return Requantization(real: product / gateScale)
         }
         func gate(_ g: Int) throws -> Gate {
             let (w, r, _) = Self.gateTensors[g]

@@ -5,7 +5,7 @@ import Foundation
 // prepare in TFLM: nothing persistent, no scratch.
 
 final class UnpackKernel: Kernel {
-    static let registration = OperatorRegistration(.unpack, options: UnpackOptions.self, builtinData: CStruct("TfLiteUnpackParams", [.int32, .int32]),
+    static let registration = OperatorRegistration(.unpack, resolver: "AddUnpack", options: UnpackOptions.self, builtinData: CStruct("TfLiteUnpackParams", [.int32, .int32]),
                                                    temporaries: .none, macs: .none) { UnpackKernel() }
 
     private var outputCount = 0

@@ -430,7 +430,12 @@ public struct FlexMap {
         // Before the values' length: the keys vector's offset, then its element width.
         let keysSlot = values.start - 3 * width
         let keysStart = try buffer.indirect(keysSlot, width: width, "\(path) keys")
-        let keysWidth = Int(try buffer.readUInt(values.start - 2 * width, width: width, "\(path) keys"))
+        // Any stored value may be there: anything but a byte width is refused before it becomes an Int.
+        let rawKeysWidth = try buffer.readUInt(values.start - 2 * width, width: width, "\(path) keys")
+        guard rawKeysWidth <= 8, FlexBuffer.validWidth(Int(rawKeysWidth)) else {
+            throw FlexBuffersError("keys byte width \(rawKeysWidth) is not 1, 2, 4 or 8", at: "\(path) keys")
+        }
+        let keysWidth = Int(rawKeysWidth)
         keys = try FlexVector(buffer: buffer, start: keysStart, width: keysWidth, elementType: .key, fixedCount: nil, path: "\(path) keys")
         guard keys.count == values.count else {
             throw FlexBuffersError("map has \(keys.count) keys for \(values.count) values", at: path)

@@ -18,6 +18,10 @@ public struct ArenaUsage: Sendable {
     /// larger, the transient peak while AllocateTensors runs (Arena/WorkingMinimum.swift).
     public let workingMinimum: WorkingMinimum
     public var workingMinimumBytes: Int { workingMinimum.bytes }
+    /// The arena a firmware declares (kTensorArenaSize) for the modelled build: the working
+    /// minimum, a multiple of 16 for a 16-byte-aligned buffer. With 16 bytes less,
+    /// AllocateTensors or Invoke fails; planned + persistent alone can be too small.
+    public var declareBytes: Int { workingMinimumBytes }
 
     /// Per operator, the extent of the head in use while it runs (the highest end of a
     /// buffer live then): how full the arena is at that operator.

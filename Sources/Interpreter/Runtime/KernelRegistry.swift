@@ -1,5 +1,5 @@
 // The operators mcusim can run. Each kernel's file declares its operator's registration
-// (factory, builtin data, temporaries, MAC rule); this list is the op resolver: the one
+// (factory, op resolver method, builtin data, temporaries, MAC rule); this list is the op resolver: the one
 // line to add for a new operator. `inspect`'s support column, the interpreter's
 // refusals and the registry test all read it.
 
@@ -16,6 +16,10 @@ public struct OperatorRegistration: Sendable {
     }
 
     public let op: OperatorKind
+    /// The tflite::MicroMutableOpResolver method that registers TFLM's kernel for this
+    /// operator (micro_mutable_op_resolver.h: AddConv2D, AddSvdf, ...), for the C++ a
+    /// firmware pastes (`mcusim run --deploy`).
+    public let resolverMethod: String
     /// The builtin-options table TFLM's parse function reads (nil: none).
     public let options: (any BuiltinOptionsTable.Type)?
     /// What TFLM's flatbuffer parse function allocates as the operator's builtin data
@@ -25,14 +29,16 @@ public struct OperatorRegistration: Sendable {
     public let macs: MACRule
     let make: @Sendable () -> Kernel
 
-    public init(_ op: BuiltinOperator, options: (any BuiltinOptionsTable.Type)?, builtinData: CStruct?,
+    public init(_ op: BuiltinOperator, resolver: String, options: (any BuiltinOptionsTable.Type)?, builtinData: CStruct?,
                 temporaries: Temporaries, macs: MACRule, make: @escaping @Sendable () -> Kernel) {
-        self.init(kind: .builtin(op), options: options, builtinData: builtinData, temporaries: temporaries, macs: macs, make: make)
+        self.init(kind: .builtin(op), resolver: resolver, options: options, builtinData: builtinData, temporaries: temporaries,
+                  macs: macs, make: make)
     }
 
-    public init(kind: OperatorKind, options: (any BuiltinOptionsTable.Type)?, builtinData: CStruct?,
+    public init(kind: OperatorKind, resolver: String, options: (any BuiltinOptionsTable.Type)?, builtinData: CStruct?,
                 temporaries: Temporaries, macs: MACRule, make: @escaping @Sendable () -> Kernel) {
         self.op = kind
+        self.resolverMethod = resolver
         self.options = options
         self.builtinData = builtinData
         self.temporaries = temporaries

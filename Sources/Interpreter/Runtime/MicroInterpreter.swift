@@ -137,8 +137,8 @@ public final class MicroInterpreter {
         arenaUsage = report
         let plan = report.plan
 
-        // AllocateTensors also needs room for temporary allocations.
-        let needed = report.workingMinimumBytes
+        // AllocateTensors also needs room for temporary allocations: the arena to declare.
+        let needed = report.declareBytes
         if let available = options.arenaSize, available < needed {
             throw ArenaTooSmallError(neededBytes: needed, availableBytes: available)
         }

@@ -62,8 +62,9 @@ struct HTMLReport {
                   "of \(ByteSize.format(f.flashCapacity)) (\(verdict.flashPercent))", fraction: verdict.flashFraction, over: verdict.flashOver)
         h += card("RAM", ByteSize.format(f.ram.total),
                   "of \(ByteSize.format(f.ramCapacity)) (\(verdict.ramPercent))", fraction: verdict.ramFraction, over: verdict.ramOver)
-        h += card("Arena", ByteSize.format(f.ram.arena),
-                  "planned \(ByteSize.format(f.ram.arenaPlanned)) + persistent \(ByteSize.format(f.ram.arenaPersistent))")
+        h += card("Arena to declare", ByteSize.format(f.ram.arena),
+                  "planned \(ByteSize.format(f.ram.arenaPlanned)) + persistent \(ByteSize.format(f.ram.arenaPersistent))"
+                  + (f.ram.arenaTransient > 0 ? " + \(ByteSize.format(f.ram.arenaTransient)) while AllocateTensors runs" : ""))
         h += "</section>\n"
 
         let rows: [(String, String)] = [
@@ -79,8 +80,7 @@ struct HTMLReport {
             } ?? "n/a (the profile has no run current)"),
             ("Flash", "\(f.flash.total.grouped) B of \(f.flashCapacity.grouped) B, \(f.flashHeadroom.grouped) B free"),
             ("RAM", "\(f.ram.total.grouped) B of \(f.ramCapacity.grouped) B, \(f.ramHeadroom.grouped) B free"),
-            ("Arena", "\(arena.plannedBytes.grouped) B planned + \(arena.persistentBytes.grouped) B persistent = \(arena.totalBytes.grouped) B"
-                + (arena.peakOperator.map { ", fullest at operator \($0)" } ?? "")),
+            ("Arena", ArenaDeclaration(arena).summary + (arena.peakOperator.map { "; fullest at operator \($0)" } ?? "")),
         ]
         h += "<section class=\"panel\"><h2>Summary</h2><table class=\"kv\">\n"
         for (k, v) in rows { h += "<tr><th>\(e(k))</th><td>\(e(v))</td></tr>\n" }

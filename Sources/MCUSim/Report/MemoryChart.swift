@@ -29,6 +29,7 @@ struct MemoryChart {
         [
             Segment(name: "arena, planned", bytes: f.ram.arenaPlanned, colour: "#59a14f"),
             Segment(name: "arena, persistent", bytes: f.ram.arenaPersistent, colour: "#8cd17d"),
+            Segment(name: "arena, AllocateTensors only", bytes: f.ram.arenaTransient, colour: "#b6e3a8"),
             Segment(name: "software reserve", bytes: f.ram.reserve, colour: "#a0a4a8"),
         ]
     }

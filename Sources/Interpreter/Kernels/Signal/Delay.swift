@@ -6,7 +6,7 @@
 // circular buffer; Reset empties them and writes the zeros again.
 
 final class SignalDelayKernel: Kernel, ResettableKernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalDelay"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalDelay"), resolver: "AddDelay", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.delay) { SignalDelayKernel() }
 
     private var frameSize = 0

@@ -4,7 +4,7 @@
 // whatever the arena held, as in TFLM.
 
 final class SignalEnergyKernel: Kernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalEnergy"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalEnergy"), resolver: "AddEnergy", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.energy) { SignalEnergyKernel() }
 
     private var start = 0

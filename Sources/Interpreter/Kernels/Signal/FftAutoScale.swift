@@ -6,7 +6,7 @@
 // taken as unsigned, floored at 0.
 
 final class SignalFftAutoScaleKernel: Kernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalFftAutoScale"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalFftAutoScale"), resolver: "AddFftAutoScale", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.fftAutoScale) { SignalFftAutoScaleKernel() }
 
     private var size = 0

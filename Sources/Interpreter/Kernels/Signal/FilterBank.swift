@@ -8,7 +8,7 @@
 // num_channels + 1 uint64; eval copies channels 1... to the output.
 
 final class SignalFilterBankKernel: Kernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalFilterBank"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalFilterBank"), resolver: "AddFilterBank", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.filterBank) { SignalFilterBankKernel() }
 
     private var channels = 0

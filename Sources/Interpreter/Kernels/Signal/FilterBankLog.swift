@@ -4,7 +4,7 @@
 // capped at 32767; 0 for x <= 1.
 
 final class SignalFilterBankLogKernel: Kernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalFilterBankLog"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalFilterBankLog"), resolver: "AddFilterBankLog", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.filterBankLog) { SignalFilterBankLogKernel() }
 
     private var channels = 0

@@ -8,7 +8,7 @@
 // also copies them to the second output.
 
 final class SignalFilterBankSpectralSubtractionKernel: Kernel, ResettableKernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalFilterBankSpectralSubtraction"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalFilterBankSpectralSubtraction"), resolver: "AddFilterBankSpectralSubtraction", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.spectralSubtraction) { SignalFilterBankSpectralSubtractionKernel() }
 
     private var channels = 0

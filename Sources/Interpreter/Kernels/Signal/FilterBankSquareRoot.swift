@@ -5,7 +5,7 @@
 // shift, undone here).
 
 final class SignalFilterBankSquareRootKernel: Kernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalFilterBankSquareRoot"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalFilterBankSquareRoot"), resolver: "AddFilterBankSquareRoot", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.filterBankSquareRoot) { SignalFilterBankSquareRootKernel() }
 
     private var channels = 0

@@ -9,7 +9,7 @@
 // two pointer arrays and each row's circular buffer; Prepare and Reset refill them.
 
 final class SignalFramerKernel: Kernel, ResettableKernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalFramer"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalFramer"), resolver: "AddFramer", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.framer) { SignalFramerKernel() }
 
     private var frameSize = 0

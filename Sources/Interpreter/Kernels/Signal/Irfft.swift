@@ -6,7 +6,7 @@
 // the state (for float, an IrfftFloatState in front of the kissfft state).
 
 final class SignalIrfftKernel: Kernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalIrfft"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalIrfft"), resolver: "AddIrfft", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.irfft) { SignalIrfftKernel() }
 
     private enum Engine {

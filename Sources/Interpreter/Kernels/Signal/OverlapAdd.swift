@@ -6,7 +6,7 @@
 // array and one state buffer per row, zeroed in Prepare and Reset.
 
 final class SignalOverlapAddKernel: Kernel, ResettableKernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalOverlapAdd"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalOverlapAdd"), resolver: "AddOverlapAdd", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.overlapAdd) { SignalOverlapAddKernel() }
 
     private var isFloat = false

@@ -7,7 +7,7 @@
 // fractional bits).
 
 final class SignalPCANKernel: Kernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalPCAN"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalPCAN"), resolver: "AddPCAN", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.pcan) { SignalPCANKernel() }
 
     private var channels = 0

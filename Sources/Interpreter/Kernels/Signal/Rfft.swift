@@ -6,7 +6,7 @@
 // work area each row is copied and padded into.
 
 final class SignalRfftKernel: Kernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalRfft"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalRfft"), resolver: "AddRfft", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.rfft) { SignalRfftKernel() }
 
     private enum Engine {

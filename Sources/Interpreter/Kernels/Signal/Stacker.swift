@@ -7,7 +7,7 @@
 // contents, as in TFLM.
 
 final class SignalStackerKernel: Kernel, ResettableKernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalStacker"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalStacker"), resolver: "AddStacker", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.stacker) { SignalStackerKernel() }
 
     private var channels = 0

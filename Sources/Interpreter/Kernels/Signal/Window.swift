@@ -3,7 +3,7 @@
 // right by the `shift` option and saturates it to int16.
 
 final class SignalWindowKernel: Kernel {
-    static let registration = OperatorRegistration(kind: .custom("SignalWindow"), options: nil, builtinData: nil,
+    static let registration = OperatorRegistration(kind: .custom("SignalWindow"), resolver: "AddWindow", options: nil, builtinData: nil,
                                                    temporaries: .takenInPrepare, macs: SignalWork.window) { SignalWindowKernel() }
 
     private var inputSize = 0
