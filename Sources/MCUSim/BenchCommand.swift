@@ -12,6 +12,9 @@ enum BenchCommand: ParsableCommand {
         Build with -c release for meaningful figures: swift run -c release mcusim bench MODEL...
         mac_ratio = our time per inference / (model MACs x time per MAC of a scalar int8 loop): below 1 means faster
         than a naive scalar loop over the same MACs. tflm_ratio = our inferences/s / TFLM's.
+        --per-operator adds, per model, each operator's host time per inference (median CPU time of this thread over
+        the invokes), its share of the operators' total and, for operators with multiply-accumulates, GMAC/s: where
+        the interpreter's time goes on this host.
         """
 
     struct Options: ParsableOptions {
@@ -19,6 +22,7 @@ enum BenchCommand: ParsableCommand {
         var seconds = 0.5
         var variant: KernelVariant = .cmsisNN
         var tflmPython: String?
+        var perOperator = false
         var maxArena = Declaration<Options>.defaultMaxArena
         var quiet = false
         var output = OutputOptions()
@@ -30,6 +34,7 @@ enum BenchCommand: ParsableCommand {
             .option("tflm-python", .program, value: "PYTHON",
                     help: "A Python with the tflite-micro package (a path, or a name on PATH): also time TFLM's interpreter on each model.",
                     \.tflmPython),
+            .flag("per-operator", help: "Also time every operator: host µs per inference, share, GMAC/s.", \.perOperator),
             .maxArena(\.maxArena),
             .quiet(\.quiet),
         ] + .group(\.output)
@@ -41,6 +46,21 @@ enum BenchCommand: ParsableCommand {
         let inferencesPerSecond: Double
         let macRatio: Double?
         let tflmInferencesPerSecond: Double?
+        /// With --per-operator: every operator's host time per inference.
+        let operators: [OperatorTime]?
+    }
+
+    /// One operator's share of an inference on the host.
+    struct OperatorTime {
+        let index: Int
+        let op: String
+        /// Its shape of work, e.g. "3x3/1 32x32x16>16" for a convolution.
+        let detail: String
+        let microseconds: Double
+        let macs: Int
+
+        /// Multiply-accumulates per second, in billions; nil without MACs or time.
+        var gmacPerSecond: Double? { macs > 0 && microseconds > 0 ? Double(macs) / microseconds / 1000 : nil }
     }
 
     static func run(_ options: Options, console: Console) throws -> Int32 {
@@ -59,8 +79,10 @@ enum BenchCommand: ParsableCommand {
             let perSecond = try measure(seconds: options.seconds) { try interpreter.invoke() }
             let macs = interpreter.workloads.reduce(0) { $0 + $1.macs }
             let macRatio = macs > 0 ? (1e9 / perSecond) / (Double(macs) * nsPerMAC) : nil
+            let operators = options.perOperator ? try operatorTimes(interpreter, seconds: options.seconds) : nil
             let tflm = try options.tflmPython.map { try tflmInferencesPerSecond(python: $0, model: path, seconds: options.seconds) }
-            rows.append(Row(model: path, macs: macs, inferencesPerSecond: perSecond, macRatio: macRatio, tflmInferencesPerSecond: tflm))
+            rows.append(Row(model: path, macs: macs, inferencesPerSecond: perSecond, macRatio: macRatio, tflmInferencesPerSecond: tflm,
+                            operators: operators))
         }
         console.endProgress(quiet: options.quiet)
         options.output.emit(BenchResult(nsPerMAC: nsPerMAC, rows: rows), console: console)
@@ -83,6 +105,43 @@ enum BenchCommand: ParsableCommand {
             best = max(best, Double(count) / elapsed)
         }
         return best
+    }
+
+    /// Every operator's median CPU time per inference over invokes for at least `seconds`
+    /// of CPU time (at most 10,000 invokes): the median, so a preempted invoke on a shared
+    /// machine does not count.
+    static func operatorTimes(_ interpreter: MicroInterpreter, seconds: Double) throws -> [OperatorTime] {
+        let workloads = interpreter.workloads
+        let operators = max(workloads.count, 1)
+        let maxRuns = 10_000
+        var samples = [UInt64](repeating: 0, count: operators * maxRuns)
+        let start = MicroInterpreter.threadCPUNanoseconds()
+        var runs = 0
+        try samples.withUnsafeMutableBufferPointer { all in
+            repeat {
+                try interpreter.invoke(addingNanosecondsTo: UnsafeMutableBufferPointer(rebasing: all[(runs * operators)..<((runs + 1) * operators)]))
+                runs += 1
+            } while runs < maxRuns && Double(MicroInterpreter.threadCPUNanoseconds() - start) / 1e9 < seconds
+        }
+        return workloads.enumerated().map { i, w in
+            let times = (0..<runs).map { samples[$0 * operators + i] }.sorted()
+            let median = runs % 2 == 1 ? Double(times[runs / 2]) : Double(times[runs / 2 - 1] + times[runs / 2]) / 2
+            return OperatorTime(index: i, op: w.op.name, detail: workDetail(w), microseconds: median / 1000, macs: w.macs)
+        }
+    }
+
+    /// A short description of an operator's work for the per-operator table.
+    static func workDetail(_ w: OperatorWorkload) -> String {
+        switch w.geometry {
+        case let .convolution(g):
+            let stride = g.strideHeight == g.strideWidth ? "\(g.strideHeight)" : "\(g.strideHeight)x\(g.strideWidth)"
+            let depthwise = g.depthMultiplier > 1 || w.op == .builtin(.depthwiseConv2D) ? " dw" : ""
+            return "\(g.filterHeight)x\(g.filterWidth)/\(stride)\(depthwise) \(g.inputHeight)x\(g.inputWidth)x\(g.inputDepth)>\(g.outputDepth)"
+        case let .matrix(g):
+            return "\(g.rows)x\(g.depth)>\(g.columns)"
+        default:
+            return w.outputs.first.map { $0.shape.map(String.init).joined(separator: "x") } ?? ""
+        }
     }
 
     /// Nanoseconds per MAC of a plain scalar int8 dot product with int32 accumulation:
@@ -172,6 +231,26 @@ struct BenchResult: CommandOutput {
                 r.tflmInferencesPerSecond.map { String(format: "%.2fx", r.inferencesPerSecond / $0) } ?? "-",
             ])
         }
-        return String(format: "reference: scalar int8 MAC loop, %.3f ns/MAC on this host (same run)\n", nsPerMAC) + table.render() + "\n"
+        var text = String(format: "reference: scalar int8 MAC loop, %.3f ns/MAC on this host (same run)\n", nsPerMAC) + table.render() + "\n"
+        for r in rows {
+            guard let operators = r.operators else { continue }
+            text += "\n" + URL(fileURLWithPath: r.model).lastPathComponent + ": host time per operator\n" + Self.operatorTable(operators) + "\n"
+        }
+        return text
+    }
+
+    static func operatorTable(_ operators: [BenchCommand.OperatorTime]) -> String {
+        let total = operators.reduce(0) { $0 + $1.microseconds }
+        var table = TextTable(headers: ["#", "op", "work", "µs", "share", "MACs", "GMAC/s"], rightAligned: [0, 3, 4, 5, 6])
+        for o in operators {
+            table.rows.append([
+                String(o.index), o.op, o.detail, String(format: "%.1f", o.microseconds),
+                String(format: "%.1f%%", total > 0 ? 100 * o.microseconds / total : 0),
+                o.macs > 0 ? o.macs.grouped : "-",
+                o.gmacPerSecond.map { String(format: "%.1f", $0) } ?? "-",
+            ])
+        }
+        table.rows.append(["", "total", "", String(format: "%.1f", total), "100%", "", ""])
+        return table.render()
     }
 }

@@ -390,13 +390,24 @@ extension BenchResult {
         .obj([
             "scalar_mac_reference_ns": .double(nsPerMAC),
             "models": .array(rows.map { r in
-                .obj([
-                    "model": .string(r.model), "macs": .int(r.macs),
-                    "inferences_per_second": .double(r.inferencesPerSecond),
-                    "mac_ratio": r.macRatio.map { .double($0) } ?? .null,
-                    "tflm_inferences_per_second": r.tflmInferencesPerSecond.map { .double($0) } ?? .null,
-                    "tflm_ratio": r.tflmInferencesPerSecond.map { .double(r.inferencesPerSecond / $0) } ?? .null,
-                ])
+                var pairs: [(String, JSON)] = [
+                    ("model", .string(r.model)), ("macs", .int(r.macs)),
+                    ("inferences_per_second", .double(r.inferencesPerSecond)),
+                    ("mac_ratio", r.macRatio.map { .double($0) } ?? .null),
+                    ("tflm_inferences_per_second", r.tflmInferencesPerSecond.map { .double($0) } ?? .null),
+                    ("tflm_ratio", r.tflmInferencesPerSecond.map { .double(r.inferencesPerSecond / $0) } ?? .null),
+                ]
+                if let operators = r.operators {
+                    let total = operators.reduce(0) { $0 + $1.microseconds }
+                    pairs.append(("operators", .array(operators.map { o in
+                        .obj(["index": .int(o.index), "op": .string(o.op), "work": .string(o.detail),
+                              "microseconds": .double(o.microseconds),
+                              "share": .double(total > 0 ? o.microseconds / total : 0),
+                              "macs": .int(o.macs),
+                              "gmac_per_second": o.gmacPerSecond.map { .double($0) } ?? .null])
+                    })))
+                }
+                return .object(pairs)
             }),
         ])
     }

@@ -1,7 +1,9 @@
 // ADD, as TFLM's add.cc / add_common.cc (reference) and cmsis_nn/add.cc, with
 // broadcasting (reference_ops::BroadcastBinaryOpSimple semantics, up to 8-D).
 //
-// Quantized (int8, int16) arithmetic, per element:
+// Quantized (int8, int16) arithmetic, per element (int8 takes the two scaled inputs from
+// tables of all 256 values made in prepare; the requantizations run in the one-rounding
+// form of Requantizer.swift):
 //   a = (x1 - zp1) << left_shift, b = (x2 - zp2) << left_shift    (20 for int8, 15 for int16)
 //   a = MultiplyByQuantizedMultiplierSmallerThanOneExp(a, m1, s1), likewise b
 //   out = MultiplyByQuantizedMultiplierSmallerThanOneExp(a + b, m_out, s_out) + zp_out, clamped
@@ -30,6 +32,12 @@ final class AddKernel: Kernel {
     private var input1Offset: Int32 = 0, input2Offset: Int32 = 0, outputOffset: Int32 = 0
     private var activationMin: Int32 = 0, activationMax: Int32 = 0
     private var floatMin: Float = 0, floatMax: Float = 0
+    /// The three requantizations in one-rounding form (input 1, input 2, output).
+    private var requantize = Requantizer(count: 3, repeating: ChannelRequantization())
+    /// int8: each input's scaled value for every possible int8 value (index value + 128),
+    /// computed in prepare with TFLM's arithmetic, so eval adds two table entries.
+    private var scaled1 = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    private var scaled2 = OwnedBuffer<Int32>(count: 0, repeating: 0)
 
     func prepare(_ context: PrepareContext) throws {
         context.allocatePersistent(.opData(TFLMStructs.opDataAdd))
@@ -99,6 +107,21 @@ final class AddKernel: Kernel {
         let (typeMin, typeMax): (Int32, Int32) = path == .int8 ? (-128, 127) : (-32768, 32767)
         (activationMin, activationMax) = try QuantizedMath.activationRange(
             activation, scale: output.scalarScale, zeroPoint: output.scalarZeroPoint, typeMin: typeMin, typeMax: typeMax, in: context)
+        // GeneralRescaling refuses shifts above 0 (TFLM's CHECK), so the one-rounding form
+        // (shift <= 0: a right shift only) computes MultiplyByQuantizedMultiplierSmallerThanOneExp.
+        let r = rescaling
+        requantize = Requantizer(multipliers: [r.input1.multiplier, r.input2.multiplier, r.output.multiplier],
+                                 shifts: [r.input1.shift, r.input2.shift, r.output.shift])
+        if path == .int8 {
+            scaled1 = OwnedBuffer<Int32>(count: 256, repeating: 0)
+            scaled2 = OwnedBuffer<Int32>(count: 256, repeating: 0)
+            for v in -128...127 {
+                scaled1[v + 128] = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(
+                    (input1Offset &+ Int32(v)) &* (Int32(1) << r.leftShift), r.input1.multiplier, r.input1.shift)
+                scaled2[v + 128] = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(
+                    (input2Offset &+ Int32(v)) &* (Int32(1) << r.leftShift), r.input2.multiplier, r.input2.shift)
+            }
+        }
 
         if context.variant == .cmsisNN && plan.isElementwise {
             context.runs(path == .int8 ? .elementwiseAddS8 : .elementwiseAddS16)
@@ -115,28 +138,44 @@ final class AddKernel: Kernel {
         case .int32:
             evalInt32(context.input(0, as: Int32.self), context.input(1, as: Int32.self), context.output(0, as: Int32.self))
         case .int8:
-            evalQuantized(context.input(0, as: Int8.self), context.input(1, as: Int8.self), context.output(0, as: Int8.self))
+            evalInt8(context.input(0, as: Int8.self), context.input(1, as: Int8.self), context.output(0, as: Int8.self))
         case .int16:
-            evalQuantized(context.input(0, as: Int16.self), context.input(1, as: Int16.self), context.output(0, as: Int16.self))
+            evalInt16(context.input(0, as: Int16.self), context.input(1, as: Int16.self), context.output(0, as: Int16.self))
         }
     }
 
-    private func evalQuantized<T: FixedWidthInteger & SignedInteger>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
-                                                                    _ output: UnsafeMutablePointer<T>) {
+    private func evalInt8(_ a: UnsafeMutablePointer<Int8>, _ b: UnsafeMutablePointer<Int8>, _ output: UnsafeMutablePointer<Int8>) {
         guard let broadcast else { return }
-        let o1 = input1Offset, o2 = input2Offset, oOut = outputOffset
-        let rescaling = rescaling
-        let lo = activationMin, hi = activationMax
+        let table1 = UnsafePointer(scaled1.base), table2 = UnsafePointer(scaled2.base)
+        let stage = QuantizedOutputStage(outputOffset: outputOffset, activationMin: activationMin, activationMax: activationMax)
+        let outputRequantization = UnsafePointer(requantize.base + 2)
         broadcast.forEachRun { aStart, aStep, bStart, bStep, outStart, count in
             var i = aStart, j = bStart
             let out = output + outStart
             for k in 0..<count {
-                var v = rescaling.combine(o1 &+ Int32(truncatingIfNeeded: a[i]), o2 &+ Int32(truncatingIfNeeded: b[j]),
-                                          subtract: false) &+ oOut
-                v = v < lo ? lo : (v > hi ? hi : v)
-                out[k] = T(truncatingIfNeeded: v)
-                i += aStep
-                j += bStep
+                let sum = table1[Int(a[i]) &+ 128] &+ table2[Int(b[j]) &+ 128]
+                out[k] = stage.value(sum, outputRequantization)
+                i &+= aStep
+                j &+= bStep
+            }
+        }
+    }
+
+    private func evalInt16(_ a: UnsafeMutablePointer<Int16>, _ b: UnsafeMutablePointer<Int16>, _ output: UnsafeMutablePointer<Int16>) {
+        guard let broadcast else { return }
+        let o1 = input1Offset, o2 = input2Offset
+        let scale = Int32(1) << rescaling.leftShift
+        let r = UnsafePointer(requantize.base)
+        let stage = QuantizedOutputStage(outputOffset: outputOffset, activationMin: activationMin, activationMax: activationMax)
+        broadcast.forEachRun { aStart, aStep, bStart, bStep, outStart, count in
+            var i = aStart, j = bStart
+            let out = output + outStart
+            for k in 0..<count {
+                let scaled1 = r[0].apply((o1 &+ Int32(a[i])) &* scale)
+                let scaled2 = r[1].apply((o2 &+ Int32(b[j])) &* scale)
+                out[k] = stage.value(scaled1 &+ scaled2, r + 2)
+                i &+= aStep
+                j &+= bStep
             }
         }
     }

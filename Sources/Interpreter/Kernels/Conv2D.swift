@@ -11,13 +11,17 @@ import Foundation
 //
 // Arithmetic notes:
 // - int8: TFLM sums filter * (input - input_zp) over the taps inside the image in an
-//   int32. Here the receptive field is gathered (im2col) as int16 input - input_zp,
-//   with 0 for padding taps, and dotted with the weights widened to int16: the same
-//   int32 sum modulo 2^32 (integer addition in any order), so the same bits even
-//   where C's accumulator would wrap.
+//   int32. Here the receptive fields of a tile of output pixels are gathered (im2col)
+//   as int16 input - input_zp, with 0 for padding taps, and multiplied with the weights
+//   widened to int16 (Int16GEMM): the same int32 sums modulo 2^32 (integer addition in
+//   any order), so the same bits even where C's accumulator would wrap.
 // - float: additions happen per output channel in TFLM's order (filter row, column,
-//   input channel; padding taps skipped, then + bias, + 0 without one), so the sums
-//   round identically; the loop is vectorised across output channels instead.
+//   input channel, then + bias, + 0 without one), so the sums round identically. TFLM
+//   skips padding taps; the gathered rows hold 0 there instead, and with finite weights
+//   adding 0 * w = +-0 changes no sum (a sum that starts at +0 is never -0 under
+//   round-to-nearest, and x + +-0 = x for every other x, NaN and infinities included).
+//   Models with a non-finite weight, several groups or weights computed at run time take
+//   the loop that skips padding taps.
 // - int16: the reference ignores zero points (the converter makes them 0). With an
 //   int64 bias (or none, unless the options' quantized_bias_type is INT32) it
 //   accumulates in int64 and requantizes with the 16-bit reduced multiplier; with an
@@ -56,9 +60,21 @@ final class Conv2DKernel: Kernel {
     private var biasIsInt64 = false
 
 
-    /// The gathered receptive field of one output position: int8 input - zero point,
-    /// or the int16 input.
+    /// filterVolume rounded up to a multiple of 8: the row length of the int16 products
+    /// (weights and gathered rows hold zeros beyond filterVolume).
+    private var paddedVolume = 0
+    /// Output pixels whose receptive fields are gathered for one matrix product.
+    private var tileRows = 1
+    /// The gathered receptive fields of `tileRows` output positions, [tileRows][paddedVolume]:
+    /// int8 input - zero point, or the int16 input.
     private var columnInt16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
+    /// int8: the tile's int32 sums, [tileRows][filtersPerGroup].
+    private var tileSums = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    /// float32 through FloatGEMM: the gathered fields [tileRows][filterVolume] and the
+    /// weights as FloatGEMM panels.
+    private var floatGEMM = false
+    private var columnFloat = OwnedBuffer<Float>(count: 0, repeating: 0)
+    private var floatPanels = OwnedBuffer<Float>(count: 0, repeating: 0)
     /// int8 with an input zero point outside int8 (only a hostile model): input + offset.
     private var columnInt32 = OwnedBuffer<Int32>(count: 0, repeating: 0)
     private var zeroPointFitsInt8 = true
@@ -97,6 +113,9 @@ final class Conv2DKernel: Kernel {
         }
         filtersPerGroup = g.outputDepth / groups
         filterVolume = g.filterHeight * g.filterWidth * filterDepth
+        paddedVolume = (filterVolume + 7) / 8 * 8
+        // About 16 KB of gathered rows: with four weight rows they stay in a 32 KB L1 cache.
+        tileRows = max(2, min(64, 16384 / max(paddedVolume * 2, 1)))
         op.hasBias = bias != nil
         if let bias {
             guard bias.elementCount == outputChannels else {
@@ -131,6 +150,17 @@ final class Conv2DKernel: Kernel {
         op.floatAccumulators = OwnedBuffer<Float>(count: outC, repeating: 0)
         op.biasFloat = OwnedBuffer<Float>(count: outC, repeating: 0)
         if let data = filter.constantData { prepareFloatWeights(UnsafeRawPointer(data)) } else { op.weightsNeedEval = true }
+        if groups == 1, let data = filter.constantData,
+           (0..<(outC * filterVolume)).allSatisfy({ data.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self).isFinite }) {
+            floatGEMM = true
+            columnFloat = OwnedBuffer<Float>(count: tileRows * filterVolume, repeating: 0)
+            let panelCount = (outC + FloatGEMM.panelWidth - 1) / FloatGEMM.panelWidth
+            floatPanels = OwnedBuffer<Float>(count: panelCount * filterVolume * FloatGEMM.panelWidth, repeating: 0)
+            let volume = filterVolume
+            FloatGEMM.pack(depth: volume, columns: outC, into: floatPanels.base) { k, n in
+                data.loadUnaligned(fromByteOffset: (n * volume + k) * 4, as: Float.self)
+            }
+        }
         if let bias {
             if let data = bias.constantData { ConvLoad.values(data, count: outC, as: Float.self, into: op.biasFloat.base) } else { op.biasNeedsEval = true }
         }
@@ -153,7 +183,8 @@ final class Conv2DKernel: Kernel {
         op.outputZeroPoint = output.scalarZeroPoint
         zeroPointFitsInt8 = op.inputZeroPoint >= Int32(Int8.min) && op.inputZeroPoint <= Int32(Int8.max)
         if zeroPointFitsInt8 {
-            columnInt16 = OwnedBuffer<Int16>(count: filterVolume, repeating: 0)
+            columnInt16 = OwnedBuffer<Int16>(count: tileRows * paddedVolume, repeating: 0)
+            tileSums = OwnedBuffer<Int32>(count: tileRows * filtersPerGroup, repeating: 0)
         } else {
             columnInt32 = OwnedBuffer<Int32>(count: filterVolume, repeating: 0)
         }
@@ -231,7 +262,7 @@ final class Conv2DKernel: Kernel {
             }
         }
         biasIsInt64 = bias?.type == .int64
-        columnInt16 = OwnedBuffer<Int16>(count: filterVolume, repeating: 0)
+        columnInt16 = OwnedBuffer<Int16>(count: paddedVolume, repeating: 0)
         prepareWeights16(filter)
     }
 
@@ -246,7 +277,7 @@ final class Conv2DKernel: Kernel {
     // MARK: Weight preparation (prepare for constant weights, eval otherwise)
 
     private func prepareWeights16(_ filter: TensorInfo) {
-        op.weights16 = OwnedBuffer<Int16>(count: op.geometry.outputDepth * filterVolume, repeating: 0)
+        op.weights16 = OwnedBuffer<Int16>(count: op.geometry.outputDepth * paddedVolume, repeating: 0)
         if let data = filter.constantData {
             widenWeights(data.assumingMemoryBound(to: Int8.self))
         } else {
@@ -254,9 +285,14 @@ final class Conv2DKernel: Kernel {
         }
     }
 
+    /// The int8 weights [oc][filterVolume] widened to int16 rows of paddedVolume (the
+    /// tail stays 0).
     private func widenWeights(_ filter: UnsafePointer<Int8>) {
         let dst = op.weights16.base
-        for i in 0..<op.weights16.count { dst[i] = Int16(filter[i]) }
+        for oc in 0..<op.geometry.outputDepth {
+            let from = filter + oc * filterVolume, to = dst + oc * paddedVolume
+            for i in 0..<filterVolume { to[i] = Int16(from[i]) }
+        }
     }
 
     private func prepareFloatWeights(_ filter: UnsafeRawPointer) {
@@ -299,8 +335,12 @@ final class Conv2DKernel: Kernel {
         }
         switch arithmetic {
         case .float32:
-            if op.weightsNeedEval { prepareFloatWeights(UnsafeRawPointer(context.input(1, as: Float.self))) }
-            evalFloat(context)
+            if floatGEMM {
+                evalFloatGEMM(context)
+            } else {
+                if op.weightsNeedEval { prepareFloatWeights(UnsafeRawPointer(context.input(1, as: Float.self))) }
+                evalFloat(context)
+            }
         case .int8:
             if op.weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
             if zeroPointFitsInt8 { evalInt8(context) } else { evalInt8WideColumn(context) }
@@ -346,58 +386,79 @@ final class Conv2DKernel: Kernel {
         }
     }
 
+    /// Calls `body(row, inY, inX, window)` for each of `count` output pixels from linear
+    /// index `first` (row = 0, 1, ...): where its window starts in the input and which filter
+    /// rows [window.0, window.1) and columns [window.2, window.3) land inside the image.
+    @inline(__always)
+    private func forEachPixel(from first: Int, count: Int, _ body: (Int, Int, Int, (Int, Int, Int, Int)) -> Void) {
+        let g = op.geometry
+        let rows = op.windowRows.base, cols = op.windowColumns.base
+        var oy = first / max(g.outputWidth, 1), ox = first % max(g.outputWidth, 1)
+        for r in 0..<count {
+            body(r, oy * g.strideHeight - g.padHeight, ox * g.strideWidth - g.padWidth,
+                 (rows[2 * oy], rows[2 * oy + 1], cols[2 * ox], cols[2 * ox + 1]))
+            ox += 1
+            if ox == g.outputWidth { ox = 0; oy += 1 }
+        }
+    }
+
     private func evalInt8(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Int8.self))
         let output = context.output(0, as: Int8.self)
         let g = op.geometry
-        let rows = op.windowRows.base, cols = op.windowColumns.base
-        let column = columnInt16.base
+        let columns = columnInt16.base, sums = tileSums.base
         let weights = UnsafePointer(op.weights16.base)
-        let bias = op.bias32.base, requantize = op.requantizer.table
+        let bias = UnsafePointer(op.bias32.base), requantize = UnsafePointer(op.requantizer.base)
+        let stage = QuantizedOutputStage(outputOffset: op.outputZeroPoint, activationMin: op.activationMin, activationMax: op.activationMax)
         let offset = Int16(truncatingIfNeeded: 0 &- op.inputZeroPoint)
-        let outputOffset = op.outputZeroPoint
-        let actMin = op.activationMin, actMax = op.activationMax
-        let volume = filterVolume, depth = filterDepth, groups = self.groups, perGroup = filtersPerGroup
+        let kp = paddedVolume, depth = filterDepth, groups = self.groups, perGroup = filtersPerGroup
         let contiguous = groups == 1 && g.dilationWidth == 1
+        // 1x1, stride 1, no padding, one group, depth a multiple of 8: output pixel i reads
+        // input pixel i alone, so a tile's rows are the input's pixels back to back.
+        let pointwise = g.filterHeight == 1 && g.filterWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
+            && g.padHeight == 0 && g.padWidth == 0 && groups == 1 && depth == kp
+            && g.outputHeight == g.inputHeight && g.outputWidth == g.inputWidth
         let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
-        var out = output
-        // `out` is passed, not captured: a captured var is boxed on the heap in debug builds.
-        @inline(__always) func store(_ sum: Int32, _ oc: Int, _ out: UnsafeMutablePointer<Int8>) {
-            var v = requantize.apply(sum &+ bias[oc], channel: oc) &+ outputOffset
-            v = max(v, actMin)
-            v = min(v, actMax)
-            out[oc] = Int8(truncatingIfNeeded: v)
-        }
+        let pixels = g.outputHeight * g.outputWidth, outC = g.outputDepth
         for b in 0..<g.batches {
             let image = input + b * imageSize
-            for oy in 0..<g.outputHeight {
-                let inY = oy * g.strideHeight - g.padHeight
-                let rowStart = rows[2 * oy], rowEnd = rows[2 * oy + 1]
-                for ox in 0..<g.outputWidth {
-                    let inX = ox * g.strideWidth - g.padWidth
-                    let colStart = cols[2 * ox], colEnd = cols[2 * ox + 1]
-                    for group in 0..<groups {
-                        Self.im2col(image, column, g: g, depth: depth, channelOffset: group * depth,
-                                    contiguousRows: contiguous, inY: inY, inX: inX, rowStart: rowStart,
-                                    rowEnd: rowEnd, colStart: colStart, colEnd: colEnd, fill: 0,
-                                    convert: { Int16($0) &+ offset })
-                        var oc = group * perGroup
-                        let end = oc + perGroup
-                        while oc + 4 <= end {
-                            let sums = ConvDot.int16x4(weights + oc * volume, stride: volume, column, volume)
-                            store(sums[0], oc, out)
-                            store(sums[1], oc + 1, out)
-                            store(sums[2], oc + 2, out)
-                            store(sums[3], oc + 3, out)
-                            oc += 4
-                        }
-                        while oc < end {
-                            store(ConvDot.int16(weights + oc * volume, column, volume), oc, out)
-                            oc += 1
-                        }
+            let batchOut = output + b * pixels * outC
+            var first = 0
+            while first < pixels {
+                let count = min(tileRows, pixels - first)
+                if pointwise {
+                    let src = image + first &* depth
+                    let n = count &* depth
+                    var i = 0
+                    while i < n {
+                        let v = SIMD8<Int16>(truncatingIfNeeded: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Int8>.self))
+                        UnsafeMutableRawPointer(columns + i).storeBytes(of: v &+ SIMD8(repeating: offset), as: SIMD8<Int16>.self)
+                        i &+= 8
                     }
-                    out += g.outputDepth
+                    Int16GEMM.multiply(rows: columns, rowCount: count, weights: weights, columns: perGroup,
+                                       depth: kp, into: sums, sumStride: perGroup)
+                    for r in 0..<count {
+                        stage.store(sums + r * perGroup, count: perGroup, bias: bias, requantize: requantize,
+                                    into: batchOut + (first + r) * outC)
+                    }
+                    first += count
+                    continue
                 }
+                for group in 0..<groups {
+                    forEachPixel(from: first, count: count) { r, inY, inX, window in
+                        Self.im2col(image, columns + r * kp, g: g, depth: depth, channelOffset: group * depth,
+                                    contiguousRows: contiguous, inY: inY, inX: inX, rowStart: window.0, rowEnd: window.1,
+                                    colStart: window.2, colEnd: window.3, fill: 0, convert: { Int16($0) &+ offset })
+                    }
+                    let oc = group * perGroup
+                    Int16GEMM.multiply(rows: columns, rowCount: count, weights: weights + oc * kp, columns: perGroup,
+                                       depth: kp, into: sums, sumStride: perGroup)
+                    for r in 0..<count {
+                        stage.store(sums + r * perGroup, count: perGroup, bias: bias + oc, requantize: requantize + oc,
+                                    into: batchOut + (first + r) * outC + oc)
+                    }
+                }
+                first += count
             }
         }
     }
@@ -452,9 +513,9 @@ final class Conv2DKernel: Kernel {
         let column = columnInt16.base
         let weights = UnsafePointer(op.weights16.base)
         let b32 = op.bias32.base, b64 = op.bias64.base, mult = op.multipliers.base, shift = op.shifts.base
-        let requantize = op.requantizer.table
+        let requantize = UnsafePointer(op.requantizer.base)
         let actMin = op.activationMin, actMax = op.activationMax
-        let volume = filterVolume, depth = filterDepth, perGroup = filtersPerGroup
+        let volume = filterVolume, stride = paddedVolume, depth = filterDepth, perGroup = filtersPerGroup
         let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
         let arithmetic = self.arithmetic
         let contiguous = groups == 1 && g.dilationWidth == 1
@@ -471,18 +532,18 @@ final class Conv2DKernel: Kernel {
                                     rowStart: rows[2 * oy], rowEnd: rows[2 * oy + 1],
                                     colStart: cols[2 * ox], colEnd: cols[2 * ox + 1], fill: 0, convert: { $0 })
                         for oc in (group * perGroup)..<((group + 1) * perGroup) {
-                            let w = weights + oc * volume
+                            let w = weights + oc * stride
                             var v: Int32
                             switch arithmetic {
                             case .int16Wide:
-                                let acc = ConvDot.int16Wide(w, column, volume) &+ b64[oc]
+                                let acc = Int16GEMM.wideDot(w, column, volume) &+ b64[oc]
                                 v = QuantizedMath.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc])
                             case .int16NarrowSumWideBias:
-                                let sum = ConvDot.int16(w, column, volume)
+                                let sum = Int16GEMM.dot(w, column, volume)
                                 v = Self.cmsisRequantize64(Int64(sum) &+ b64[oc], mult[oc], shift[oc])
                             default:
-                                let sum = ConvDot.int16(w, column, volume) &+ b32[oc]
-                                v = requantize.apply(sum, channel: oc)
+                                let sum = Int16GEMM.dot(w, column, volume) &+ b32[oc]
+                                v = requantize[oc].apply(sum)
                             }
                             v = max(v, actMin)
                             v = min(v, actMax)
@@ -505,6 +566,34 @@ final class Conv2DKernel: Kernel {
         return (first &+ 1) >> 1
     }
 
+    private func evalFloatGEMM(_ context: EvalContext) {
+        let input = UnsafePointer(context.input(0, as: Float.self))
+        let output = context.output(0, as: Float.self)
+        let g = op.geometry
+        let columns = columnFloat.base, panels = UnsafePointer(floatPanels.base), bias = UnsafePointer(op.biasFloat.base)
+        let lo = op.floatMin, hi = op.floatMax
+        let volume = filterVolume, depth = filterDepth, contiguous = g.dilationWidth == 1
+        let imageSize = g.inputHeight * g.inputWidth * g.inputDepth
+        let pixels = g.outputHeight * g.outputWidth, outC = g.outputDepth
+        for b in 0..<g.batches {
+            let image = input + b * imageSize
+            let batchOut = output + b * pixels * outC
+            var first = 0
+            while first < pixels {
+                let count = min(tileRows, pixels - first)
+                forEachPixel(from: first, count: count) { r, inY, inX, window in
+                    Self.im2col(image, columns + r * volume, g: g, depth: depth, channelOffset: 0, contiguousRows: contiguous,
+                                inY: inY, inX: inX, rowStart: window.0, rowEnd: window.1, colStart: window.2, colEnd: window.3,
+                                fill: 0, convert: { $0 })
+                }
+                FloatGEMM.multiply(rows: columns, rowCount: count, panels: panels, columns: outC, depth: volume, bias: bias,
+                                   lo: lo, hi: hi, into: batchOut + first * outC, outStride: outC)
+                first += count
+            }
+        }
+    }
+
+    /// Grouped, non-finite or run-time weights: padding taps skipped, as TFLM's loop.
     private func evalFloat(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Float.self))
         let output = context.output(0, as: Float.self)
@@ -567,8 +656,5 @@ final class Conv2DKernel: Kernel {
 
     /// ActivationFunctionWithMinMax: std::min(std::max(x, lo), hi), NaN passing through.
     @inline(__always)
-    static func clamp(_ x: Float, _ lo: Float, _ hi: Float) -> Float {
-        let a = x < lo ? lo : x
-        return hi < a ? hi : a
-    }
+    static func clamp(_ x: Float, _ lo: Float, _ hi: Float) -> Float { FloatGEMM.clamp(x, lo, hi) }
 }

@@ -3,7 +3,7 @@ import Foundation
 // Shared by CONV_2D and DEPTHWISE_CONV_2D: options, TFLM's padding and output-size
 // arithmetic (tensorflow/lite/kernels/padding.h), the per-channel requantization
 // parameters (PopulateConvolutionQuantizationParams), the operator data sizes both
-// kernels declare, and small host-side buffers the inner loops run on.
+// kernels declare, and the host-side data their loops run on.
 
 /// The builtin options common to both convolutions (Conv2DOptions, DepthwiseConv2DOptions).
 struct ConvOptions {
@@ -334,7 +334,7 @@ struct ConvOpData {
     var floatAccumulators = OwnedBuffer<Float>(count: 0, repeating: 0)
     /// Quantized types: the int8 weights widened to int16.
     var weights16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
-    var requantizer = ConvRequantizer()
+    var requantizer = Requantizer(count: 0, repeating: ChannelRequantization())
 
     /// Init: the operator data of the variant; and the temporary tensors TFLM's Prepare
     /// takes before its per-channel arrays (the reference: output, input, filter;
@@ -371,138 +371,9 @@ struct ConvOpData {
                                      activation: options.activation, channels: channels)
         multipliers = OwnedBuffer(q.multipliers)
         shifts = OwnedBuffer(q.shifts)
-        requantizer = ConvRequantizer(multipliers: q.multipliers, shifts: q.shifts)
+        requantizer = Requantizer(multipliers: q.multipliers, shifts: q.shifts)
         activationMin = q.activationMin
         activationMax = q.activationMax
-    }
-}
-
-/// Per-channel requantization in the form the hot loops use: TFLM's
-/// MultiplyByQuantizedMultiplier (double rounding, gemmlowp style) rearranged into
-/// exact shift-and-add steps, with the per-channel constants computed once.
-///
-/// SaturatingRoundingDoublingHighMul(a, m) = trunc((a*m + nudge) / 2^31) with nudge
-/// 2^30 or 1 - 2^30 by sign, which equals floor((a*m + 2^30) / 2^31) for every a*m.
-/// RoundingDivideByPOT(h, r) rounds h / 2^r half away from zero, which equals
-/// floor((h + 2^(r-1) - (h < 0 ? 1 : 0)) / 2^r) for r > 0, and h for r = 0.
-final class ConvRequantizer {
-    let multipliers: OwnedBuffer<Int32>
-    /// 2^max(shift, 0).
-    let leftFactors: OwnedBuffer<Int32>
-    /// max(-shift, 0).
-    let rightShifts: OwnedBuffer<Int64>
-    /// 2^(right - 1), or 0 when right is 0.
-    let roundingBiases: OwnedBuffer<Int64>
-    /// 1 when right > 0: the half-away-from-zero correction for negative values.
-    let negativeCorrections: OwnedBuffer<Int64>
-
-    init(multipliers: [Int32], shifts: [Int32]) {
-        self.multipliers = OwnedBuffer(multipliers)
-        let n = shifts.count
-        leftFactors = OwnedBuffer<Int32>(count: n, repeating: 1)
-        rightShifts = OwnedBuffer<Int64>(count: n, repeating: 0)
-        roundingBiases = OwnedBuffer<Int64>(count: n, repeating: 0)
-        negativeCorrections = OwnedBuffer<Int64>(count: n, repeating: 0)
-        for (i, s) in shifts.enumerated() {
-            leftFactors.base[i] = Int32(1) &<< max(s, 0)
-            let right = Int64(max(0 &- s, 0))
-            rightShifts.base[i] = right
-            roundingBiases.base[i] = right > 0 ? Int64(1) << (right - 1) : 0
-            negativeCorrections.base[i] = right > 0 ? 1 : 0
-        }
-    }
-
-    convenience init() { self.init(multipliers: [], shifts: []) }
-
-    /// Pointers for a hot loop, fetched once.
-    struct Table {
-        let multipliers: UnsafeMutablePointer<Int32>
-        let leftFactors: UnsafeMutablePointer<Int32>
-        let rightShifts: UnsafeMutablePointer<Int64>
-        let roundingBiases: UnsafeMutablePointer<Int64>
-        let negativeCorrections: UnsafeMutablePointer<Int64>
-
-        @inline(__always)
-        func apply(_ x: Int32, channel c: Int) -> Int32 {
-            let m = multipliers[c]
-            let a = x &* leftFactors[c]
-            var high = Int32(truncatingIfNeeded: (Int64(a) &* Int64(m) &+ (1 << 30)) &>> 31)
-            // The one saturating case of the doubling high multiply.
-            if a == Int32.min && m == Int32.min { high = Int32.max }
-            let h = Int64(high)
-            // Branch-free: h >> 63 is all ones for a negative h.
-            let correction = (h &>> 63) & negativeCorrections[c]
-            return Int32(truncatingIfNeeded: (h &+ roundingBiases[c] &- correction) &>> rightShifts[c])
-        }
-    }
-
-    var table: Table {
-        Table(multipliers: multipliers.base, leftFactors: leftFactors.base, rightShifts: rightShifts.base,
-              roundingBiases: roundingBiases.base, negativeCorrections: negativeCorrections.base)
-    }
-}
-
-/// Dot products on int16 data (int8 weights and activations widened, with the input
-/// offset applied), on SIMD vectors of eight; every sum is an int32 that wraps as C's
-/// accumulator does, so the order of the additions does not matter.
-enum ConvDot {
-    @inline(__always)
-    private static func load8(_ p: UnsafePointer<Int16>, _ i: Int) -> SIMD8<Int32> {
-        SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Int16>.self))
-    }
-
-    @inline(__always)
-    static func int16(_ a: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ n: Int) -> Int32 {
-        var acc = SIMD8<Int32>(repeating: 0)
-        var i = 0
-        while i &+ 8 <= n {
-            acc &+= load8(a, i) &* load8(b, i)
-            i &+= 8
-        }
-        var s = acc.wrappedSum()
-        while i < n {
-            s &+= Int32(a[i]) &* Int32(b[i])
-            i &+= 1
-        }
-        return s
-    }
-
-    /// Four rows of `weights` (`stride` apart) against one column: the column is
-    /// loaded once for four output channels.
-    @inline(__always)
-    static func int16x4(_ weights: UnsafePointer<Int16>, stride: Int, _ column: UnsafePointer<Int16>, _ n: Int) -> SIMD4<Int32> {
-        let w0 = weights, w1 = weights + stride, w2 = weights + 2 * stride, w3 = weights + 3 * stride
-        var a0 = SIMD8<Int32>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
-        var i = 0
-        while i &+ 8 <= n {
-            let x = load8(column, i)
-            a0 &+= load8(w0, i) &* x
-            a1 &+= load8(w1, i) &* x
-            a2 &+= load8(w2, i) &* x
-            a3 &+= load8(w3, i) &* x
-            i &+= 8
-        }
-        var s = SIMD4<Int32>(a0.wrappedSum(), a1.wrappedSum(), a2.wrappedSum(), a3.wrappedSum())
-        while i < n {
-            let x = Int32(column[i])
-            s &+= SIMD4<Int32>(Int32(w0[i]), Int32(w1[i]), Int32(w2[i]), Int32(w3[i])) &* x
-            i &+= 1
-        }
-        return s
-    }
-
-    /// The exact int64 sum of int8 x int16 products: blocks of 256 products (each at
-    /// most 2^22 in magnitude) cannot overflow their int32 partial sum.
-    @inline(__always)
-    static func int16Wide(_ a: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ n: Int) -> Int64 {
-        var s: Int64 = 0
-        var k = 0
-        while k < n {
-            let m = min(256, n - k)
-            s &+= Int64(int16(a + k, b + k, m))
-            k += m
-        }
-        return s
     }
 }
 

@@ -8,10 +8,15 @@ import Foundation
 // Types: float32; int8 activations with int8 weights (per-channel along dimension 3,
 // or per-tensor) and int32 bias; int16 activations with int8 weights and int64 bias.
 // Output channel c = input channel * depth_multiplier + m reads input channel c /
-// depth_multiplier. The loops run over the valid filter taps of each output position
-// (the window clipped once) with the channels innermost, which keeps every channel's
+// depth_multiplier. The loops run over the filter taps of each output position with
+// the channels innermost, vectorised across channels, which keeps every channel's
 // accumulation order the same as TFLM's (filter row, then column), so float sums
-// round identically and integer sums are the same modulo 2^32.
+// round identically and integer sums are the same modulo 2^32. int8 and float32 read a
+// PaddedImage, where taps outside the input hold 0 (int8: input - zero point = 0, so
+// nothing is added; float: 0 * w = +-0 added to a sum that starts at +0, which changes
+// no sum when the weights are finite, see Conv2D.swift). Other cases (a hostile zero
+// point, non-finite or run-time float weights, an image too large to pad) skip the
+// taps outside the input as TFLM does.
 
 final class DepthwiseConv2DKernel: Kernel {
     static let registration = OperatorRegistration(.depthwiseConv2D, resolver: "AddDepthwiseConv2D", options: DepthwiseConv2DOptions.self, builtinData: TFLMStructs.depthwiseConvParams,
@@ -31,14 +36,13 @@ final class DepthwiseConv2DKernel: Kernel {
     private var cmsisRequantization = false
 
 
+    /// One output pixel's int32 sums (int8), or the clipped loop's accumulators.
     private var accumulators32 = OwnedBuffer<Int32>(count: 0, repeating: 0)
-    /// int8: one batch of the input as int16 input - zero point, widened once per eval
-    /// rather than once per tap (a 3x3 filter reads each pixel nine times). With a depth
-    /// multiplier above 1 each input channel is repeated for its output channels, so
-    /// every output channel reads its own lane.
-    private var image16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
-    private var useWidenedImage = true
     private var accumulators64 = OwnedBuffer<Int64>(count: 0, repeating: 0)
+    /// int8 and float32: the input as the tap loops read it (nil: the clipped loops).
+    private var padded: PaddedImage?
+    private var image16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
+    private var imageFloat = OwnedBuffer<Float>(count: 0, repeating: 0)
 
     func prepare(_ context: PrepareContext) throws {
         ConvOpData.initialize(context)
@@ -92,6 +96,10 @@ final class DepthwiseConv2DKernel: Kernel {
             op.biasFloat = OwnedBuffer<Float>(count: channels, repeating: 0)
             if let data = filter.constantData {
                 ConvLoad.values(data, count: op.floatWeights.count, as: Float.self, into: op.floatWeights.base)
+                if (0..<op.floatWeights.count).allSatisfy({ op.floatWeights.base[$0].isFinite }) {
+                    padded = PaddedImage(g, channels: channels)
+                    imageFloat = OwnedBuffer<Float>(count: padded?.elements ?? 0, repeating: 0)
+                }
             } else {
                 op.weightsNeedEval = true
             }
@@ -113,13 +121,11 @@ final class DepthwiseConv2DKernel: Kernel {
             op.outputZeroPoint = output.scalarZeroPoint
             op.bias32 = OwnedBuffer<Int32>(count: channels, repeating: 0)
             accumulators32 = OwnedBuffer<Int32>(count: channels, repeating: 0)
-            // The widened image repeats each input channel depth_multiplier times; a hostile
-            // stride and multiplier could make that far larger than any tensor, so past
-            // 16M elements the kernel reads the int8 input directly instead.
-            let widened = g.inputHeight * g.inputWidth * g.outputDepth
-            let zeroPointFits = input.scalarZeroPoint >= Int32(Int8.min) && input.scalarZeroPoint <= Int32(Int8.max)
-            useWidenedImage = zeroPointFits && (depthMultiplier == 1 || widened <= 1 << 24)
-            image16 = OwnedBuffer<Int16>(count: useWidenedImage ? widened : 0, repeating: 0)
+            // input - zero point must fit int16 for the padded image.
+            if input.scalarZeroPoint >= Int32(Int8.min) && input.scalarZeroPoint <= Int32(Int8.max) {
+                padded = PaddedImage(g, channels: channels)
+                image16 = OwnedBuffer<Int16>(count: padded?.elements ?? 0, repeating: 0)
+            }
             prepareWeights16(filter, channels: channels)
             if let bias {
                 if let data = bias.constantData { ConvLoad.values(data, count: channels, as: Int32.self, into: op.bias32.base) } else { op.biasNeedsEval = true }
@@ -201,16 +207,74 @@ final class DepthwiseConv2DKernel: Kernel {
                 ConvLoad.values(UnsafeRawPointer(context.input(1, as: Float.self)), count: op.floatWeights.count,
                                 as: Float.self, into: op.floatWeights.base)
             }
-            evalFloat(context)
+            if let padded { evalFloatPadded(context, padded) } else { evalFloat(context) }
         case .int8:
             if op.weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
-            evalInt8(context)
+            if let padded { evalInt8Padded(context, padded) } else { evalInt8(context) }
         case .int16:
             if op.weightsNeedEval { widenWeights(context.input(1, as: Int8.self)) }
             evalInt16(context)
         }
     }
 
+    @inline(__always)
+    private static func load8(_ p: UnsafePointer<Int16>) -> SIMD8<Int16> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self)
+    }
+
+    /// Eight exact int32 products of the padded image's int16 values with int16-widened int8
+    /// weights. Image values are input - zero point with both in int8 (the padded path is
+    /// taken only then), so |x| <= 255, and |w| <= 128: |x * w| <= 32,640 fits int16, and
+    /// one int16 multiply (pmullw, SSE2; vmul.i16 on Arm) gives the product without the
+    /// emulated 32-bit lane multiply of baseline x86-64.
+    @inline(__always)
+    private static func products8(_ x: UnsafePointer<Int16>, _ w: UnsafePointer<Int16>) -> SIMD8<Int32> {
+        SIMD8<Int32>(truncatingIfNeeded: load8(x) &* load8(w))
+    }
+
+    private func evalInt8Padded(_ context: EvalContext, _ padded: PaddedImage) {
+        let input = UnsafePointer(context.input(0, as: Int8.self))
+        let output = context.output(0, as: Int8.self)
+        let g = op.geometry
+        let image = image16.base, sums = accumulators32.base
+        let weights = UnsafePointer(op.weights16.base), taps = UnsafePointer(padded.taps.base)
+        let bias = UnsafePointer(op.bias32.base), requantize = UnsafePointer(op.requantizer.base)
+        let stage = QuantizedOutputStage(outputOffset: op.outputZeroPoint, activationMin: op.activationMin, activationMax: op.activationMax)
+        let offset = Int16(truncatingIfNeeded: 0 &- op.inputZeroPoint)
+        let outC = g.outputDepth, tapCount = padded.taps.count
+        let vectorChannels = outC / 8 * 8
+        var out = output
+        for b in 0..<g.batches {
+            padded.fill(image, from: input + b * g.inputHeight * g.inputWidth * g.inputDepth, g: g,
+                        depthMultiplier: depthMultiplier) { Int16($0) &+ offset }
+            for oy in 0..<g.outputHeight {
+                for ox in 0..<g.outputWidth {
+                    let origin = UnsafePointer(image + padded.origin(oy, ox, g))
+                    var c = 0
+                    while c < vectorChannels {
+                        var acc = SIMD8<Int32>(repeating: 0)
+                        var t = 0
+                        while t < tapCount {
+                            acc &+= Self.products8(origin + (taps[t] &+ c), weights + (t &* outC &+ c))
+                            t &+= 1
+                        }
+                        UnsafeMutableRawPointer(sums + c).storeBytes(of: acc, as: SIMD8<Int32>.self)
+                        c &+= 8
+                    }
+                    while c < outC {
+                        var acc: Int32 = 0
+                        for t in 0..<tapCount { acc &+= Int32(origin[taps[t] &+ c]) &* Int32(weights[t &* outC &+ c]) }
+                        sums[c] = acc
+                        c &+= 1
+                    }
+                    stage.store(sums, count: outC, bias: bias, requantize: requantize, into: out)
+                    out += outC
+                }
+            }
+        }
+    }
+
+    /// A zero point outside int8 (hostile models only): the taps inside the input, scalar.
     private func evalInt8(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Int8.self))
         let output = context.output(0, as: Int8.self)
@@ -218,87 +282,33 @@ final class DepthwiseConv2DKernel: Kernel {
         let rows = op.windowRows.base, cols = op.windowColumns.base
         let acc = accumulators32.base
         let weights = UnsafePointer(op.weights16.base)
-        let image = UnsafeMutablePointer(image16.base)
-        let bias = op.bias32.base, requantize = op.requantizer.table
+        let bias = UnsafePointer(op.bias32.base), requantize = UnsafePointer(op.requantizer.base)
+        let stage = QuantizedOutputStage(outputOffset: op.outputZeroPoint, activationMin: op.activationMin, activationMax: op.activationMax)
         let inputOffset = 0 &- op.inputZeroPoint
-        let outputOffset = op.outputZeroPoint
-        let actMin = op.activationMin, actMax = op.activationMax
         let inC = g.inputDepth, outC = g.outputDepth, dm = depthMultiplier
         let imageSize = g.inputHeight * g.inputWidth * inC
-        // Without the widened image (a zero point outside int8, or a huge expansion: hostile
-        // models only), every channel takes the scalar path on the int8 input.
-        let useImage = useWidenedImage
-        let offset16 = Int16(truncatingIfNeeded: inputOffset)
-        let pixels = g.inputHeight * g.inputWidth
-        // Channels in blocks of eight, accumulated in registers over the window.
-        let vectorChannels = useImage ? outC / 8 * 8 : 0
         var out = output
-        // `out` is passed, not captured: a captured var is boxed on the heap in debug builds.
-        @inline(__always) func store(_ sum: Int32, _ oc: Int, _ out: UnsafeMutablePointer<Int8>) {
-            var v = requantize.apply(sum, channel: oc) &+ outputOffset
-            v = max(v, actMin)
-            v = min(v, actMax)
-            out[oc] = Int8(truncatingIfNeeded: v)
-        }
         for b in 0..<g.batches {
             let batch = input + b * imageSize
-            if useImage {
-                if dm == 1 {
-                    var i = 0
-                    while i < imageSize { image[i] = Int16(batch[i]) &+ offset16; i &+= 1 }
-                } else {
-                    for p in 0..<pixels {
-                        for ic in 0..<inC {
-                            let x = Int16(batch[p * inC + ic]) &+ offset16
-                            (image + p * outC + ic * dm).update(repeating: x, count: dm)
-                        }
-                    }
-                }
-            }
             for oy in 0..<g.outputHeight {
                 let inY = oy * g.strideHeight - g.padHeight
                 let rowStart = rows[2 * oy], rowEnd = rows[2 * oy + 1]
                 for ox in 0..<g.outputWidth {
                     let inX = ox * g.strideWidth - g.padWidth
                     let colStart = cols[2 * ox], colEnd = cols[2 * ox + 1]
-                    var c = 0
-                    while c < vectorChannels {
-                        var sum = UnsafeRawPointer(bias + c).loadUnaligned(as: SIMD8<Int32>.self)
-                        for fy in rowStart..<rowEnd {
-                            let iy = inY + fy * g.dilationHeight
-                            for fx in colStart..<colEnd {
-                                let pixel = image + (iy * g.inputWidth + inX + fx * g.dilationWidth) * outC + c
-                                let tap = weights + (fy * g.filterWidth + fx) * outC + c
-                                let x = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pixel).loadUnaligned(as: SIMD8<Int16>.self))
-                                let w = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(tap).loadUnaligned(as: SIMD8<Int16>.self))
-                                sum &+= x &* w
+                    acc.update(repeating: 0, count: outC)
+                    for fy in rowStart..<rowEnd {
+                        let iy = inY + fy * g.dilationHeight
+                        for fx in colStart..<colEnd {
+                            let pixel = batch + (iy * g.inputWidth + inX + fx * g.dilationWidth) * inC
+                            let tap = weights + (fy * g.filterWidth + fx) * outC
+                            for ic in 0..<inC {
+                                let x = Int32(pixel[ic]) &+ inputOffset
+                                for m in 0..<dm { acc[ic * dm + m] &+= Int32(tap[ic * dm + m]) &* x }
                             }
                         }
-                        for j in 0..<8 { store(sum[j], c &+ j, out) }
-                        c &+= 8
                     }
-                    if c < outC {
-                        // The remaining channels; all of them for a hostile zero point.
-                        for oc in c..<outC { acc[oc] = bias[oc] }
-                        for fy in rowStart..<rowEnd {
-                            let iy = inY + fy * g.dilationHeight
-                            for fx in colStart..<colEnd {
-                                let pixelIndex = iy * g.inputWidth + inX + fx * g.dilationWidth
-                                let tap = weights + (fy * g.filterWidth + fx) * outC
-                                if useImage {
-                                    let pixel = image + pixelIndex * outC
-                                    for oc in c..<outC { acc[oc] &+= Int32(tap[oc]) &* Int32(pixel[oc]) }
-                                } else {
-                                    let pixel = batch + pixelIndex * inC
-                                    for ic in 0..<inC {
-                                        let x = Int32(pixel[ic]) &+ inputOffset
-                                        for m in 0..<dm { acc[ic * dm + m] &+= Int32(tap[ic * dm + m]) &* x }
-                                    }
-                                }
-                            }
-                        }
-                        for oc in c..<outC { store(acc[oc], oc, out) }
-                    }
+                    stage.store(acc, count: outC, bias: bias, requantize: requantize, into: out)
                     out += outC
                 }
             }
@@ -352,6 +362,49 @@ final class DepthwiseConv2DKernel: Kernel {
         }
     }
 
+    private func evalFloatPadded(_ context: EvalContext, _ padded: PaddedImage) {
+        let input = UnsafePointer(context.input(0, as: Float.self))
+        let output = context.output(0, as: Float.self)
+        let g = op.geometry
+        let image = imageFloat.base
+        let weights = UnsafePointer(op.floatWeights.base), taps = UnsafePointer(padded.taps.base)
+        let bias = UnsafePointer(op.biasFloat.base)
+        let lo = op.floatMin, hi = op.floatMax
+        let outC = g.outputDepth, tapCount = padded.taps.count
+        let vectorChannels = outC / 8 * 8
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+        var out = output
+        for b in 0..<g.batches {
+            padded.fill(image, from: input + b * g.inputHeight * g.inputWidth * g.inputDepth, g: g,
+                        depthMultiplier: depthMultiplier) { $0 }
+            for oy in 0..<g.outputHeight {
+                for ox in 0..<g.outputWidth {
+                    let origin = UnsafePointer(image + padded.origin(oy, ox, g))
+                    var c = 0
+                    while c < vectorChannels {
+                        var acc = SIMD8<Float>(repeating: 0)
+                        var t = 0
+                        while t < tapCount {
+                            acc = acc + load(origin + (taps[t] &+ c)) * load(weights + (t &* outC &+ c))
+                            t &+= 1
+                        }
+                        let v = FloatGEMM.clamp(acc + load(bias + c), lo, hi)
+                        UnsafeMutableRawPointer(out + c).storeBytes(of: v, as: SIMD8<Float>.self)
+                        c &+= 8
+                    }
+                    while c < outC {
+                        var acc: Float = 0
+                        for t in 0..<tapCount { acc = acc + origin[taps[t] &+ c] * weights[t &* outC &+ c] }
+                        out[c] = FloatGEMM.clamp(acc + bias[c], lo, hi)
+                        c &+= 1
+                    }
+                    out += outC
+                }
+            }
+        }
+    }
+
+    /// Non-finite or run-time weights: the taps inside the input only, as TFLM's loop.
     private func evalFloat(_ context: EvalContext) {
         let input = UnsafePointer(context.input(0, as: Float.self))
         let output = context.output(0, as: Float.self)
@@ -392,6 +445,68 @@ final class DepthwiseConv2DKernel: Kernel {
                     }
                     for oc in 0..<outC { out[oc] = Conv2DKernel.clamp(acc[oc] + bias[oc], lo, hi) }
                     out += outC
+                }
+            }
+        }
+    }
+}
+
+/// DEPTHWISE_CONV_2D's input as its tap loops read it: converted once per eval (int8 -
+/// zero point to int16, or float), each input channel repeated depth_multiplier times so
+/// output channel c reads lane c, and surrounded by zeros wide enough that every window
+/// lies inside. The zeros are written in prepare and eval writes only the interior, so no
+/// tap is tested or skipped.
+struct PaddedImage {
+    /// Padded size in pixels, and where the input starts in it.
+    let width: Int, height: Int
+    let top: Int, left: Int
+    /// Elements per pixel: the output depth.
+    let channels: Int
+    /// Each filter tap's element offset from its window's origin, in filter order (row, column).
+    let taps: OwnedBuffer<Int>
+
+    var elements: Int { width * height * channels }
+
+    /// nil when the padded image would exceed 16M elements (hostile strides, dilations or
+    /// multipliers): the kernel then runs its clipped loop.
+    init?(_ g: ConvGeometry, channels: Int) {
+        let spanHeight = (g.outputHeight - 1) * g.strideHeight + (g.filterHeight - 1) * g.dilationHeight + 1
+        let spanWidth = (g.outputWidth - 1) * g.strideWidth + (g.filterWidth - 1) * g.dilationWidth + 1
+        top = g.padHeight
+        left = g.padWidth
+        height = max(top + g.inputHeight, spanHeight)
+        width = max(left + g.inputWidth, spanWidth)
+        self.channels = channels
+        let (pixels, overflow) = height.multipliedReportingOverflow(by: width)
+        guard g.outputHeight > 0, g.outputWidth > 0, !overflow, pixels <= (1 << 24) / max(channels, 1) else { return nil }
+        taps = OwnedBuffer<Int>(count: g.filterHeight * g.filterWidth, repeating: 0)
+        for fy in 0..<g.filterHeight {
+            for fx in 0..<g.filterWidth {
+                taps[fy * g.filterWidth + fx] = (fy * g.dilationHeight * width + fx * g.dilationWidth) * channels
+            }
+        }
+    }
+
+    /// The element offset of output pixel (oy, ox)'s window origin.
+    @inline(__always)
+    func origin(_ oy: Int, _ ox: Int, _ g: ConvGeometry) -> Int {
+        (oy &* g.strideHeight &* width &+ ox &* g.strideWidth) &* channels
+    }
+
+    /// Writes one batch of the input into the interior, each value converted.
+    @inline(__always)
+    func fill<In, Out>(_ image: UnsafeMutablePointer<Out>, from input: UnsafePointer<In>, g: ConvGeometry, depthMultiplier dm: Int,
+                       _ convert: (In) -> Out) {
+        let rowLength = g.inputWidth * g.inputDepth
+        for y in 0..<g.inputHeight {
+            let src = input + y * rowLength
+            let dst = image + ((y + top) * width + left) * channels
+            if dm == 1 {
+                var i = 0
+                while i < rowLength { dst[i] = convert(src[i]); i &+= 1 }
+            } else {
+                for i in 0..<rowLength {
+                    (dst + i * dm).update(repeating: convert(src[i]), count: dm)
                 }
             }
         }

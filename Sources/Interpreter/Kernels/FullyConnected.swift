@@ -71,6 +71,15 @@ final class FullyConnectedKernel: Kernel {
     /// folded in prepare. Identical in int32 wrapping arithmetic to TFLM's
     /// sum of w * (x + input_offset) + bias, and it leaves a plain dot product.
     private var rowConstants: OwnedBuffer<Int32>?
+    /// With rowConstants: the weights widened to int16 rows of paddedDepth (zeros beyond
+    /// accumDepth) for Int16GEMM, a tile of input rows widened likewise, their sums, and
+    /// the requantization in one-rounding form.
+    private var paddedDepth = 0
+    private var tileRows = 1
+    private var weights16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
+    private var inputRows = OwnedBuffer<Int16>(count: 0, repeating: 0)
+    private var tileSums = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    private var requantizer = Requantizer(count: 0, repeating: ChannelRequantization())
 
 
     func prepare(_ context: PrepareContext) throws {
@@ -260,6 +269,15 @@ final class FullyConnectedKernel: Kernel {
                 rows[o] = constant
             }
             rowConstants = rows
+            paddedDepth = (accumDepth + 7) / 8 * 8
+            tileRows = max(1, min(batches, 16))
+            weights16 = OwnedBuffer<Int16>(count: outputDepth * paddedDepth, repeating: 0)
+            for o in 0..<outputDepth {
+                for d in 0..<accumDepth { weights16[o * paddedDepth + d] = Int16(w[o * accumDepth + d]) }
+            }
+            inputRows = OwnedBuffer<Int16>(count: tileRows * paddedDepth, repeating: 0)
+            tileSums = OwnedBuffer<Int32>(count: tileRows * outputDepth, repeating: 0)
+            requantizer = Requantizer(multipliers: (0..<outputDepth).map { m[$0] }, shifts: (0..<outputDepth).map { s[$0] })
         }
     }
 
@@ -314,7 +332,33 @@ final class FullyConnectedKernel: Kernel {
         }
     }
 
+    /// Constant weights without an offset: sum_d w * x by Int16GEMM, plus the row constants.
+    private func evalInt8Packed(_ context: EvalContext, rowConstants: UnsafePointer<Int32>) {
+        let input = UnsafePointer(context.input(0, as: Int8.self))
+        let output = context.output(0, as: Int8.self)
+        let rows = inputRows.base, sums = tileSums.base
+        let depth = accumDepth, kp = paddedDepth, outDepth = outputDepth
+        let stage = QuantizedOutputStage(outputOffset: outputOffset, activationMin: activationMin, activationMax: activationMax)
+        var first = 0
+        while first < batches {
+            let count = min(tileRows, batches - first)
+            for r in 0..<count {
+                let x = input + (first + r) * depth, row = rows + r * kp
+                var d = 0
+                while d < depth { row[d] = Int16(x[d]); d &+= 1 }
+            }
+            Int16GEMM.multiply(rows: rows, rowCount: count, weights: weights16.base, columns: outDepth, depth: kp,
+                               into: sums, sumStride: outDepth)
+            for r in 0..<count {
+                stage.store(sums + r * outDepth, count: outDepth, bias: rowConstants, requantize: requantizer.base,
+                            into: output + (first + r) * outDepth)
+            }
+            first += count
+        }
+    }
+
     private func evalInt8(_ context: EvalContext) {
+        if let rowConstants { return evalInt8Packed(context, rowConstants: rowConstants.base) }
         let input = context.input(0, as: Int8.self)
         let filter = context.input(1, as: Int8.self)
         let bias: UnsafeMutablePointer<Int32>? = hasBias ? context.optionalInput(2, as: Int32.self) : nil
