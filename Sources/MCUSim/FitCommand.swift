@@ -240,7 +240,7 @@ struct FitMatrix: CommandOutput {
         lines += [
             "file B: the flatbuffer, as TFLM links it into flash. Not in any flash figure below, what a compressing deployment or an",
             "over-the-air download would need: DEFLATE B, the file compressed; sparse weights B, the weight tensors (weights B as stored)",
-            "each in the smallest of dense, bitmap and CSR, index bytes counted. Arena: planned + persistent, 32-bit build.",
+            "each in the smallest of dense, bitmap and CSR, index bytes counted. Arena: the arena to declare (kTensorArenaSize), 32-bit build.",
         ]
 
         func matrix(_ title: String, header: (DeviceProfile) -> String, cell: (Simulation, Verdict) -> String) {
