@@ -113,7 +113,13 @@ final class RegressionCorpusTests: XCTestCase {
 
         XCTAssertFalse(result.timedOut, "\(label): still running after \(Self.timeLimitSeconds) s")
         XCTAssertNil(result.signal, "\(label): killed by signal \(result.signal ?? 0): \(result.stderr.suffix(2000))")
-        XCTAssertLessThan(result.maxResidentBytes, Self.memoryLimitBytes, "\(label): peak memory \(result.maxResidentBytes >> 20) MB")
+        // wait4's peak includes the test process's own: posix_spawn's child shares its memory
+        // until exec, and Linux keeps that memory's peak in the child's maxrss. The ASan test
+        // process passes 512 MB by itself (the children alone stay under 100 MB), so the bound
+        // is checked by the ordinary build's pass only.
+        if !Sanitizers.address {
+            XCTAssertLessThan(result.maxResidentBytes, Self.memoryLimitBytes, "\(label): peak memory \(result.maxResidentBytes >> 20) MB")
+        }
         if let expected = run.exit {
             XCTAssertEqual(result.exitCode, expected, "\(label): \(result.stderr)")
         } else {
