@@ -157,8 +157,9 @@ public struct Footprint: Sendable {
     public var flashHeadroom: Int { flashCapacity - flash.total }
     public var ramHeadroom: Int { ramCapacity - ram.total }
 
-    /// `reserveOverride` replaces the profile's whole reserve: flash (TFLM runtime included; the
-    /// application part is what remains after the runtime) and/or RAM.
+    /// `reserveOverride` replaces the profile's whole reserve, flash and/or RAM. The application's
+    /// flash is the reserve minus the profile's `tflm-framework` item (the CLI adds that item to
+    /// `--reserve flash=`); the runtime's own figure comes from the links at -O2/-O3, from that item at -Os.
     public static func estimate(_ input: FootprintInput, optimization: OptimizationLevel, device: DeviceProfile,
                                 reserveOverride: (flash: Int?, ram: Int?)?) -> Footprint {
         let variant = input.variant
