@@ -70,6 +70,10 @@ public enum MCUSimCLI {
 
     /// The `mcusim` executable: runs the command line and exits with its code.
     public static func main() -> Never {
+        if let message = HostCPU.unsupportedMessage() {
+            FileHandle.standardError.write(Data("mcusim: error: \(message)\n".utf8))
+            exit(ExitCode.unsupported)
+        }
         exit(run(Array(CommandLine.arguments.dropFirst()), console: Console(capture: false)))
     }
 
