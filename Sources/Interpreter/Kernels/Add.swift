@@ -38,6 +38,10 @@ final class AddKernel: Kernel {
     /// computed in prepare with TFLM's arithmetic, so eval adds two table entries.
     private var scaled1 = OwnedBuffer<Int32>(count: 0, repeating: 0)
     private var scaled2 = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    /// int8, runs with both steps 1: the same three requantizations eight lanes wide
+    /// (input 1's constants in lanes 0-7, input 2's in 8-15, the output's in 16-23); nil
+    /// when the lane form does not apply (a negative multiplier), and the tables serve.
+    private var lanes: RequantizationLanes?
 
     func prepare(_ context: PrepareContext) throws {
         context.allocatePersistent(.opData(TFLMStructs.opDataAdd))
@@ -121,6 +125,9 @@ final class AddKernel: Kernel {
                 scaled2[v + 128] = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOneExp(
                     (input2Offset &+ Int32(v)) &* (Int32(1) << r.leftShift), r.input2.multiplier, r.input2.shift)
             }
+            lanes = r.leftShift >= 0 && r.leftShift < 31 ? RequantizationLanes(
+                multipliers: [r.input1.multiplier, r.input2.multiplier, r.output.multiplier].flatMap { Array(repeating: $0, count: 8) },
+                shifts: [r.input1.shift, r.input2.shift, r.output.shift].flatMap { Array(repeating: $0, count: 8) }) : nil
         }
 
         if context.variant == .cmsisNN && plan.isElementwise {
@@ -149,14 +156,35 @@ final class AddKernel: Kernel {
         let table1 = UnsafePointer(scaled1.base), table2 = UnsafePointer(scaled2.base)
         let stage = QuantizedOutputStage(outputOffset: outputOffset, activationMin: activationMin, activationMax: activationMax)
         let outputRequantization = UnsafePointer(requantize.base + 2)
+        let lanes = self.lanes?.view
+        let offset1 = SIMD8<Int32>(repeating: input1Offset), offset2 = SIMD8<Int32>(repeating: input2Offset)
+        let leftShift = SIMD8<Int32>(repeating: rescaling.leftShift)
+        let outOffset = SIMD8<Int32>(repeating: outputOffset)
+        let low = SIMD8<Int32>(repeating: activationMin), high = SIMD8<Int32>(repeating: activationMax)
+        @inline(__always) func load(_ p: UnsafeMutablePointer<Int8>) -> SIMD8<Int32> {
+            SIMDLanes.widen(SIMDLanes.widen(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int8>.self)))
+        }
         broadcast.forEachRun { aStart, aStep, bStart, bStep, outStart, count in
-            var i = aStart, j = bStart
+            var i = aStart, j = bStart, k = 0
             let out = output + outStart
-            for k in 0..<count {
+            if let lanes, aStep == 1, bStep == 1 {
+                // TFLM's AddElementwise: each input's (value + offset) << left_shift scaled by its
+                // multiplier, the sum scaled by the output's, as the tables hold it.
+                while k &+ 8 <= count {
+                    let scaledA = lanes.apply8((load(a + i) &+ offset1) &<< leftShift, channel: 0)
+                    let scaledB = lanes.apply8((load(b + j) &+ offset2) &<< leftShift, channel: 8)
+                    var v = lanes.apply8(scaledA &+ scaledB, channel: 16) &+ outOffset
+                    v = pointwiseMin(pointwiseMax(v, low), high)
+                    UnsafeMutableRawPointer(out + k).storeBytes(of: SIMDLanes.truncate(v), as: SIMD8<Int8>.self)
+                    i &+= 8; j &+= 8; k &+= 8
+                }
+            }
+            while k < count {
                 let sum = table1[Int(a[i]) &+ 128] &+ table2[Int(b[j]) &+ 128]
                 out[k] = stage.value(sum, outputRequantization)
                 i &+= aStep
                 j &+= bStep
+                k &+= 1
             }
         }
     }

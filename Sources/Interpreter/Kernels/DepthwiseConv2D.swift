@@ -229,7 +229,7 @@ final class DepthwiseConv2DKernel: Kernel {
     /// emulated 32-bit lane multiply of baseline x86-64.
     @inline(__always)
     private static func products8(_ x: UnsafePointer<Int16>, _ w: UnsafePointer<Int16>) -> SIMD8<Int32> {
-        SIMD8<Int32>(truncatingIfNeeded: load8(x) &* load8(w))
+        SIMDLanes.widen(load8(x) &* load8(w))
     }
 
     private func evalInt8Padded(_ context: EvalContext, _ padded: PaddedImage) {
@@ -238,7 +238,7 @@ final class DepthwiseConv2DKernel: Kernel {
         let g = op.geometry
         let image = image16.base, sums = accumulators32.base
         let weights = UnsafePointer(op.weights16.base), taps = UnsafePointer(padded.taps.base)
-        let bias = UnsafePointer(op.bias32.base), requantize = UnsafePointer(op.requantizer.base)
+        let bias = UnsafePointer(op.bias32.base), requantize = op.requantizer.view
         let stage = QuantizedOutputStage(outputOffset: op.outputZeroPoint, activationMin: op.activationMin, activationMax: op.activationMax)
         let offset = Int16(truncatingIfNeeded: 0 &- op.inputZeroPoint)
         let outC = g.outputDepth, tapCount = padded.taps.count
@@ -282,7 +282,7 @@ final class DepthwiseConv2DKernel: Kernel {
         let rows = op.windowRows.base, cols = op.windowColumns.base
         let acc = accumulators32.base
         let weights = UnsafePointer(op.weights16.base)
-        let bias = UnsafePointer(op.bias32.base), requantize = UnsafePointer(op.requantizer.base)
+        let bias = UnsafePointer(op.bias32.base), requantize = op.requantizer.view
         let stage = QuantizedOutputStage(outputOffset: op.outputZeroPoint, activationMin: op.activationMin, activationMax: op.activationMax)
         let inputOffset = 0 &- op.inputZeroPoint
         let inC = g.inputDepth, outC = g.outputDepth, dm = depthMultiplier

@@ -350,7 +350,7 @@ final class FullyConnectedKernel: Kernel {
             Int16GEMM.multiply(rows: rows, rowCount: count, weights: weights16.base, columns: outDepth, depth: kp,
                                into: sums, sumStride: outDepth)
             for r in 0..<count {
-                stage.store(sums + r * outDepth, count: outDepth, bias: rowConstants, requantize: requantizer.base,
+                stage.store(sums + r * outDepth, count: outDepth, bias: rowConstants, requantize: requantizer.view,
                             into: output + (first + r) * outDepth)
             }
             first += count
