@@ -186,6 +186,105 @@ final class KernelEquivalenceTests: XCTestCase {
         XCTAssertGreaterThan(checked, 500_000)
     }
 
+    /// The 8-lane requantization (conv, depthwise and FULLY_CONNECTED int8 outputs) equals
+    /// TFLM's two-step MultiplyByQuantizedMultiplier for every shift it accepts, extreme
+    /// accumulators and multipliers, with each lane's channel different; a negative
+    /// multiplier (a hostile model's) keeps the whole operator on the scalar form.
+    func testLaneRequantizationEqualsTFLMsTwoSteps() throws {
+        var r = Random(seed: 3)
+        let specialX: [Int32] = [.min, .min + 1, -1 << 30, -(1 << 30) - 1, -2, -1, 0, 1, 2, 1 << 30, .max - 1, .max]
+        let specialM: [Int32] = [0, 1, 1 << 30, (1 << 30) + 1, .max - 1, .max]
+        var checked = 0
+        for round in 0..<400 {
+            // Eight channels: shifts across TFLM's range, the same shift in every lane for some rounds.
+            let sharedShift = round % 3 == 0 ? Int32(r.int(-31...31)) : nil
+            let shifts = (0..<8).map { _ in sharedShift ?? Int32(r.int(-31...31)) }
+            let multipliers = (0..<8).map { _ in r.chance(0.2) ? specialM[r.int(0...(specialM.count - 1))] : Int32.random(in: (1 << 30) ... .max, using: &r) }
+            // The view holds plain pointers: the object must outlive it.
+            let owner = try XCTUnwrap(RequantizationLanes(multipliers: multipliers, shifts: shifts))
+            defer { withExtendedLifetime(owner) {} }
+            let lanes = owner.view
+            for _ in 0..<40 {
+                let x = SIMD8<Int32>((0..<8).map { _ -> Int32 in
+                    switch r.int(0...2) {
+                    case 0: return specialX[r.int(0...(specialX.count - 1))]
+                    case 1: return Int32.random(in: .min ... .max, using: &r)
+                    default: return Int32(r.int(-70_000...70_000))
+                    }
+                })
+                let got = lanes.apply8(x, channel: 0)
+                for i in 0..<8 {
+                    let expected = QuantizedMath.multiplyByQuantizedMultiplier(x[i], multipliers[i], shifts[i])
+                    if got[i] != expected {
+                        return XCTFail("x \(x[i]) m \(multipliers[i]) shift \(shifts[i]): \(got[i]) != TFLM's \(expected)")
+                    }
+                    checked += 1
+                }
+            }
+        }
+        // Every shift with every special accumulator, channel offsets included.
+        for shift in Int32(-31)...31 {
+            let multipliers = (0..<16).map { i in i < specialM.count ? specialM[i] : Int32.random(in: (1 << 30) ... .max, using: &r) }
+            let owner = try XCTUnwrap(RequantizationLanes(multipliers: multipliers, shifts: Array(repeating: shift, count: 16)))
+            defer { withExtendedLifetime(owner) {} }
+            let lanes = owner.view
+            for x in specialX {
+                for offset in [0, 8] {
+                    let got = lanes.apply8(SIMD8(repeating: x), channel: offset)
+                    for i in 0..<8 {
+                        XCTAssertEqual(got[i], QuantizedMath.multiplyByQuantizedMultiplier(x, multipliers[offset + i], shift), "x \(x) shift \(shift)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 100_000)
+        XCTAssertNil(RequantizationLanes(multipliers: [1 << 30, -(1 << 30)], shifts: [0, 0]))
+        XCTAssertNil(RequantizationLanes(multipliers: [1 << 30], shifts: [-32]))
+        XCTAssertNil(Requantizer(multipliers: [.min], shifts: [0]).lanes)
+    }
+
+    /// The panel GEMM under int8 CONV_2D equals the plain sums of products for every block
+    /// shape it has (four rows and two panels, one panel, single rows; partial panels),
+    /// with extreme int16 values whose pair sums wrap as C's int32 does.
+    func testPanelGEMMEqualsPlainSums() {
+        var r = Random(seed: 11)
+        for _ in 0..<Self.casesPerKernel {
+            let rows = r.int(1...11), columns = r.int(1...40), depth = 2 * r.int(1...40)
+            let extreme = r.chance(0.2)
+            func value() -> Int16 { extreme ? (r.chance(0.5) ? .min : .max) : Int16(r.int(-255...255)) }
+            let x = (0..<(rows * depth)).map { _ in value() }
+            let w = (0..<(columns * depth)).map { _ in extreme ? value() : Int16(r.int(-128...127)) }
+            let stride = (columns + 7) / 8 * 8 + r.int(0...3) * 8
+            var panels = [Int16](repeating: 0, count: Int16GEMM.panelElements(columns: columns, depth: depth))
+            var sums = [Int32](repeating: -1, count: rows * stride)
+            w.withUnsafeBufferPointer { wp in
+                panels.withUnsafeMutableBufferPointer { pp in
+                    Int16GEMM.packPanels(weights: wp.baseAddress!, columns: columns, depth: depth, into: pp.baseAddress!)
+                }
+            }
+            x.withUnsafeBufferPointer { xp in
+                panels.withUnsafeBufferPointer { pp in
+                    sums.withUnsafeMutableBufferPointer { sp in
+                        Int16GEMM.multiplyPanels(rows: xp.baseAddress!, rowCount: rows, panels: pp.baseAddress!, columns: columns,
+                                                 depth: depth, into: sp.baseAddress!, sumStride: stride)
+                    }
+                }
+            }
+            for i in 0..<rows {
+                for n in 0..<((columns + 7) / 8 * 8) {
+                    var expected: Int32 = 0
+                    if n < columns {
+                        for k in 0..<depth { expected &+= Int32(x[i * depth + k]) &* Int32(w[n * depth + k]) }
+                    }
+                    if sums[i * stride + n] != expected {
+                        return XCTFail("rows \(rows) columns \(columns) depth \(depth): sum[\(i)][\(n)] \(sums[i * stride + n]) != \(expected)")
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: CONV_2D int8
 
     func testConv2DInt8MatchesReference() throws {

@@ -70,6 +70,10 @@ final class Conv2DKernel: Kernel {
     private var columnInt16 = OwnedBuffer<Int16>(count: 0, repeating: 0)
     /// int8: the tile's int32 sums, [tileRows][filtersPerGroup].
     private var tileSums = OwnedBuffer<Int32>(count: 0, repeating: 0)
+    /// int8 with one group: the int16 weights in Int16GEMM's column panels.
+    private var weightPanels = OwnedBuffer<Int16>(count: 0, repeating: 0)
+    /// Output channels rounded up to whole panels: the row stride of `tileSums`.
+    private var paddedColumns = 0
     /// float32 through FloatGEMM: the gathered fields [tileRows][filterVolume] and the
     /// weights as FloatGEMM panels.
     private var floatGEMM = false
@@ -184,7 +188,8 @@ final class Conv2DKernel: Kernel {
         zeroPointFitsInt8 = op.inputZeroPoint >= Int32(Int8.min) && op.inputZeroPoint <= Int32(Int8.max)
         if zeroPointFitsInt8 {
             columnInt16 = OwnedBuffer<Int16>(count: tileRows * paddedVolume, repeating: 0)
-            tileSums = OwnedBuffer<Int32>(count: tileRows * filtersPerGroup, repeating: 0)
+            paddedColumns = (filtersPerGroup + Int16GEMM.panelWidth - 1) / Int16GEMM.panelWidth * Int16GEMM.panelWidth
+            tileSums = OwnedBuffer<Int32>(count: tileRows * paddedColumns, repeating: 0)
         } else {
             columnInt32 = OwnedBuffer<Int32>(count: filterVolume, repeating: 0)
         }
@@ -278,6 +283,10 @@ final class Conv2DKernel: Kernel {
 
     private func prepareWeights16(_ filter: TensorInfo) {
         op.weights16 = OwnedBuffer<Int16>(count: op.geometry.outputDepth * paddedVolume, repeating: 0)
+        if arithmetic == .int8, groups == 1, zeroPointFitsInt8 {
+            weightPanels = OwnedBuffer<Int16>(count: Int16GEMM.panelElements(columns: op.geometry.outputDepth, depth: paddedVolume),
+                                              repeating: 0)
+        }
         if let data = filter.constantData {
             widenWeights(data.assumingMemoryBound(to: Int8.self))
         } else {
@@ -292,6 +301,9 @@ final class Conv2DKernel: Kernel {
         for oc in 0..<op.geometry.outputDepth {
             let from = filter + oc * filterVolume, to = dst + oc * paddedVolume
             for i in 0..<filterVolume { to[i] = Int16(from[i]) }
+        }
+        if weightPanels.count > 0 {
+            Int16GEMM.packPanels(weights: dst, columns: op.geometry.outputDepth, depth: paddedVolume, into: weightPanels.base)
         }
     }
 
@@ -357,6 +369,21 @@ final class Conv2DKernel: Kernel {
                                         g: ConvGeometry, depth: Int, channelOffset: Int, contiguousRows: Bool,
                                         inY: Int, inX: Int, rowStart: Int, rowEnd: Int, colStart: Int, colEnd: Int,
                                         fill: Out, convert: (In) -> Out) {
+        @inline(__always) func copy(_ src: UnsafePointer<In>, _ d: UnsafeMutablePointer<Out>, _ n: Int) {
+            var i = 0
+            if In.self == Int8.self, Out.self == Int16.self {
+                // int8 to int16 plus the offset, eight at a time: every int8 -> int16 column holds
+                // x - zero point, so the offset is convert(0).
+                let offset = SIMD8<Int16>(repeating: unsafeBitCast(convert(unsafeBitCast(Int8(0), to: In.self)), to: Int16.self))
+                let s = UnsafeRawPointer(src), t = UnsafeMutableRawPointer(d)
+                while i &+ 8 <= n {
+                    let v = SIMDLanes.widen(s.loadUnaligned(fromByteOffset: i, as: SIMD8<Int8>.self)) &+ offset
+                    t.storeBytes(of: v, toByteOffset: i &* 2, as: SIMD8<Int16>.self)
+                    i &+= 8
+                }
+            }
+            while i < n { d[i] = convert(src[i]); i &+= 1 }
+        }
         let fw = g.filterWidth
         let rowLength = fw * depth
         for fy in 0..<g.filterHeight {
@@ -372,15 +399,11 @@ final class Conv2DKernel: Kernel {
                 // One group, no column dilation: the valid taps are one run of the row.
                 let src = image + (iy * g.inputWidth + inX + colStart) * g.inputDepth
                 let d = dst + colStart * depth
-                let n = (colEnd - colStart) * depth
-                var i = 0
-                while i < n { d[i] = convert(src[i]); i &+= 1 }
+                copy(src, d, (colEnd - colStart) * depth)
             } else {
                 for fx in colStart..<colEnd {
                     let src = image + (iy * g.inputWidth + inX + fx * g.dilationWidth) * g.inputDepth + channelOffset
-                    let d = dst + fx * depth
-                    var i = 0
-                    while i < depth { d[i] = convert(src[i]); i &+= 1 }
+                    copy(src, dst + fx * depth, depth)
                 }
             }
         }
@@ -406,9 +429,9 @@ final class Conv2DKernel: Kernel {
         let input = UnsafePointer(context.input(0, as: Int8.self))
         let output = context.output(0, as: Int8.self)
         let g = op.geometry
-        let columns = columnInt16.base, sums = tileSums.base
-        let weights = UnsafePointer(op.weights16.base)
-        let bias = UnsafePointer(op.bias32.base), requantize = UnsafePointer(op.requantizer.base)
+        let columns = columnInt16.base, sums = tileSums.base, sumStride = paddedColumns
+        let weights = UnsafePointer(op.weights16.base), panels = UnsafePointer(weightPanels.base)
+        let bias = UnsafePointer(op.bias32.base), requantize = op.requantizer.view
         let stage = QuantizedOutputStage(outputOffset: op.outputZeroPoint, activationMin: op.activationMin, activationMax: op.activationMax)
         let offset = Int16(truncatingIfNeeded: 0 &- op.inputZeroPoint)
         let kp = paddedVolume, depth = filterDepth, groups = self.groups, perGroup = filtersPerGroup
@@ -431,14 +454,14 @@ final class Conv2DKernel: Kernel {
                     let n = count &* depth
                     var i = 0
                     while i < n {
-                        let v = SIMD8<Int16>(truncatingIfNeeded: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Int8>.self))
+                        let v = SIMDLanes.widen(UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Int8>.self))
                         UnsafeMutableRawPointer(columns + i).storeBytes(of: v &+ SIMD8(repeating: offset), as: SIMD8<Int16>.self)
                         i &+= 8
                     }
-                    Int16GEMM.multiply(rows: columns, rowCount: count, weights: weights, columns: perGroup,
-                                       depth: kp, into: sums, sumStride: perGroup)
+                    Int16GEMM.multiplyPanels(rows: columns, rowCount: count, panels: panels, columns: perGroup,
+                                             depth: kp, into: sums, sumStride: sumStride)
                     for r in 0..<count {
-                        stage.store(sums + r * perGroup, count: perGroup, bias: bias, requantize: requantize,
+                        stage.store(sums + r * sumStride, count: perGroup, bias: bias, requantize: requantize,
                                     into: batchOut + (first + r) * outC)
                     }
                     first += count
@@ -451,10 +474,15 @@ final class Conv2DKernel: Kernel {
                                     colStart: window.2, colEnd: window.3, fill: 0, convert: { Int16($0) &+ offset })
                     }
                     let oc = group * perGroup
-                    Int16GEMM.multiply(rows: columns, rowCount: count, weights: weights + oc * kp, columns: perGroup,
-                                       depth: kp, into: sums, sumStride: perGroup)
+                    if groups == 1 {
+                        Int16GEMM.multiplyPanels(rows: columns, rowCount: count, panels: panels, columns: perGroup,
+                                                 depth: kp, into: sums, sumStride: sumStride)
+                    } else {
+                        Int16GEMM.multiply(rows: columns, rowCount: count, weights: weights + oc * kp, columns: perGroup,
+                                           depth: kp, into: sums, sumStride: sumStride)
+                    }
                     for r in 0..<count {
-                        stage.store(sums + r * perGroup, count: perGroup, bias: bias + oc, requantize: requantize + oc,
+                        stage.store(sums + r * sumStride, count: perGroup, bias: bias + oc, requantize: requantize.advanced(by: oc),
                                     into: batchOut + (first + r) * outC + oc)
                     }
                 }

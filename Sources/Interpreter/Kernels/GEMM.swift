@@ -21,7 +21,7 @@ enum Int16GEMM {
     /// (x0 w0 + x1 w1, x2 w2 + x3 w3, x4 w4 + x5 w5, x6 w6 + x7 w7): pmaddwd.
     @inline(__always)
     static func multiplyAddPairs(_ x: SIMD8<Int16>, _ w: SIMD8<Int16>) -> SIMD4<Int32> {
-        let p = SIMD8<Int32>(truncatingIfNeeded: x) &* SIMD8<Int32>(truncatingIfNeeded: w)
+        let p = SIMDLanes.widen(x) &* SIMDLanes.widen(w)
         return p.evenHalf &+ p.oddHalf
     }
 
@@ -81,6 +81,120 @@ enum Int16GEMM {
                 sums[r &* sumStride &+ n] = a0.wrappedSum()
             }
             n &+= 1
+        }
+    }
+
+    // MARK: Column panels
+
+    /// Output columns per panel.
+    static let panelWidth = 8
+
+    /// Int16 elements `packPanels` writes for `columns` x `depth` weights (`depth` even).
+    static func panelElements(columns: Int, depth: Int) -> Int {
+        (columns + panelWidth - 1) / panelWidth * panelWidth * depth
+    }
+
+    /// Weights [columns][depth] as panels of eight columns with the depth in pairs:
+    /// panels[(p * depth / 2 + kk) * 16 + 2 j + e] = weights[8 p + j][2 kk + e], 0 past the
+    /// last column. One 16-lane load is then the pair (k, k + 1) of eight columns.
+    static func packPanels(weights: UnsafePointer<Int16>, columns: Int, depth: Int, into panels: UnsafeMutablePointer<Int16>) {
+        let panelCount = (columns + panelWidth - 1) / panelWidth
+        for p in 0..<panelCount {
+            for kk in 0..<(depth / 2) {
+                for j in 0..<panelWidth {
+                    let n = p * panelWidth + j
+                    for e in 0..<2 {
+                        panels[((p * depth / 2 + kk) * panelWidth + j) * 2 + e] = n < columns ? weights[n * depth + 2 * kk + e] : 0
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func load16(_ p: UnsafePointer<Int16>) -> SIMD16<Int16> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Int16>.self)
+    }
+
+    /// The pair (x[0], x[1]) in every 32-bit lane.
+    @inline(__always)
+    private static func broadcastPair(_ x: UnsafePointer<Int16>) -> SIMD16<Int16> {
+        unsafeBitCast(SIMD8<Int32>(repeating: UnsafeRawPointer(x).loadUnaligned(as: Int32.self)), to: SIMD16<Int16>.self)
+    }
+
+    /// (a0 b0 + a1 b1, a2 b2 + a3 b3, ...): one vpmaddwd on AVX2.
+    @inline(__always)
+    private static func multiplyAddPairs(_ a: SIMD16<Int16>, _ b: SIMD16<Int16>) -> SIMD8<Int32> {
+        let p = SIMDLanes.widen(a) &* SIMDLanes.widen(b)
+        return p.evenHalf &+ p.oddHalf
+    }
+
+    /// sums[r * sumStride + n] = sum over k < depth of rows[r * depth + k] * w[n][k] from
+    /// packPanels' layout, for r < rowCount and n < columns rounded up to a multiple of 8
+    /// (the columns past `columns` get 0): `sumStride` must allow that, and `depth` be
+    /// even. The vectors run across eight output columns, so no sum is reduced across
+    /// lanes; for the narrow depths of pointwise layers (8-64) that reduction dominated
+    /// the row-dot form above.
+    static func multiplyPanels(rows: UnsafePointer<Int16>, rowCount: Int, panels: UnsafePointer<Int16>, columns: Int,
+                               depth: Int, into sums: UnsafeMutablePointer<Int32>, sumStride: Int) {
+        let panelCount = (columns + panelWidth - 1) / panelWidth
+        let panelStride = panelWidth * depth
+        @inline(__always) func store(_ v: SIMD8<Int32>, _ r: Int, _ p: Int) {
+            UnsafeMutableRawPointer(sums + (r &* sumStride &+ p &* panelWidth)).storeBytes(of: v, as: SIMD8<Int32>.self)
+        }
+        var r = 0
+        while r &+ 4 <= rowCount {
+            let x0 = rows + r &* depth, x1 = x0 + depth, x2 = x1 + depth, x3 = x2 + depth
+            var p = 0
+            // Two panels at a time: eight accumulators, two weight loads and four broadcasts per step.
+            while p &+ 2 <= panelCount {
+                let w0 = panels + p &* panelStride, w1 = w0 + panelStride
+                var a0 = SIMD8<Int32>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+                var b0 = a0, b1 = a0, b2 = a0, b3 = a0
+                var k = 0
+                while k < depth {
+                    let v0 = load16(w0 + k &* panelWidth), v1 = load16(w1 + k &* panelWidth)
+                    let y0 = broadcastPair(x0 + k), y1 = broadcastPair(x1 + k)
+                    let y2 = broadcastPair(x2 + k), y3 = broadcastPair(x3 + k)
+                    a0 &+= multiplyAddPairs(y0, v0); b0 &+= multiplyAddPairs(y0, v1)
+                    a1 &+= multiplyAddPairs(y1, v0); b1 &+= multiplyAddPairs(y1, v1)
+                    a2 &+= multiplyAddPairs(y2, v0); b2 &+= multiplyAddPairs(y2, v1)
+                    a3 &+= multiplyAddPairs(y3, v0); b3 &+= multiplyAddPairs(y3, v1)
+                    k &+= 2
+                }
+                store(a0, r, p); store(a1, r &+ 1, p); store(a2, r &+ 2, p); store(a3, r &+ 3, p)
+                store(b0, r, p &+ 1); store(b1, r &+ 1, p &+ 1); store(b2, r &+ 2, p &+ 1); store(b3, r &+ 3, p &+ 1)
+                p &+= 2
+            }
+            if p < panelCount {
+                let w0 = panels + p &* panelStride
+                var a0 = SIMD8<Int32>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+                var k = 0
+                while k < depth {
+                    let v0 = load16(w0 + k &* panelWidth)
+                    a0 &+= multiplyAddPairs(broadcastPair(x0 + k), v0)
+                    a1 &+= multiplyAddPairs(broadcastPair(x1 + k), v0)
+                    a2 &+= multiplyAddPairs(broadcastPair(x2 + k), v0)
+                    a3 &+= multiplyAddPairs(broadcastPair(x3 + k), v0)
+                    k &+= 2
+                }
+                store(a0, r, p); store(a1, r &+ 1, p); store(a2, r &+ 2, p); store(a3, r &+ 3, p)
+            }
+            r &+= 4
+        }
+        while r < rowCount {
+            let x0 = rows + r &* depth
+            for p in 0..<panelCount {
+                let w0 = panels + p &* panelStride
+                var a0 = SIMD8<Int32>(repeating: 0)
+                var k = 0
+                while k < depth {
+                    a0 &+= multiplyAddPairs(broadcastPair(x0 + k), load16(w0 + k &* panelWidth))
+                    k &+= 2
+                }
+                store(a0, r, p)
+            }
+            r &+= 1
         }
     }
 
