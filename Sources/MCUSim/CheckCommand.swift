@@ -32,6 +32,7 @@ enum CheckCommand: ParsableCommand {
         var junit: String?
         var baseline: String?
         var quiet = false
+        var jobs = ProcessInfo.processInfo.activeProcessorCount
         var profiles = ProfileOptions()
         var output = OutputOptions()
 
@@ -40,6 +41,8 @@ enum CheckCommand: ParsableCommand {
             .option("junit", .text("FILE"), help: "Also write JUnit XML: one testsuite per entry, one testcase per entry and metric.", \.junit),
             .option("baseline", .text("PREV.json"), help: "A previous 'check --json' output: also fail on regressions beyond each entry's tolerance.",
                     \.baseline),
+            .option("jobs", .integer("N", minimum: 1), help: "Worker threads: the budget's models are read, prepared and simulated side by side, each with its own interpreter.",
+                    default: "the number of cores", \.jobs),
             .quiet(\.quiet),
         ] + .group(\.profiles) + .group(\.output)
     }
@@ -76,39 +79,53 @@ enum CheckCommand: ParsableCommand {
         for entry in budget.entries { plan.input(entry.modelURL.path, "the model of entry \"\(entry.name)\"") }
         let junit = try options.junit.map { try plan.output($0, option: "--junit") }
 
-        // One interpreter per model and kernel variant, shared by that model's entries. An entry
-        // that cannot be simulated is reported and the others still run.
-        var interpreters: [String: Result<(Model, MicroInterpreter), FileError>] = [:]
-        var outcomes: [EntryOutcome] = []
-        for (n, (entry, device)) in zip(budget.entries, devices).enumerated() {
-            console.progress("[\(n + 1)/\(budget.entries.count)] \(entry.name)", quiet: options.quiet)
+        // One interpreter per model and kernel variant, shared by that model's entries; the
+        // models run side by side on the workers. An entry that cannot be simulated is
+        // reported and the others still run; reports and errors keep the budget's order.
+        var groupOf: [String: Int] = [:]
+        var groups: [[Int]] = []
+        for (n, entry) in budget.entries.enumerated() {
             let key = entry.variant.rawValue + "|" + entry.modelURL.path
-            let built: Result<(Model, MicroInterpreter), FileError>
-            if let cached = interpreters[key] {
-                built = cached
-            } else {
-                do {
-                    built = .success(try Simulation.interpreter(for: entry.modelURL.path, variant: entry.variant))
-                } catch {
-                    let e = MCUSimCLI.fileError(error, file: entry.modelURL.path)
-                    built = .failure(FileError(file: e.file, message: e.message + " (budget entry \"\(entry.name)\")", code: e.code))
-                }
-                interpreters[key] = built
-            }
-            do {
-                let (model, interpreter) = try built.get()
-                let sim = Simulation(modelPath: entry.model, model: model, interpreter: interpreter, device: device,
-                                     settings: SimulationOptions(variant: entry.variant, optimization: entry.optimization))
-                outcomes.append(.checked(try evaluate(entry, sim: sim, baseline: baseline, budgetFile: budgetPath)))
-            } catch let error as FileError {
-                console.endProgress(quiet: options.quiet)
-                console.error("mcusim: error: \(error.file): \(error.message)")
-                outcomes.append(.failed(entry, error))
-            }
+            if let g = groupOf[key] { groups[g].append(n) } else { groupOf[key] = groups.count; groups.append([n]) }
         }
+        let progressLock = NSLock()
+        var finished = 0
+        let grouped = try Workers.map(count: groups.count, jobs: options.jobs) { g -> [(Int, EntryOutcome)] in
+            let first = budget.entries[groups[g][0]]
+            let built: Result<(Model, MicroInterpreter), FileError>
+            do {
+                built = .success(try Simulation.interpreter(for: first.modelURL.path, variant: first.variant))
+            } catch {
+                built = .failure(MCUSimCLI.fileError(error, file: first.modelURL.path))
+            }
+            var outcomes: [(Int, EntryOutcome)] = []
+            for n in groups[g] {
+                let entry = budget.entries[n]
+                switch built {
+                case .failure(let e):
+                    outcomes.append((n, .failed(entry, FileError(file: e.file, message: e.message + " (budget entry \"\(entry.name)\")", code: e.code))))
+                case .success(let (model, interpreter)):
+                    do {
+                        let sim = Simulation(modelPath: entry.model, model: model, interpreter: interpreter, device: devices[n],
+                                             settings: SimulationOptions(variant: entry.variant, optimization: entry.optimization))
+                        outcomes.append((n, .checked(try evaluate(entry, sim: sim, baseline: baseline, budgetFile: budgetPath))))
+                    } catch let error as FileError {
+                        outcomes.append((n, .failed(entry, error)))
+                    }
+                }
+                progressLock.lock()
+                finished += 1
+                console.progress("[\(finished)/\(budget.entries.count)] \(entry.name)", quiet: options.quiet)
+                progressLock.unlock()
+            }
+            return outcomes
+        }
+        var outcomes = [EntryOutcome?](repeating: nil, count: budget.entries.count)
+        for (n, outcome) in grouped.joined() { outcomes[n] = outcome }
         console.endProgress(quiet: options.quiet)
+        for case .failed(_, let error)? in outcomes { console.error("mcusim: error: \(error.file): \(error.message)") }
 
-        let report = CheckReport(budgetFile: budgetPath, outcomes: outcomes, baselineFile: options.baseline)
+        let report = CheckReport(budgetFile: budgetPath, outcomes: outcomes.compactMap { $0 }, baselineFile: options.baseline)
         if let junit {
             let staged = StagedFiles()
             try staged.stage(Array(report.junit().xml().utf8), at: junit)

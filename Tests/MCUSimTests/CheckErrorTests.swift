@@ -77,4 +77,33 @@ final class CheckErrorTests: XCTestCase {
             XCTAssertTrue(result.out.split(separator: "\n").last?.hasPrefix("\(entries.count) entr") ?? false, "every entry reported:\n\(result.out)")
         }
     }
+
+    /// The models run side by side on the workers (one interpreter each), and nothing in the
+    /// output depends on how many: the reports, the errors and their order are the same.
+    func testWorkersDoNotChangeTheReport() throws {
+        let fixtures = SharedReference.fixturesDirectory
+        let entries: [[String: Any]] = [
+            ["name": "mnist", "model": mnist, "device": "nano33ble", "limits": ["latency_ms": "1ms"]],
+            ["name": "exp", "model": unsupported, "device": "nano33ble"],
+            ["name": "conv", "model": fixtures.appendingPathComponent("conv_2d_1x1_relu_int8.tflite").path, "device": "stm32f746zg",
+             "limits": ["arena_bytes": "1MB"]],
+            ["name": "mnist-f411", "model": mnist, "device": "stm32f411re", "limits": ["flash_bytes": "80%"]],
+            ["name": "bad-op", "model": mnist, "device": "nano33ble", "limits": ["operators": [["index": 99, "latency_ms": 1]]]],
+        ]
+        var outputs: [String] = []
+        for jobs in [1, 3] {
+            for format in [[], ["--json"]] {
+                let (result, dir) = try check(entries, extra: ["--jobs", "\(jobs)"] + format)
+                defer { try? FileManager.default.removeItem(at: dir) }
+                XCTAssertEqual(result.code, 3, result.err)
+                // The budget file's directory differs between runs.
+                outputs.append((result.out + result.err).replacingOccurrences(of: dir.path, with: "DIR"))
+            }
+        }
+        XCTAssertEqual(outputs[0], outputs[2])
+        XCTAssertEqual(outputs[1], outputs[3])
+        let errors = outputs[0].split(separator: "\n").filter { $0.hasPrefix("mcusim: error:") }
+        XCTAssertEqual(errors.count, 2, outputs[0])
+        XCTAssertTrue(errors[0].contains("(budget entry \"exp\")"), outputs[0])
+    }
 }
