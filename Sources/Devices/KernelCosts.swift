@@ -449,7 +449,7 @@ enum KernelCosts {
         if w.kernelPath == .cmsisNN(.transposeConvS8) {
             return "arm_transpose_conv_s8 is not in the measured data yet"
         }
-        guard case let .reference(op, type) = w.kernelPath else { return nil }
+        guard case let .reference(op, _) = w.kernelPath else { return nil }
         if case .custom = op { return "TFLM's signal library is not in the measured data" }
         guard let builtin = op.builtin else { return "not a builtin operator" }
         if builtin == .stridedSlice { return "the begin/end/strides are constant inputs the workload record does not carry" }
