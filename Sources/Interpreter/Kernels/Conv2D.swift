@@ -188,7 +188,7 @@ final class Conv2DKernel: Kernel {
         zeroPointFitsInt8 = op.inputZeroPoint >= Int32(Int8.min) && op.inputZeroPoint <= Int32(Int8.max)
         if zeroPointFitsInt8 {
             columnInt16 = OwnedBuffer<Int16>(count: tileRows * paddedVolume, repeating: 0)
-            paddedColumns = (filtersPerGroup + Int16GEMM.panelWidth - 1) / Int16GEMM.panelWidth * Int16GEMM.panelWidth
+            paddedColumns = Int16GEMM.panelCount(columns: filtersPerGroup) * Int16GEMM.panelWidth
             tileSums = OwnedBuffer<Int32>(count: tileRows * paddedColumns, repeating: 0)
         } else {
             columnInt32 = OwnedBuffer<Int32>(count: filterVolume, repeating: 0)
@@ -370,19 +370,15 @@ final class Conv2DKernel: Kernel {
                                         inY: Int, inX: Int, rowStart: Int, rowEnd: Int, colStart: Int, colEnd: Int,
                                         fill: Out, convert: (In) -> Out) {
         @inline(__always) func copy(_ src: UnsafePointer<In>, _ d: UnsafeMutablePointer<Out>, _ n: Int) {
-            var i = 0
             if In.self == Int8.self, Out.self == Int16.self {
-                // int8 to int16 plus the offset, eight at a time: every int8 -> int16 column holds
-                // x - zero point, so the offset is convert(0).
-                let offset = SIMD8<Int16>(repeating: unsafeBitCast(convert(unsafeBitCast(Int8(0), to: In.self)), to: Int16.self))
-                let s = UnsafeRawPointer(src), t = UnsafeMutableRawPointer(d)
-                while i &+ 8 <= n {
-                    let v = SIMDLanes.widen(s.loadUnaligned(fromByteOffset: i, as: SIMD8<Int8>.self)) &+ offset
-                    t.storeBytes(of: v, toByteOffset: i &* 2, as: SIMD8<Int16>.self)
-                    i &+= 8
-                }
+                // Every int8 -> int16 column holds x - zero point, so the offset is convert(0).
+                let offset = unsafeBitCast(convert(unsafeBitCast(Int8(0), to: In.self)), to: Int16.self)
+                widen(UnsafeRawPointer(src).assumingMemoryBound(to: Int8.self),
+                      into: UnsafeMutableRawPointer(d).assumingMemoryBound(to: Int16.self), count: n, adding: offset)
+            } else {
+                var i = 0
+                while i < n { d[i] = convert(src[i]); i &+= 1 }
             }
-            while i < n { d[i] = convert(src[i]); i &+= 1 }
         }
         let fw = g.filterWidth
         let rowLength = fw * depth
@@ -407,6 +403,19 @@ final class Conv2DKernel: Kernel {
                 }
             }
         }
+    }
+
+    /// dst[i] = src[i] + offset for i < count, eight at a time.
+    @inline(__always)
+    private static func widen(_ src: UnsafePointer<Int8>, into dst: UnsafeMutablePointer<Int16>, count n: Int, adding offset: Int16) {
+        let offsets = SIMD8<Int16>(repeating: offset)
+        var i = 0
+        while i &+ 8 <= n {
+            let v = SIMDLanes.widen(UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Int8>.self)) &+ offsets
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: SIMD8<Int16>.self)
+            i &+= 8
+        }
+        while i < n { dst[i] = Int16(src[i]) &+ offset; i &+= 1 }
     }
 
     /// Calls `body(row, inY, inX, window)` for each of `count` output pixels from linear
@@ -450,14 +459,7 @@ final class Conv2DKernel: Kernel {
             while first < pixels {
                 let count = min(tileRows, pixels - first)
                 if pointwise {
-                    let src = image + first &* depth
-                    let n = count &* depth
-                    var i = 0
-                    while i < n {
-                        let v = SIMDLanes.widen(UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Int8>.self))
-                        UnsafeMutableRawPointer(columns + i).storeBytes(of: v &+ SIMD8(repeating: offset), as: SIMD8<Int16>.self)
-                        i &+= 8
-                    }
+                    Self.widen(image + first &* depth, into: columns, count: count &* depth, adding: offset)
                     Int16GEMM.multiplyPanels(rows: columns, rowCount: count, panels: panels, columns: perGroup,
                                              depth: kp, into: sums, sumStride: sumStride)
                     for r in 0..<count {

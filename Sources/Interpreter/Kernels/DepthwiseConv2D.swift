@@ -217,16 +217,6 @@ final class DepthwiseConv2DKernel: Kernel {
         }
     }
 
-    @inline(__always)
-    private static func load16(_ p: UnsafePointer<Int16>) -> SIMD16<Int16> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Int16>.self)
-    }
-
-    @inline(__always)
-    private static func load8(_ p: UnsafePointer<Int16>) -> SIMD8<Int16> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self)
-    }
-
     /// Eight exact int32 products of the padded image's int16 values with int16-widened int8
     /// weights. Image values are input - zero point with both in int8 (the padded path is
     /// taken only then), so |x| <= 255, and |w| <= 128: |x * w| <= 32,640 fits int16, and
@@ -234,7 +224,7 @@ final class DepthwiseConv2DKernel: Kernel {
     /// emulated 32-bit lane multiply of baseline x86-64.
     @inline(__always)
     private static func products8(_ x: UnsafePointer<Int16>, _ w: UnsafePointer<Int16>) -> SIMD8<Int32> {
-        SIMDLanes.widen(load8(x) &* load8(w))
+        SIMDLanes.widen(SIMDLanes.load8(x) &* SIMDLanes.load8(w))
     }
 
     private func evalInt8Padded(_ context: EvalContext, _ padded: PaddedImage) {
@@ -261,7 +251,7 @@ final class DepthwiseConv2DKernel: Kernel {
                         var low = SIMD8<Int32>(repeating: 0), high = low
                         var t = 0
                         while t < tapCount {
-                            let p = Self.load16(origin + (taps[t] &+ c)) &* Self.load16(weights + (t &* outC &+ c))
+                            let p = SIMDLanes.load16(origin + (taps[t] &+ c)) &* SIMDLanes.load16(weights + (t &* outC &+ c))
                             low &+= SIMDLanes.widen(p.lowHalf)
                             high &+= SIMDLanes.widen(p.highHalf)
                             t &+= 1

@@ -13,14 +13,17 @@
 /// lane-wise int32 multiply-adds reduced at the end ran at 5-7 (pmullw/pmulhw) once the
 /// optimizer merged the final reductions, and SIMD16 values spill (1-2).
 enum Int16GEMM {
-    @inline(__always)
-    private static func load(_ p: UnsafePointer<Int16>) -> SIMD8<Int16> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self)
-    }
-
-    /// (x0 w0 + x1 w1, x2 w2 + x3 w3, x4 w4 + x5 w5, x6 w6 + x7 w7): pmaddwd.
+    /// (x0 w0 + x1 w1, x2 w2 + x3 w3, ...): one pmaddwd, 128-bit for eight lanes and
+    /// 256-bit (vpmaddwd, AVX2) for sixteen. The two widths are one pattern LLVM matches
+    /// only when written at that width.
     @inline(__always)
     static func multiplyAddPairs(_ x: SIMD8<Int16>, _ w: SIMD8<Int16>) -> SIMD4<Int32> {
+        let p = SIMDLanes.widen(x) &* SIMDLanes.widen(w)
+        return p.evenHalf &+ p.oddHalf
+    }
+
+    @inline(__always)
+    static func multiplyAddPairs(_ x: SIMD16<Int16>, _ w: SIMD16<Int16>) -> SIMD8<Int32> {
         let p = SIMDLanes.widen(x) &* SIMDLanes.widen(w)
         return p.evenHalf &+ p.oddHalf
     }
@@ -40,8 +43,8 @@ enum Int16GEMM {
                 var b0 = a0, b1 = a0, b2 = a0, b3 = a0
                 var k = 0
                 while k < depth {
-                    let x = load(x0 + k), y = load(x1 + k)
-                    let v0 = load(w0 + k), v1 = load(w1 + k), v2 = load(w2 + k), v3 = load(w3 + k)
+                    let x = SIMDLanes.load8(x0 + k), y = SIMDLanes.load8(x1 + k)
+                    let v0 = SIMDLanes.load8(w0 + k), v1 = SIMDLanes.load8(w1 + k), v2 = SIMDLanes.load8(w2 + k), v3 = SIMDLanes.load8(w3 + k)
                     a0 &+= multiplyAddPairs(x, v0); a1 &+= multiplyAddPairs(x, v1)
                     a2 &+= multiplyAddPairs(x, v2); a3 &+= multiplyAddPairs(x, v3)
                     b0 &+= multiplyAddPairs(y, v0); b1 &+= multiplyAddPairs(y, v1)
@@ -58,9 +61,9 @@ enum Int16GEMM {
                 var a0 = SIMD4<Int32>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
                 var k = 0
                 while k < depth {
-                    let x = load(x0 + k)
-                    a0 &+= multiplyAddPairs(x, load(w0 + k)); a1 &+= multiplyAddPairs(x, load(w1 + k))
-                    a2 &+= multiplyAddPairs(x, load(w2 + k)); a3 &+= multiplyAddPairs(x, load(w3 + k))
+                    let x = SIMDLanes.load8(x0 + k)
+                    a0 &+= multiplyAddPairs(x, SIMDLanes.load8(w0 + k)); a1 &+= multiplyAddPairs(x, SIMDLanes.load8(w1 + k))
+                    a2 &+= multiplyAddPairs(x, SIMDLanes.load8(w2 + k)); a3 &+= multiplyAddPairs(x, SIMDLanes.load8(w3 + k))
                     k &+= 8
                 }
                 let s0 = sums + (r &* sumStride &+ n)
@@ -75,7 +78,7 @@ enum Int16GEMM {
                 var a0 = SIMD4<Int32>(repeating: 0)
                 var k = 0
                 while k < depth {
-                    a0 &+= multiplyAddPairs(load(x0 + k), load(w0 + k))
+                    a0 &+= multiplyAddPairs(SIMDLanes.load8(x0 + k), SIMDLanes.load8(w0 + k))
                     k &+= 8
                 }
                 sums[r &* sumStride &+ n] = a0.wrappedSum()
@@ -89,17 +92,21 @@ enum Int16GEMM {
     /// Output columns per panel.
     static let panelWidth = 8
 
+    /// Panels for `columns` output columns: the last one may be partial.
+    static func panelCount(columns: Int) -> Int {
+        (columns + panelWidth - 1) / panelWidth
+    }
+
     /// Int16 elements `packPanels` writes for `columns` x `depth` weights (`depth` even).
     static func panelElements(columns: Int, depth: Int) -> Int {
-        (columns + panelWidth - 1) / panelWidth * panelWidth * depth
+        panelCount(columns: columns) * panelWidth * depth
     }
 
     /// Weights [columns][depth] as panels of eight columns with the depth in pairs:
     /// panels[(p * depth / 2 + kk) * 16 + 2 j + e] = weights[8 p + j][2 kk + e], 0 past the
     /// last column. One 16-lane load is then the pair (k, k + 1) of eight columns.
     static func packPanels(weights: UnsafePointer<Int16>, columns: Int, depth: Int, into panels: UnsafeMutablePointer<Int16>) {
-        let panelCount = (columns + panelWidth - 1) / panelWidth
-        for p in 0..<panelCount {
+        for p in 0..<panelCount(columns: columns) {
             for kk in 0..<(depth / 2) {
                 for j in 0..<panelWidth {
                     let n = p * panelWidth + j
@@ -111,22 +118,10 @@ enum Int16GEMM {
         }
     }
 
-    @inline(__always)
-    private static func load16(_ p: UnsafePointer<Int16>) -> SIMD16<Int16> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Int16>.self)
-    }
-
     /// The pair (x[0], x[1]) in every 32-bit lane.
     @inline(__always)
     private static func broadcastPair(_ x: UnsafePointer<Int16>) -> SIMD16<Int16> {
         unsafeBitCast(SIMD8<Int32>(repeating: UnsafeRawPointer(x).loadUnaligned(as: Int32.self)), to: SIMD16<Int16>.self)
-    }
-
-    /// (a0 b0 + a1 b1, a2 b2 + a3 b3, ...): one vpmaddwd on AVX2.
-    @inline(__always)
-    private static func multiplyAddPairs(_ a: SIMD16<Int16>, _ b: SIMD16<Int16>) -> SIMD8<Int32> {
-        let p = SIMDLanes.widen(a) &* SIMDLanes.widen(b)
-        return p.evenHalf &+ p.oddHalf
     }
 
     /// sums[r * sumStride + n] = sum over k < depth of rows[r * depth + k] * w[n][k] from
@@ -137,7 +132,7 @@ enum Int16GEMM {
     /// the row-dot form above.
     static func multiplyPanels(rows: UnsafePointer<Int16>, rowCount: Int, panels: UnsafePointer<Int16>, columns: Int,
                                depth: Int, into sums: UnsafeMutablePointer<Int32>, sumStride: Int) {
-        let panelCount = (columns + panelWidth - 1) / panelWidth
+        let panelCount = panelCount(columns: columns)
         let panelStride = panelWidth * depth
         @inline(__always) func store(_ v: SIMD8<Int32>, _ r: Int, _ p: Int) {
             UnsafeMutableRawPointer(sums + (r &* sumStride &+ p &* panelWidth)).storeBytes(of: v, as: SIMD8<Int32>.self)
@@ -153,7 +148,7 @@ enum Int16GEMM {
                 var b0 = a0, b1 = a0, b2 = a0, b3 = a0
                 var k = 0
                 while k < depth {
-                    let v0 = load16(w0 + k &* panelWidth), v1 = load16(w1 + k &* panelWidth)
+                    let v0 = SIMDLanes.load16(w0 + k &* panelWidth), v1 = SIMDLanes.load16(w1 + k &* panelWidth)
                     let y0 = broadcastPair(x0 + k), y1 = broadcastPair(x1 + k)
                     let y2 = broadcastPair(x2 + k), y3 = broadcastPair(x3 + k)
                     a0 &+= multiplyAddPairs(y0, v0); b0 &+= multiplyAddPairs(y0, v1)
@@ -171,7 +166,7 @@ enum Int16GEMM {
                 var a0 = SIMD8<Int32>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
                 var k = 0
                 while k < depth {
-                    let v0 = load16(w0 + k &* panelWidth)
+                    let v0 = SIMDLanes.load16(w0 + k &* panelWidth)
                     a0 &+= multiplyAddPairs(broadcastPair(x0 + k), v0)
                     a1 &+= multiplyAddPairs(broadcastPair(x1 + k), v0)
                     a2 &+= multiplyAddPairs(broadcastPair(x2 + k), v0)
@@ -189,7 +184,7 @@ enum Int16GEMM {
                 var a0 = SIMD8<Int32>(repeating: 0)
                 var k = 0
                 while k < depth {
-                    a0 &+= multiplyAddPairs(broadcastPair(x0 + k), load16(w0 + k &* panelWidth))
+                    a0 &+= multiplyAddPairs(broadcastPair(x0 + k), SIMDLanes.load16(w0 + k &* panelWidth))
                     k &+= 2
                 }
                 store(a0, r, p)
@@ -218,7 +213,7 @@ enum Int16GEMM {
         var acc = SIMD4<Int32>(repeating: 0)
         var i = 0
         while i &+ 8 <= n {
-            acc &+= multiplyAddPairs(load(a + i), load(b + i))
+            acc &+= multiplyAddPairs(SIMDLanes.load8(a + i), SIMDLanes.load8(b + i))
             i &+= 8
         }
         var s = acc.wrappedSum()

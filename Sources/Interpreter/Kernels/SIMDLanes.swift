@@ -4,6 +4,18 @@
 // may outline as a call: measured, a call per Int16GEMM step once the requantization
 // was vectorised (19% of KWS's instructions), while the same loop was inlined before.
 enum SIMDLanes {
+    /// Eight int16 from any alignment (weights and gathered rows carry none).
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Int16>) -> SIMD8<Int16> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self)
+    }
+
+    /// Sixteen int16 from any alignment.
+    @inline(__always)
+    static func load16(_ p: UnsafePointer<Int16>) -> SIMD16<Int16> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Int16>.self)
+    }
+
     @inline(__always)
     static func widen(_ v: SIMD8<Int8>) -> SIMD8<Int16> {
         SIMD8(Int16(v[0]), Int16(v[1]), Int16(v[2]), Int16(v[3]), Int16(v[4]), Int16(v[5]), Int16(v[6]), Int16(v[7]))
