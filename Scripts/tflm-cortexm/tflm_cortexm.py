@@ -675,10 +675,14 @@ def main():
     p.add_argument("--all-operators", action="store_true",
                    help="also link each operator the harness built, not only those of the flash models")
     p = sub.add_parser("verify")
+    p = sub.add_parser("invoke", help="instructions of one Invoke per operator (CMSIS-NN set) -> invoke.json")
+    p.add_argument("--only", nargs="*", help="substrings of model file names to run")
+    p.add_argument("--merge", action="store_true", help="keep records of models not run this time")
     args = ap.parse_args()
     {"prepare": cmd_prepare, "build": cmd_build, "arena": cmd_arena,
      "flash": lambda a: __import__("flash_link").cmd_flash(a),
-     "verify": lambda a: __import__("flash_link").cmd_verify(a)}[args.command](args)
+     "verify": lambda a: __import__("flash_link").cmd_verify(a),
+     "invoke": lambda a: __import__("invoke_trace").cmd_invoke(a)}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -6,23 +6,13 @@ import Interpreter
 // plus memory stalls (MemorySystem) and TFLM's per-operator dispatch. README.md explains every term.
 
 public enum CostModel {
-    /// TFLM work per operator outside the kernel's loops, not measured: MicroGraph's invoke loop
-    /// (registration lookup, indirect call), the kernel's Eval fetching 3-4 eval tensors through
-    /// the context (each an indirect call), building RuntimeShape/cmsis_nn_dims from them, filling
-    /// the parameter structs, and the CMSIS-NN wrapper's dispatch: about 250 instructions, counted
-    /// from the call structure of tensorflow/lite/micro/kernels/cmsis_nn/conv.cc. Assumption.
-    static let operatorDispatch = InstructionMix.parse(
-        "ld=80 ru=50 st=35 alu=95 sh=5 br=30 tk=20 ldm=4 ldmr=24 stm=4 stmr=24") ?? .zero
-    /// MicroInterpreter::Invoke around the operator loop (state checks, subgraph set-up, return):
-    /// about 100 instructions. Assumption.
-    static let invokeOverhead = InstructionMix.parse("ld=30 ru=20 st=10 alu=40 br=12 tk=8 ldm=1 ldmr=6 stm=1 stmr=6") ?? .zero
-
     public static func estimate(workloads: [OperatorWorkload], device: DeviceProfile, options: CostOptions) -> ModelCost {
         let optimization = options.optimization ?? device.toolchain.opt
         let operators = workloads.map { estimate($0, device: device, optimization: optimization, variant: options.variant) }
-        let framework = cycles(invokeOverhead, core: device.core)
+        let invoke = TFLMDispatch.forCore(device.core).invoke
         return ModelCost(device: device.id, clockHz: device.clockHz, optimization: optimization, operators: operators,
-                         frameworkCycles: framework, powerWatts: powerWatts(device))
+                         frameworkCycles: cycles(invoke.mix, core: device.core),
+                         frameworkInstructions: Double(invoke.instructions), powerWatts: powerWatts(device))
     }
 
     /// Run current x supply voltage, when the profile has a run current; none, no energy.
@@ -89,7 +79,8 @@ public enum CostModel {
                 .joined(separator: ", ")
             let why = "\(work.label), \(what): \(MemorySystem.fmt(instructions.rounded())) instructions measured for gcc \(optimization.rawValue) on \(timing.displayName) "
                 + "(\(timing.issueRule)); \(top)"
-            terms.append(CostTerm(prefix + name, total, why, basis: work.isGeneric ? .genericEstimate : .measured))
+            terms.append(CostTerm(prefix + name, total, why, basis: work.isGeneric ? .genericEstimate : .measured,
+                                  instructions: instructions))
         }
 
         if let mispredict = timing.loopExitMispredict {
@@ -109,14 +100,28 @@ public enum CostModel {
             terms.append(CostTerm(stall.name, stall.cycles, stall.why, basis: stall.basis))
         }
 
-        terms.append(CostTerm("TFLM operator dispatch", cycles(operatorDispatch, core: core),
-                              "MicroGraph invoke loop, kernel Eval fetching eval tensors and shapes, parameter structs, CMSIS-NN wrapper dispatch: about \(MemorySystem.fmt(operatorDispatch.instructions)) instructions (assumption, not measured)",
-                              basis: .assumption))
+        terms.append(dispatchTerm(workload, core: core))
         return OperatorCost(index: w.index, op: w.op, kernelPath: workload.kernelPath, macs: w.macs, terms: terms)
     }
 }
 
 extension CostModel {
+    /// TFLM's work for this operator outside its kernel: measured where the kernel is a function of its
+    /// own (TFLMDispatch), else the median of the measured operators, labelled an assumption.
+    static func dispatchTerm(_ w: OperatorWorkload, core: DeviceProfile.Core) -> CostTerm {
+        let tflm = TFLMDispatch.forCore(core)
+        if let e = tflm.entry(w) {
+            let spread = e.range.lowerBound == e.range.upperBound ? "" : ", \(e.range.lowerBound)-\(e.range.upperBound) across them"
+            return CostTerm("TFLM operator dispatch", cycles(e.mix, core: core),
+                            "the Eval outside \(w.kernelPath.isCMSISNN ? w.kernelPath.name : "the memcpy") (eval tensors, shapes, parameter structs\(w.kernelPath.isCMSISNN ? ", the CMSIS-NN wrapper" : "")) and the graph loop's step: \(e.instructions) instructions, measured on \(e.instances) \(w.op.name) operator\(e.instances == 1 ? "" : "s") of TFLM's release build\(spread)",
+                            basis: .measured, instructions: Double(e.instructions))
+        }
+        let u = tflm.unmeasured
+        return CostTerm("TFLM operator dispatch", cycles(u.mix, core: core),
+                        "not measured for \(w.op.name) \(w.kernelPath.name): a reference kernel's loops are inlined into its Eval, so its dispatch cannot be separated from them; assumed to be the median of the \(u.instances) measured operator kinds, \(u.instructions) instructions (they range \(u.range.lowerBound)-\(u.range.upperBound))",
+                        basis: .assumption, instructions: Double(u.instructions))
+    }
+
     /// Whether the cost model has measured loops for this operator's kernel path (`.measured`)
     /// or costs it with another kernel's loop (`.genericEstimate`), for `variant`.
     public static func kernelBasis(_ w: OperatorWorkload, variant: KernelVariant) -> CostBasis {

@@ -44,8 +44,8 @@ public enum CostBasis: String, Sendable, CaseIterable {
     case datasheet
     /// A kernel without measured loops, costed with the closest measured loop of another kernel.
     case genericEstimate = "generic-estimate"
-    /// A judged figure, neither measured nor documented (TFLM's dispatch and invoke instruction
-    /// counts, the STM32F7's AXI line-fill cycles).
+    /// A judged figure, neither measured nor documented (TFLM's dispatch around a reference kernel,
+    /// whose loops are inlined into its Eval; the STM32F7's AXI line-fill cycles).
     case assumption
 
     /// Counted in the estimated share.
@@ -59,12 +59,15 @@ public struct CostTerm: Sendable {
     public let cycles: Double
     public let why: String
     public let basis: CostBasis
+    /// Instructions the term stands for (kernel loops, dispatch); 0 for memory stalls.
+    public let instructions: Double
 
-    public init(_ name: String, _ cycles: Double, _ why: String, basis: CostBasis) {
+    public init(_ name: String, _ cycles: Double, _ why: String, basis: CostBasis, instructions: Double = 0) {
         self.name = name
         self.cycles = cycles
         self.why = why
         self.basis = basis
+        self.instructions = instructions
     }
 }
 
@@ -75,6 +78,8 @@ public struct OperatorCost: Sendable {
     public let macs: Int
     public let terms: [CostTerm]
     public var cycles: Double { terms.reduce(0) { $0 + $1.cycles } }
+    /// Instructions executed: the kernel's loops, its library calls and TFLM's dispatch.
+    public var instructions: Double { terms.reduce(0) { $0 + $1.instructions } }
 
     public init(index: Int, op: OperatorKind, kernelPath: KernelPath, macs: Int, terms: [CostTerm]) {
         self.index = index
@@ -89,8 +94,8 @@ public struct OperatorCost: Sendable {
     /// The part of this operator's cycles that is guessed, 0...1.
     public var estimatedShare: Double { cycles > 0 ? min(1, max(0, estimatedCycles / cycles)) : 0 }
     /// True when the kernel's own work is a generic estimate (no measured loops for this path):
-    /// what reports mark with "~". TFLM's per-operator dispatch, an assumption every operator
-    /// carries, counts in `estimatedShare` but does not mark the operator.
+    /// what reports mark with "~". An assumed TFLM dispatch (around a reference kernel) counts in
+    /// `estimatedShare` but does not mark the operator.
     public var isEstimated: Bool { terms.contains { $0.basis == .genericEstimate } }
 }
 
@@ -99,15 +104,18 @@ public struct ModelCost: Sendable {
     public let clockHz: Int
     public let optimization: OptimizationLevel
     public let operators: [OperatorCost]
-    /// Per-invoke framework work outside the kernels (MicroInterpreter::Invoke's loop,
-    /// profiler-free build). An assumption.
+    /// Per-invoke framework work outside the operators (MicroInterpreter::Invoke around the graph
+    /// loop, profiler-free release build), measured (TFLMDispatch.invoke).
     public let frameworkCycles: Double
+    /// Instructions of `frameworkCycles`.
+    public let frameworkInstructions: Double
     /// Run current x supply voltage, when the profile has a run current.
     public let powerWatts: Double?
 
     public init(device: String, clockHz: Int, optimization: OptimizationLevel, operators: [OperatorCost],
-                frameworkCycles: Double, powerWatts: Double?) {
+                frameworkCycles: Double, frameworkInstructions: Double, powerWatts: Double?) {
         self.device = device
+        self.frameworkInstructions = frameworkInstructions
         self.clockHz = clockHz
         self.optimization = optimization
         self.operators = operators
@@ -121,8 +129,10 @@ public struct ModelCost: Sendable {
     /// Energy per inference: time x run current x voltage.
     public var energyMicrojoules: Double? { powerWatts.map { $0 * milliseconds / 1000 * 1e6 } }
 
-    /// Cycles from generic estimates and assumptions, the framework's invoke overhead included.
-    public var estimatedCycles: Double { operators.reduce(frameworkCycles) { $0 + $1.estimatedCycles } }
+    /// Instructions per inference: the operators' and the framework's.
+    public var instructions: Double { operators.reduce(frameworkInstructions) { $0 + $1.instructions } }
+    /// Cycles from generic estimates and assumptions (the measured invoke overhead is not one).
+    public var estimatedCycles: Double { operators.reduce(0) { $0 + $1.estimatedCycles } }
     /// The part of the latency that is guessed rather than measured or documented, 0...1.
     public var estimatedShare: Double { totalCycles > 0 ? min(1, max(0, estimatedCycles / totalCycles)) : 0 }
 }

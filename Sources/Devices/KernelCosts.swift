@@ -387,7 +387,9 @@ enum KernelCosts {
             let k = float ? KernelInstructionCounts.referenceAddFloat : KernelInstructionCounts.referenceAdd
             let units = [("call", 1.0), ("elem", Double(g.outputElements))].compactMap { unit(k, $0.0, $0.1) }
             let isAdd = w.op == .builtin(.add)
-            return KernelWork(label: k.function + (isAdd ? "" : " (used for SUB: same loop shape)"), isGeneric: !isAdd,
+            let broadcast = Self.isBroadcast(w)
+            let note = broadcast ? " (broadcast: the element loop stands in for TFLM's broadcast loop)" : isAdd ? "" : " (used for SUB: same loop shape)"
+            return KernelWork(label: k.function + note, isGeneric: !isAdd || broadcast,
                               units: units, weightWalk: noWeights, activationPasses: 1)
         default:
             return generic(w)
@@ -453,6 +455,10 @@ enum KernelCosts {
         if case .custom = op { return "TFLM's signal library is not in the measured data" }
         guard let builtin = op.builtin else { return "not a builtin operator" }
         if builtin == .stridedSlice { return "the begin/end/strides are constant inputs the workload record does not carry" }
+        if builtin == .add, isBroadcast(w) {
+            // Traced in TFLM (invoke.json): its broadcast loop runs about twice the element loop's instructions.
+            return "the broadcast loop of reference ADD is not measured"
+        }
         if Self.unmeasuredReference.contains(builtin) { return "no measured reference loop for \(op.name) yet" }
         if Self.referenceFromData.contains(builtin), MeasuredKernelData.referenceKey(w) == nil {
             return "\(op.name)'s reference loop is measured for other types or ranks only"
@@ -461,6 +467,12 @@ enum KernelCosts {
     }
 
     static let copyOperators: Set<BuiltinOperator> = [.reshape, .squeeze, .expandDims]
+
+    /// An elementwise operator whose inputs differ in shape (TFLM runs a broadcast loop).
+    static func isBroadcast(_ w: OperatorWorkload) -> Bool {
+        if case let .elementwise(e) = w.geometry { return e.broadcast }
+        return false
+    }
 
     /// Reference kernels costed from Resources/kernel-counts.json (MeasuredKernelData.referenceKey).
     static let referenceFromData: Set<BuiltinOperator> = [

@@ -66,6 +66,7 @@ extension RunReport {
                 ("device", .string(sim.device.id)),
                 ("optimization", .string(sim.optimization.rawValue)),
                 ("latency", .obj(["cycles": .int(Int(sim.cost.totalCycles.rounded())), "ms": .double(sim.cost.milliseconds),
+                                  "instructions": .int(Int(sim.cost.instructions.rounded())),
                                   "framework_cycles": .int(Int(sim.cost.frameworkCycles.rounded())),
                                   "framework_share": .double(sim.frameworkShare),
                                   "estimated_cycles": .int(Int(sim.cost.estimatedCycles.rounded())),
@@ -92,11 +93,13 @@ extension RunReport {
             ]
             if let sim = simulation, w.index < sim.cost.operators.count {
                 let c = sim.cost.operators[w.index]
-                op += [("cycles", .int(Int(c.cycles.rounded()))), ("ms", .double(sim.cost.milliseconds(c))),
+                op += [("cycles", .int(Int(c.cycles.rounded()))), ("instructions", .int(Int(c.instructions.rounded()))),
+                       ("ms", .double(sim.cost.milliseconds(c))),
                        ("share", .double(sim.share(c))),
                        ("estimated", .bool(c.isEstimated)), ("estimated_share", .double(c.estimatedShare)),
                        ("cost_terms", .array(c.terms.map {
-                           .obj(["name": .string($0.name), "cycles": .double($0.cycles), "basis": .string($0.basis.rawValue), "why": .string($0.why)])
+                           .obj(["name": .string($0.name), "cycles": .double($0.cycles), "instructions": .double($0.instructions),
+                                 "basis": .string($0.basis.rawValue), "why": .string($0.why)])
                        }))]
             }
             return .object(op)

@@ -17,7 +17,6 @@ from . import isa
 
 FLASH, FLASH_SIZE = 0x08000000, 8 << 20
 RAM, RAM_SIZE = 0x20000000, 32 << 20
-RETURN_ADDRESS = FLASH + FLASH_SIZE - 0x100   # where measured calls return to (a NOP pad)
 STACK_TOP = RAM + RAM_SIZE - 64
 MAX_INSTRUCTIONS = 400_000_000
 
@@ -56,8 +55,13 @@ class Simulator:
 class Image:
     """One linked image (one core and -O level) loaded into an emulator."""
 
-    def __init__(self, elf_path: Path, core: str, simulator: Simulator | None):
+    def __init__(self, elf_path: Path, core: str, simulator: Simulator | None, code_base: int = FLASH,
+                 code_size: int = FLASH_SIZE, a_profile_fpu: bool = False):
+        # code_base/code_size: where the image's code is linked (the kernel images: flash at 0x08000000;
+        # the tflm-cortexm firmware: SSRAM at 0). Data always sits at RAM.
         self.path = elf_path
+        self.code_base = code_base
+        self.return_address = code_base + code_size - 0x100
         self.core = core
         self.simulator = simulator
         with open(elf_path, "rb") as f:
@@ -67,10 +71,10 @@ class Image:
             for sym in elf.get_section_by_name(".symtab").iter_symbols():
                 if sym["st_info"]["type"] in ("STT_FUNC", "STT_OBJECT") and sym.name:
                     self.symbols.setdefault(sym.name, (sym["st_value"] & ~1, sym["st_size"]))
-        self.flash = bytearray(FLASH_SIZE)
+        self.flash = bytearray(code_size)
         for addr, data in self.segments:
-            if FLASH <= addr < FLASH + FLASH_SIZE:
-                self.flash[addr - FLASH: addr - FLASH + len(data)] = data
+            if code_base <= addr < code_base + code_size:
+                self.flash[addr - code_base: addr - code_base + len(data)] = data
         self.excluded = []
         for name in EXCLUDED_FUNCTIONS:
             if name in self.symbols:
@@ -78,14 +82,22 @@ class Image:
                 if size == 0:
                     raise RunError(f"{name} has no symbol size in {elf_path}")
                 self.excluded.append((start, start + size))
-        self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
-        self.uc.ctl_set_cpu_model(UA.UC_CPU_ARM_CORTEX_M7 if core == "m7" else UA.UC_CPU_ARM_CORTEX_M4)
-        self.uc.mem_map(FLASH, FLASH_SIZE)
+        if a_profile_fpu:
+            # Unicorn's Cortex-M7 lacks FPv5's double precision, VRINT and VSEL. Its "max" A-profile core in
+            # Thumb state runs the same Thumb-2 and FP instructions, for code without M-profile system features.
+            self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB)
+            self.uc.ctl_set_cpu_model(UA.UC_CPU_ARM_MAX)
+            self.uc.reg_write(UA.UC_ARM_REG_C1_C0_2, self.uc.reg_read(UA.UC_ARM_REG_C1_C0_2) | (0xF << 20))  # CPACR: CP10/11
+            self.uc.reg_write(UA.UC_ARM_REG_FPEXC, 0x40000000)  # FPEXC.EN
+        else:
+            self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
+            self.uc.ctl_set_cpu_model(UA.UC_CPU_ARM_CORTEX_M7 if core == "m7" else UA.UC_CPU_ARM_CORTEX_M4)
+        self.uc.mem_map(code_base, code_size)
         self.uc.mem_map(RAM, RAM_SIZE)
         for addr, data in self.segments:
             self.uc.mem_write(addr, bytes(data))
-        self.uc.mem_write(RETURN_ADDRESS, b"\x00\xbf" * 8)
-        self.decoder = isa.Decoder(lambda a, n: bytes(self.flash[a - FLASH: a - FLASH + n]))
+        self.uc.mem_write(self.return_address, b"\x00\xbf" * 8)
+        self.decoder = isa.Decoder(lambda a, n: bytes(self.flash[a - code_base: a - code_base + n]))
         # Block registry: every (start, size) seen, with its decoded instructions and static class counts.
         self.block_ids: dict[int, int] = {}
         self.block_start: list[int] = []
@@ -123,7 +135,7 @@ class Image:
     def call(self, name: str, args=(), trace: bool = False) -> int:
         uc = self.uc
         uc.reg_write(UA.UC_ARM_REG_SP, STACK_TOP)
-        uc.reg_write(UA.UC_ARM_REG_LR, RETURN_ADDRESS | 1)
+        uc.reg_write(UA.UC_ARM_REG_LR, self.return_address | 1)
         regs = [UA.UC_ARM_REG_R0, UA.UC_ARM_REG_R1, UA.UC_ARM_REG_R2, UA.UC_ARM_REG_R3]
         for r, v in zip(regs, args):
             uc.reg_write(r, v & 0xFFFFFFFF)
@@ -137,7 +149,7 @@ class Image:
 
             hook = uc.hook_add(UC_HOOK_BLOCK, on_block)
         try:
-            uc.emu_start(self.address(name) | 1, RETURN_ADDRESS, count=MAX_INSTRUCTIONS)
+            uc.emu_start(self.address(name) | 1, self.return_address, count=MAX_INSTRUCTIONS)
         except Exception as e:  # unicorn raises UcError
             pc = uc.reg_read(UA.UC_ARM_REG_PC)
             raise RunError(f"{name}: emulation stopped at {pc:#x}: {e}") from None
@@ -145,7 +157,7 @@ class Image:
             if hook is not None:
                 uc.hook_del(hook)
         pc = uc.reg_read(UA.UC_ARM_REG_PC)
-        if pc & ~1 != RETURN_ADDRESS:
+        if pc & ~1 != self.return_address:
             raise RunError(f"{name}: did not return (pc {pc:#x}; instruction limit?)")
         return struct.unpack("<i", struct.pack("<I", uc.reg_read(UA.UC_ARM_REG_R0)))[0]
 
@@ -230,10 +242,12 @@ class Image:
             if bytes(self.uc.mem_read(end, len(CANARY))) != CANARY:
                 raise RunError(f"{what}: the kernel wrote past the buffer ending at {end:#x}")
 
-    def measure(self, exclude_ranges=(), count_library: bool = False) -> Measurement:
+    def measure(self, exclude_ranges=(), count_library: bool = False, trace=None,
+                end_address: int | None = None) -> Measurement:
         """Counts of the last traced call. `exclude_ranges`: extra (start, end) address ranges not counted;
-        `count_library`: count memcpy/memset too (when measuring them)."""
-        keys = np.asarray(self._trace, dtype=np.int64)
+        `count_library`: count memcpy/memset too (when measuring them). `trace`: block keys ((start << 12) | size)
+        to count instead, and `end_address` where execution went after the last of them (for its taken branch)."""
+        keys = np.asarray(self._trace if trace is None else trace, dtype=np.int64)
         if keys.size == 0:
             raise RunError("empty trace")
         uniq, inverse = np.unique(keys, return_inverse=True)
@@ -253,7 +267,7 @@ class Image:
             excluded = excluded | extra
         next_start = np.empty_like(ids)
         next_start[:-1] = starts[ids[1:]]
-        next_start[-1] = RETURN_ADDRESS
+        next_start[-1] = self.return_address if end_address is None else end_address
         taken = branch[ids] & (next_start != ends[ids])
         keep = ~excluded[ids]
         kept = ids[keep]
@@ -280,7 +294,7 @@ class Image:
             buf = ctypes.create_string_buffer(packed, len(packed))
             cycles = self.simulator.lib.m7_simulate(
                 buf, len(self.insns), len(self._slots), first.ctypes.data, count.ctypes.data, start32.ctypes.data, end32.ctypes.data,
-                nb, trace32.ctypes.data, taken8.ctypes.data, int(trace32.size), RETURN_ADDRESS)
+                nb, trace32.ctypes.data, taken8.ctypes.data, int(trace32.size), self.return_address)
             if cycles < 0:
                 raise RunError("simulator rejected the trace")
         block_counts: dict[int, int] = {}

@@ -1,0 +1,345 @@
+"""`invoke`: the instructions one TFLM Invoke executes on a Cortex-M, operator by operator.
+
+The runner firmware (firmware/runner.cc, trial mode: AllocateTensors, inputs, one Invoke) runs in Unicorn with
+semihosting answered here. Every basic block executed inside MicroInterpreter::Invoke is recorded and classified
+with measure-kernels' decoder (the same instruction classes as Sources/Devices/Resources/kernel-counts.json).
+
+Per operator the blocks split three ways:
+- **kernel**: inside a call to a function measure-kernels measures from its entry (the CMSIS-NN kernel
+  paths of kernel-counts.json, with everything they call);
+- **library**: newlib memcpy/memset called from the operator's Eval outside those kernels;
+- **outside**: the rest of the Eval (fetching eval tensors and shapes, parameter structs, CMSIS-NN wrappers;
+  for reference kernels the inlined loops as well), which is TFLM's dispatch wherever the kernel is a measured
+  function.
+The graph loop's own instructions after each operator (MicroInterpreterGraph::InvokeSubgraph, the temp reset)
+are that operator's `graph` counts; `invoke` is everything before the first operator and after the last.
+"""
+
+from __future__ import annotations
+
+import array
+import bisect
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from elftools.elf.elffile import ELFFile
+from unicorn import UC_HOOK_BLOCK, UC_HOOK_CODE
+from unicorn import arm_const as UA
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "measure-kernels"))
+from kc import emulator, isa  # noqa: E402
+
+import tflm_cortexm as tc  # noqa: E402
+
+OUT = tc.FIXTURE_DIR / "invoke.json"
+KERNEL_COUNTS = tc.REPO / "Sources" / "Devices" / "Resources" / "kernel-counts.json"
+CODE_BASE, CODE_SIZE = 0, 4 << 20
+INVOKE = "_ZN6tflite16MicroInterpreter6InvokeEv"
+GRAPH = "_ZN6tflite21MicroInterpreterGraph14InvokeSubgraphEi"
+INSIDE = 1 << 40          # flag on a block key: executed inside a measured kernel function
+MAX_INSTRUCTIONS = 2_000_000_000
+
+
+class TraceError(RuntimeError):
+    pass
+
+
+def measured_entries():
+    """Functions measure-kernels measures from entry to return: the CMSIS-NN kernel paths."""
+    data = json.loads(KERNEL_COUNTS.read_text())
+    return sorted({k["kernel_path"] for k in data["kernels"] if k["kernel_path"].startswith("arm_")})
+
+
+class Firmware:
+    """The runner ELF in Unicorn, with semihosting calls answered by the host."""
+
+    def __init__(self, elf: Path, core: str):
+        # The M7 build uses FPv5 double precision, which Unicorn's Cortex-M7 lacks (emulator.Image).
+        self.image = emulator.Image(elf, core, None, code_base=CODE_BASE, code_size=CODE_SIZE,
+                                    a_profile_fpu=core == "m7")
+        with open(elf, "rb") as f:
+            functions = [(s["st_value"] & ~1, s["st_size"], s.name)
+                         for s in ELFFile(f).get_section_by_name(".symtab").iter_symbols()
+                         if s["st_info"]["type"] == "STT_FUNC" and s.name and s["st_size"] > 0]
+        functions.sort()
+        self.function_starts = [f[0] for f in functions]
+        self.function_ends = [f[0] + f[1] for f in functions]
+        self.function_names = [f[2] for f in functions]
+        self.by_name = {name: start for start, _, name in functions}
+        uc = self.image.uc
+        try:
+            uc.mem_map(0xE000E000, 0x1000)   # system control space: the startup code enables the FPU there
+        except Exception:
+            pass
+        vectors = uc.mem_read(CODE_BASE, 8)
+        self.stack_top = int.from_bytes(vectors[0:4], "little")
+        self.reset = int.from_bytes(vectors[4:8], "little")
+
+    def function_of(self, address):
+        i = bisect.bisect_right(self.function_starts, address) - 1
+        if i >= 0 and address < self.function_ends[i]:
+            return i
+        return -1
+
+    def run(self, files: dict[str, bytes], kernels: list[str]):
+        """Runs the firmware to its exit; returns (exit code, console text, Invoke trace as block keys)."""
+        uc = self.image.uc
+        img = self.image
+        for addr, data in img.segments:   # fresh .data for every run
+            uc.mem_write(addr, bytes(data))
+        handles: dict[int, list] = {}
+        console: list[str] = []
+        state = {"exit": None}
+
+        def c_string(address):
+            out = bytearray()
+            while len(out) < 256:
+                b = uc.mem_read(address + len(out), 1)[0]
+                if b == 0:
+                    break
+                out.append(b)
+            return out.decode("latin1")
+
+        def reg(r):
+            return uc.reg_read(r)
+
+        def answer(value):
+            uc.reg_write(UA.UC_ARM_REG_R0, value & 0xFFFFFFFF)
+            uc.reg_write(UA.UC_ARM_REG_PC, reg(UA.UC_ARM_REG_LR) | 1)
+
+        def sh_open(*_):
+            name, write = c_string(reg(UA.UC_ARM_REG_R0)), reg(UA.UC_ARM_REG_R1)
+            if write:
+                handle = 100 + len(handles)
+                handles[handle] = [name, bytearray(), 0]
+            elif name in files:
+                handle = 100 + len(handles)
+                handles[handle] = [name, bytearray(files[name]), 0]
+            else:
+                handle = -1
+            answer(handle)
+
+        def sh_read(*_):
+            h, buf, n = reg(UA.UC_ARM_REG_R0), reg(UA.UC_ARM_REG_R1), reg(UA.UC_ARM_REG_R2)
+            _, data, pos = handles[h]
+            chunk = bytes(data[pos:pos + n])
+            uc.mem_write(buf, chunk)
+            handles[h][2] = pos + len(chunk)
+            answer(len(chunk))
+
+        def sh_write(*_):
+            h, buf, n = reg(UA.UC_ARM_REG_R0), reg(UA.UC_ARM_REG_R1), reg(UA.UC_ARM_REG_R2)
+            handles[h][1] += uc.mem_read(buf, n)
+            answer(0)
+
+        def sh_file_length(*_):
+            answer(len(handles[reg(UA.UC_ARM_REG_R0)][1]))
+
+        def sh_close(*_):
+            answer(0)
+
+        def sh_puts(*_):
+            console.append(c_string(reg(UA.UC_ARM_REG_R0)))
+            answer(0)
+
+        def sh_exit(*_):
+            state["exit"] = reg(UA.UC_ARM_REG_R0)
+            uc.emu_stop()
+
+        hooks = []
+        for name, fn in [("sh_open", sh_open), ("sh_read", sh_read), ("sh_write", sh_write),
+                         ("sh_file_length", sh_file_length), ("sh_close", sh_close), ("sh_puts", sh_puts),
+                         ("sh_exit", sh_exit)]:
+            a = self.by_name[name]
+            hooks.append(uc.hook_add(UC_HOOK_CODE, fn, begin=a, end=a))
+
+        # The trace: block keys from the entry of Invoke to its return. A call to a measured kernel function is
+        # followed by its return address and stack pointer, so everything it calls is flagged INSIDE.
+        invoke_entry = self.by_name[INVOKE]
+        entries = {self.by_name[k] for k in kernels if k in self.by_name}
+        trace = array.array("q")
+        rec = {"on": False, "ret": None, "sp": None, "kret": None, "ksp": None, "invokes": 0}
+        self.kernel_calls = []   # (trace position, entry address) of every call into a measured kernel
+
+        def on_block(_uc, address, size, _user):
+            if not rec["on"]:
+                if address != invoke_entry:
+                    return
+                rec.update(on=True, ret=reg(UA.UC_ARM_REG_LR) & ~1, sp=reg(UA.UC_ARM_REG_SP), kret=None)
+                rec["invokes"] += 1
+            elif address == rec["ret"] and reg(UA.UC_ARM_REG_SP) == rec["sp"]:
+                rec["on"] = False
+                rec["end"] = address
+                return
+            key = (address << 12) | size
+            if rec["kret"] is None:
+                if address in entries:
+                    rec["kret"], rec["ksp"] = reg(UA.UC_ARM_REG_LR) & ~1, reg(UA.UC_ARM_REG_SP)
+                    self.kernel_calls.append((len(trace), address))
+                    key |= INSIDE
+            elif address == rec["kret"] and reg(UA.UC_ARM_REG_SP) == rec["ksp"]:
+                rec["kret"] = None
+            else:
+                key |= INSIDE
+            trace.append(key)
+
+        hooks.append(uc.hook_add(UC_HOOK_BLOCK, on_block))
+        uc.reg_write(UA.UC_ARM_REG_SP, self.stack_top)
+        try:
+            uc.emu_start(self.reset | 1, 0xFFFFFFFF, count=MAX_INSTRUCTIONS)
+        except Exception as e:  # UcError
+            raise TraceError("emulation stopped at %#x: %s" % (reg(UA.UC_ARM_REG_PC), e)) from None
+        finally:
+            for h in hooks:
+                uc.hook_del(h)
+        if state["exit"] is None:
+            raise TraceError("the firmware did not exit (instruction limit?)")
+        text = "".join(console)
+        if "trial_ok=1" not in text:
+            raise TraceError("the runner failed (exit %d): %s" % (state["exit"], "; ".join(l for l in text.split("\n") if l and not l.startswith("pool_arena_bytes"))))
+        if rec["invokes"] != 1:
+            raise TraceError("%d Invoke calls (expected 1)" % rec["invokes"])
+        return state["exit"], text, trace, rec.get("end")
+
+
+def mix_text(counts) -> str:
+    """Class counts as mcusim's InstructionMix.parse reads them: "ld=20 ru=15 alu=19 ..."."""
+    return " ".join("%s=%d" % (c, counts[i]) for i, c in enumerate(isa.CLASSES) if counts[i])
+
+
+def class_counts(m: emulator.Measurement | None) -> str:
+    return mix_text(m.counts) if m is not None else ""
+
+
+def difference(whole: emulator.Measurement | None, part: emulator.Measurement | None) -> str:
+    """Class counts of `whole` minus `part` (memcpy/memset: counted with the library minus without)."""
+    if whole is None:
+        return ""
+    return mix_text(whole.counts - (part.counts if part is not None else 0))
+
+
+def split_invoke(fw: Firmware, trace: list[int], end: int, operators: int):
+    """Per-operator kernel / library / outside / graph counts of one Invoke trace."""
+    keys = np.frombuffer(trace, dtype=np.int64) if isinstance(trace, array.array) else np.asarray(trace, np.int64)
+    inside = (keys & INSIDE) != 0
+    keys = keys & ~INSIDE
+    unique_starts, which = np.unique(keys >> 12, return_inverse=True)
+    fn = np.array([fw.function_of(int(a)) for a in unique_starts], dtype=np.int64)[which]
+    graph_index = fw.function_of(fw.by_name[GRAPH])
+    is_graph = fn == graph_index
+    positions = np.flatnonzero(is_graph)
+    if positions.size == 0:
+        raise TraceError("no InvokeSubgraph blocks in the trace")
+    # Segments between graph blocks: an operator's Eval when the loop reached it by the indirect call
+    # registration->invoke; the other calls from the loop are the graph's (operator count, temp reset).
+    segments = []
+    for a, b in zip(positions[:-1], positions[1:]):
+        if b > a + 1:
+            segments.append((int(a) + 1, int(b)))
+    op_segments = []
+    for s, e in segments:
+        name = fw.function_names[fn[s]] if fn[s] >= 0 else "?"
+        last_graph_block = int(keys[s - 1])
+        insns = fw.image.decoder.block(last_graph_block >> 12, last_graph_block & 0xFFF)
+        # registration->invoke is an indirect call; so is the virtual allocator_->ResetTempAllocations().
+        if insns[-1].name == "blx" and "ResetTempAllocations" not in name:
+            op_segments.append((s, e, name))
+    if len(op_segments) != operators:
+        raise TraceError("found %d operator calls in the trace, the model has %d" % (len(op_segments), operators))
+
+    img = fw.image
+
+    def count(sel, library, end_address=None):
+        if sel.size == 0:
+            return None
+        return img.measure(trace=sel, count_library=library, end_address=end_address)
+
+    records = []
+    for i, (s, e, name) in enumerate(op_segments):
+        span, span_inside = keys[s:e], inside[s:e]
+        graph_end = op_segments[i + 1][0] if i + 1 < len(op_segments) else int(positions[-1]) + 1
+        kernel = count(span[span_inside], True)
+        out_all = count(span[~span_inside], True)
+        out_plain = count(span[~span_inside], False)
+        graph = count(keys[e:graph_end], True)
+        rec = {
+            "eval": name,
+            # The measured functions the Eval called, in call order (not the ones they call in turn).
+            "kernel_calls": [fw.function_names[fw.function_of(a)] for p, a in fw.kernel_calls if s <= p < e],
+            "kernel_instructions": kernel.instructions if kernel else 0,
+            "kernel": class_counts(kernel),
+            "library_instructions": (out_all.instructions - out_plain.instructions) if out_all else 0,
+            "library": difference(out_all, out_plain),
+            "outside_instructions": out_plain.instructions if out_plain else 0,
+            "outside": class_counts(out_plain),
+            "graph_instructions": graph.instructions if graph else 0,
+            "graph": class_counts(graph),
+        }
+        records.append(rec)
+    last_graph = int(positions[-1]) + 1
+    invoke = count(np.concatenate([keys[:op_segments[0][0]], keys[last_graph:]]), True, end)
+    total = img.measure(trace=keys, count_library=True, end_address=end)
+    return records, {"instructions": invoke.instructions, "mix": class_counts(invoke)}, total.instructions
+
+
+def cmd_invoke(args):
+    kernels = measured_entries()
+    models = tc.model_files()
+    if args.only:
+        models = [(g, p) for g, p in models if any(s in p.name for s in args.only)]
+    previous = json.loads(OUT.read_text()) if OUT.exists() and args.merge else {}
+    records = previous.get("models", {})
+    names = tc.builtin_names(Path(args.tflm))
+    configs = {}
+    for core in args.cores:
+        cfg = tc.Config(args, core, "cmsis-nn")
+        configs[core] = (cfg, Firmware(tc.build_runner(cfg), core))
+    t0 = time.time()
+    for group, path in models:
+        data = path.read_bytes()
+        info = tc.read_model(data)
+        entry = {"group": group, "sha256": hashlib.sha256(data).hexdigest()}
+        if len(info["subgraphs"]) != 1:
+            entry["skipped"] = "more than one subgraph (control flow): operators do not follow one loop"
+            records[path.name] = entry
+            continue
+        inputs, _ = tc.golden_paths(group, path)
+        input_bytes = b"".join(tc.npy_bytes(p) for p in inputs) if inputs else tc.deterministic_input(info)
+        sg = info["subgraphs"][0]
+        entry["operators"] = [names.get(info["op_codes"][op["opcode_index"]], "?") for op in sg["operators"]]
+        runs = {}
+        for core, (cfg, fw) in configs.items():
+            files = {"model.tflite": data, "input.bin": input_bytes, "trial.txt": str(1 << 20).encode()}   # fits the 4 MiB pool beside any model here
+            try:
+                _, _, trace, end = fw.run(files, kernels)
+                ops, invoke, total = split_invoke(fw, trace, end, len(sg["operators"]))
+            except (TraceError, emulator.RunError) as e:
+                runs[core + "/cmsis-nn"] = {"error": str(e)}
+                continue
+            runs[core + "/cmsis-nn"] = {"total_instructions": total, "invoke": invoke, "operators": ops}
+        entry["runs"] = runs
+        records[path.name] = entry
+        tc.log("[invoke] %s %s (%.0f s)" % (path.name, " ".join(
+            "%s=%s" % (k, v.get("total_instructions", "error")) for k, v in runs.items()), time.time() - t0))
+    gcc = subprocess.run(["arm-none-eabi-gcc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    out = {
+        "about": "Instructions one TFLM Invoke executes, per operator: kernel (inside the measured CMSIS-NN "
+                 "functions), library (memcpy/memset outside them), outside (the rest of the Eval), graph (the "
+                 "graph loop after the operator); invoke (before the first and after the last operator). "
+                 "Written by Scripts/tflm-cortexm/tflm_cortexm.py invoke.",
+        "provenance": {"tflm_commit": "90b983c2b3f1480642e040bbd2ddb37b998f3424",
+                       "dependencies": {folder: "%s@%s" % (repo, ref) for folder, repo, ref, _ in tc.DEPENDENCIES},
+                       "gcc": gcc, "emulator": "unicorn 2.1.4, capstone 5.0.9 (measure-kernels' classes)",
+                       "build": "TFLM Makefile, TARGET=cortex_m_generic BUILD_TYPE=release, OPTIMIZED_KERNEL_DIR="
+                                "cmsis_nn: core -Os, kernels and CMSIS-NN -O2",
+                       "measured_kernel_functions": kernels},
+        "models": dict(sorted(records.items())),
+    }
+    tc.dump_json(OUT, out)
+    tc.log("wrote %s (%.0f s)" % (OUT, time.time() - t0))
