@@ -4,15 +4,16 @@ The runner firmware (firmware/runner.cc, trial mode: AllocateTensors, inputs, on
 semihosting answered here. Every basic block executed inside MicroInterpreter::Invoke is recorded and classified
 with measure-kernels' decoder (the same instruction classes as Sources/Devices/Resources/kernel-counts.json).
 
-Per operator the blocks split three ways:
+Per operator the blocks split four ways:
 - **kernel**: inside a call to a function measure-kernels measures from its entry (the CMSIS-NN kernel
   paths of kernel-counts.json, with everything they call);
 - **library**: newlib memcpy/memset called from the operator's Eval outside those kernels;
 - **outside**: the rest of the Eval (fetching eval tensors and shapes, parameter structs, CMSIS-NN wrappers;
   for reference kernels the inlined loops as well), which is TFLM's dispatch wherever the kernel is a measured
-  function.
-The graph loop's own instructions after each operator (MicroInterpreterGraph::InvokeSubgraph, the temp reset)
-are that operator's `graph` counts; `invoke` is everything before the first operator and after the last.
+  function;
+- **graph**: the graph loop's own instructions after the operator (MicroInterpreterGraph::InvokeSubgraph, the
+  temp reset).
+`invoke` is everything before the first operator and after the last.
 """
 
 from __future__ import annotations
@@ -73,10 +74,8 @@ class Firmware:
         self.function_names = [f[2] for f in functions]
         self.by_name = {name: start for start, _, name in functions}
         uc = self.image.uc
-        try:
-            uc.mem_map(0xE000E000, 0x1000)   # system control space: the startup code enables the FPU there
-        except Exception:
-            pass
+        # The startup code enables the FPU in the system control space (CPACR): a page of plain memory here.
+        uc.mem_map(0xE000E000, 0x1000)
         vectors = uc.mem_read(CODE_BASE, 8)
         self.stack_top = int.from_bytes(vectors[0:4], "little")
         self.reset = int.from_bytes(vectors[4:8], "little")
