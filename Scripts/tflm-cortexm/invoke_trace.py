@@ -248,7 +248,7 @@ def split_invoke(fw: Firmware, trace: list[int], end: int, operators: int):
         insns = fw.image.decoder.block(last_graph_block >> 12, last_graph_block & 0xFFF)
         # registration->invoke is an indirect call; so is the virtual allocator_->ResetTempAllocations().
         if insns[-1].name == "blx" and "ResetTempAllocations" not in name:
-            op_segments.append((s, e, name))
+            op_segments.append((s, e))
     if len(op_segments) != operators:
         raise TraceError("found %d operator calls in the trace, the model has %d" % (len(op_segments), operators))
 
@@ -260,7 +260,7 @@ def split_invoke(fw: Firmware, trace: list[int], end: int, operators: int):
         return img.measure(trace=sel, count_library=library, end_address=end_address)
 
     records = []
-    for i, (s, e, name) in enumerate(op_segments):
+    for i, (s, e) in enumerate(op_segments):
         span, span_inside = keys[s:e], inside[s:e]
         graph_end = op_segments[i + 1][0] if i + 1 < len(op_segments) else int(positions[-1]) + 1
         kernel = count(span[span_inside], True)
@@ -268,11 +268,9 @@ def split_invoke(fw: Firmware, trace: list[int], end: int, operators: int):
         out_plain = count(span[~span_inside], False)
         graph = count(keys[e:graph_end], True)
         rec = {
-            "eval": name,
             # The measured functions the Eval called, in call order (not the ones they call in turn).
             "kernel_calls": [fw.function_names[fw.function_of(a)] for p, a in fw.kernel_calls if s <= p < e],
             "kernel_instructions": kernel.instructions if kernel else 0,
-            "kernel": class_counts(kernel),
             "library_instructions": (out_all.instructions - out_plain.instructions) if out_all else 0,
             "library": difference(out_all, out_plain),
             "outside_instructions": out_plain.instructions if out_plain else 0,
@@ -340,5 +338,10 @@ def cmd_invoke(args):
                        "measured_kernel_functions": kernels},
         "models": dict(sorted(records.items())),
     }
-    tc.dump_json(OUT, out)
+    # One line per model: the file is large (245 models x 2 cores), and a line per record keeps diffs readable.
+    models = out.pop("models")
+    lines = [json.dumps(out, indent=1, sort_keys=True)[:-2] + ',\n "models": {']
+    lines += [" %s: %s," % (json.dumps(k), json.dumps(v, sort_keys=True, separators=(",", ":"))) for k, v in models.items()]
+    lines[-1] = lines[-1][:-1]
+    OUT.write_text("\n".join(lines) + "\n }\n}\n")
     tc.log("wrote %s (%.0f s)" % (OUT, time.time() - t0))
