@@ -455,9 +455,9 @@ enum KernelCosts {
         if case .custom = op { return "TFLM's signal library is not in the measured data" }
         guard let builtin = op.builtin else { return "not a builtin operator" }
         if builtin == .stridedSlice { return "the begin/end/strides are constant inputs the workload record does not carry" }
-        if builtin == .add, isBroadcast(w) {
-            // Traced in TFLM (invoke.json): its broadcast loop runs about twice the element loop's instructions.
-            return "the broadcast loop of reference ADD is not measured"
+        if builtin == .add || builtin == .sub, isBroadcast(w) {
+            // Traced in TFLM (invoke.json): ADD's broadcast loop runs about twice the element loop's instructions.
+            return "the broadcast loop of reference \(op.name) is not measured"
         }
         if Self.unmeasuredReference.contains(builtin) { return "no measured reference loop for \(op.name) yet" }
         if Self.referenceFromData.contains(builtin), MeasuredKernelData.referenceKey(w) == nil {
@@ -477,15 +477,15 @@ enum KernelCosts {
     /// Reference kernels costed from Resources/kernel-counts.json (MeasuredKernelData.referenceKey).
     static let referenceFromData: Set<BuiltinOperator> = [
         .softmax, .quantize, .dequantize, .logistic, .tanh, .hardSwish, .mul, .concatenation, .pad, .padv2, .transpose,
-        .resizeNearestNeighbor,
+        .resizeNearestNeighbor, .sub, .relu, .relu6, .leakyRelu,
     ]
 
     /// Reference kernels not measured yet (the measured data's reference entries are listed in
     /// Scripts/measure-kernels/kernels/tflm_reference.py).
     static let unmeasuredReference: Set<BuiltinOperator> = [
-        .sub, .div, .squaredDifference, .maximum, .minimum, .prelu, .exp, .log, .sqrt, .rsqrt, .cast, .relu, .relu6,
-        .leakyRelu, .mean, .sum, .pack, .unpack, .split, .splitV, .shape, .gather, .resizeBilinear, .batchMatmul,
-        .svdf, .unidirectionalSequenceLstm, .transposeConv,
+        .div, .squaredDifference, .maximum, .minimum, .prelu, .exp, .log, .sqrt, .rsqrt, .cast, .mean, .sum, .pack,
+        .unpack, .split, .splitV, .shape, .gather, .resizeBilinear, .batchMatmul, .svdf, .unidirectionalSequenceLstm,
+        .transposeConv,
     ]
 
     private static func genericUnit(_ what: String, _ group: TermGroup, _ k: MeasuredKernel, _ name: String, _ trips: Double) -> WorkUnit? {

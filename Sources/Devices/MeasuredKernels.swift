@@ -274,6 +274,11 @@ extension MeasuredKernelData {
         case .tanh: return typed("TANH", outputType, [.int8])
         case .hardSwish: return typed("HARD_SWISH", outputType, [.int8])
         case .mul: return typed("MUL", outputType, [.float32, .int8])
+        // Equal shapes only: a broadcast SUB runs BroadcastQuantSubSlow / BroadcastSubSlow, not measured.
+        case .sub: return KernelCosts.isBroadcast(w) ? nil : typed("SUB", outputType, [.float32, .int8])
+        case .relu: return typed("RELU", outputType, [.int8])
+        case .relu6: return typed("RELU6", outputType, [.int8])
+        case .leakyRelu: return typed("LEAKY_RELU", outputType, [.float32, .int8])
         // The copy loop is per chunk whatever the element type; the chunk's bytes go to memcpy.
         case .concatenation: return "reference:CONCATENATION:int8"
         // The same loop for every element size (the stores' width does not change the instruction classes).

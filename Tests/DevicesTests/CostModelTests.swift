@@ -249,8 +249,8 @@ final class CostModelTests: XCTestCase {
 
     func testUnknownKernelPathIsAGenericEstimate() throws {
         let f411 = try profile("stm32f411re")
-        // RELU's reference loop is not measured (KernelCosts.unmeasuredReference).
-        let w = OperatorWorkload(index: 0, op: .builtin(.relu), variant: .cmsisNN, kernelPath: .reference(.builtin(.relu), .int8),
+        // RSQRT's reference loop is not measured (KernelCosts.unmeasuredReference).
+        let w = OperatorWorkload(index: 0, op: .builtin(.rsqrt), variant: .cmsisNN, kernelPath: .reference(.builtin(.rsqrt), .int8),
                                  inputs: [tensor(0, .int8, [1, 8, 8, 4], .arena)], outputs: [tensor(1, .int8, [1, 8, 8, 4], .arena, offset: 256)],
                                  geometry: .elementwise(ElementwiseGeometry(elements: 256)), macs: 0, scratchBytes: 0)
         let op = cost(w, f411, .o2)

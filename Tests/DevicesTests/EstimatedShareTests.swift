@@ -33,9 +33,9 @@ final class EstimatedShareTests: XCTestCase {
             geometry: .matrix(g), macs: 256, scratchBytes: 0)
     }
 
-    /// RELU int8 (reference): a kernel without measured loops (KernelCosts.unmeasuredReference).
+    /// RSQRT int8 (reference): a kernel without measured loops (KernelCosts.unmeasuredReference).
     private func unmeasured(index: Int) -> OperatorWorkload {
-        OperatorWorkload(index: index, op: .builtin(.relu), variant: .cmsisNN, kernelPath: .reference(.builtin(.relu), .int8),
+        OperatorWorkload(index: index, op: .builtin(.rsqrt), variant: .cmsisNN, kernelPath: .reference(.builtin(.rsqrt), .int8),
                          inputs: [tensor(0, .int8, [1, 8, 8, 4], .arena)], outputs: [tensor(1, .int8, [1, 8, 8, 4], .arena, offset: 256)],
                          geometry: .elementwise(ElementwiseGeometry(elements: 256)), macs: 0, scratchBytes: 0)
     }
@@ -88,7 +88,7 @@ final class EstimatedShareTests: XCTestCase {
         XCTAssertTrue(generic.isEstimated)
         XCTAssertEqual(generic.estimatedShare, 1, accuracy: 1e-12, "no weights, so no datasheet term: all of it is guessed")
         let dispatch = try XCTUnwrap(generic.terms.first { $0.name == "TFLM operator dispatch" })
-        XCTAssertEqual(dispatch.basis, .assumption, "RELU's reference loop is inlined into its Eval")
+        XCTAssertEqual(dispatch.basis, .assumption, "RSQRT's reference loop is not measured, so the trace cannot tell it from the Eval")
         XCTAssertEqual(dispatch.cycles, m4Unmeasured, accuracy: 1e-9)
         XCTAssertEqual(model.estimatedCycles, generic.cycles, accuracy: 1e-9)
         XCTAssertEqual(model.estimatedShare, generic.cycles / model.totalCycles, accuracy: 1e-12)

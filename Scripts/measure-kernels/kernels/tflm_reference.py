@@ -162,6 +162,21 @@ REF_TANH = elementwise("reference:TANH:int8", None, "ref_tanh_s8", "tflite::refe
                        "reference_integer_ops::Tanh (fixed point; saturation data-dependent as for LOGISTIC).")
 REF_HARD_SWISH = elementwise("reference:HARD_SWISH:int8", None, "ref_hard_swish_s8", "tflite::reference_ops::HardSwish<int8_t>", "HARD_SWISH int8")
 
+REF_SUB_S8 = elementwise("reference:SUB:int8", None, "ref_sub_s8", "tflite::reference_ops::Sub", "SUB int8 without broadcast (reference)")
+REF_SUB_F32 = elementwise("reference:SUB:float32", None, "ref_sub_f32", "tflite::reference_ops::SubWithActivation",
+                          "SUB float32 without broadcast (reference)")
+REF_RELU_S8 = elementwise("reference:RELU:int8", None, "ref_relu_s8", "tflite::ReluQuantized<int8_t>", "RELU int8",
+                          "TFLM's ReluQuantized (micro/kernels/activations.h): requantize and clamp per element.")
+REF_RELU6_S8 = elementwise("reference:RELU6:int8", None, "ref_relu6_s8", "tflite::Relu6Quantized<int8_t>", "RELU6 int8",
+                           "TFLM's Relu6Quantized: a clamp per element (branches data-dependent: uniform int8 inputs, "
+                           "bounds -20 and 90).")
+REF_LEAKY_RELU_S8 = elementwise("reference:LEAKY_RELU:int8", None, "ref_leaky_relu_s8", "tflite::reference_ops::QuantizeLeakyRelu",
+                                "LEAKY_RELU int8", "reference_ops::QuantizeLeakyRelu: one of two requantizations per element "
+                                "by the input's sign (data-dependent: uniform int8 inputs around zero point -3).")
+REF_LEAKY_RELU_F32 = elementwise("reference:LEAKY_RELU:float32", None, "ref_leaky_relu_f32", "tflite::reference_ops::LeakyRelu",
+                                 "LEAKY_RELU float32", "reference_ops::LeakyRelu: a select per element (inputs uniform in "
+                                 "[-1000, 1000]).")
+
 
 def softmax_ref_shapes():
     return [{"num_rows": r, "row_size": n} for n in [1, 2, 3, 4, 5, 7, 8, 10, 16, 31, 32, 50, 100] for r in (1, 2, 3, 5) if r * n <= 400]
@@ -302,4 +317,5 @@ REF_TRANSPOSE_F32 = Kernel(
 KERNELS = [REF_CONV_S8, REF_CONV_F32, REF_CONV_S16, REF_DW_S8, REF_DW_F32, REF_FC_S8, REF_FC_F32, REF_AVGPOOL_S8,
            REF_MAXPOOL_S8, REF_AVGPOOL_F32, REF_MAXPOOL_F32, REF_ADD_S8, REF_ADD_F32, REF_MUL_S8, REF_MUL_F32,
            REF_QUANTIZE, REF_DEQUANTIZE, REF_REQUANTIZE, REF_LOGISTIC, REF_TANH, REF_HARD_SWISH, REF_SOFTMAX_S8,
-           REF_SOFTMAX_F32, REF_CONCAT, REF_STRIDED_SLICE, REF_PAD_F32, REF_RESIZE_NN, REF_TRANSPOSE_F32]
+           REF_SOFTMAX_F32, REF_CONCAT, REF_STRIDED_SLICE, REF_PAD_F32, REF_RESIZE_NN, REF_TRANSPOSE_F32, REF_SUB_S8, REF_SUB_F32,
+           REF_RELU_S8, REF_RELU6_S8, REF_LEAKY_RELU_S8, REF_LEAKY_RELU_F32]

@@ -19,6 +19,7 @@
 #include "tensorflow/lite/kernels/internal/reference/integer_ops/mul.h"
 #include "tensorflow/lite/kernels/internal/reference/integer_ops/pooling.h"
 #include "tensorflow/lite/kernels/internal/reference/integer_ops/tanh.h"
+#include "tensorflow/lite/kernels/internal/reference/leaky_relu.h"
 #include "tensorflow/lite/kernels/internal/reference/mul.h"
 #include "tensorflow/lite/kernels/internal/reference/pad.h"
 #include "tensorflow/lite/kernels/internal/reference/pooling.h"
@@ -27,7 +28,9 @@
 #include "tensorflow/lite/kernels/internal/reference/resize_nearest_neighbor.h"
 #include "tensorflow/lite/kernels/internal/reference/softmax.h"
 #include "tensorflow/lite/kernels/internal/reference/strided_slice.h"
+#include "tensorflow/lite/kernels/internal/reference/sub.h"
 #include "tensorflow/lite/kernels/internal/reference/transpose.h"
+#include "tensorflow/lite/micro/kernels/activations.h"
 
 using tflite::RuntimeShape;
 
@@ -434,6 +437,69 @@ int kc_setup_ref_hard_swish_s8(void) {
 }
 KC_NOINLINE void kc_run_ref_hard_swish_s8(void) {
     tflite::reference_ops::HardSwish<int8_t>(hs, *shapes[0], (const int8_t*)in_p, *shapes[3], (int8_t*)out_p);
+}
+
+// SUB without broadcast (TFLM's sub.cc when ProcessBroadcastShapes finds equal shapes): flat_size. int8 uses the
+// same ArithmeticParams as ADD; float clamps to the fused activation's range.
+int kc_setup_ref_sub_s8(void) { return binary_setup(0); }
+KC_NOINLINE void kc_run_ref_sub_s8(void) {
+    tflite::reference_ops::Sub(arith, *shapes[0], (const int8_t*)in_p, *shapes[1], (const int8_t*)in2_p, *shapes[3],
+                               (int8_t*)out_p);
+}
+int kc_setup_ref_sub_f32(void) { return binary_setup(1); }
+KC_NOINLINE void kc_run_ref_sub_f32(void) {
+    tflite::reference_ops::SubWithActivation(arith, *shapes[0], (const float*)in_p, *shapes[1], (const float*)in2_p,
+                                             *shapes[3], (float*)out_p);
+}
+
+// RELU / RELU6 int8 (micro/kernels/activations.h) and LEAKY_RELU (reference/leaky_relu.h): flat_size. RELU's
+// values are ReluPrepare's for equal input and output scales (multiplier 2^30, shift 1); RELU6 clamps to
+// [-20, 90] and LEAKY_RELU has alpha 0.2, so uniform int8 inputs take every branch.
+tflite::ReluOpData relu;
+int kc_setup_ref_relu_s8(void) {
+    if (kc_setup_ref_unary_s8()) return 1;
+    relu.params.input_offset = -3;
+    relu.params.output_offset = -3;
+    relu.params.output_multiplier = 1073741824;
+    relu.params.output_shift = 1;
+    relu.params.quantized_activation_min = -3;
+    relu.params.quantized_activation_max = 127;
+    return 0;
+}
+KC_NOINLINE void kc_run_ref_relu_s8(void) {
+    tflite::ReluQuantized<int8_t>(relu, *shapes[0], *shapes[3], (const int8_t*)in_p, (int8_t*)out_p);
+}
+int kc_setup_ref_relu6_s8(void) { return kc_setup_ref_unary_s8(); }
+KC_NOINLINE void kc_run_ref_relu6_s8(void) {
+    tflite::Relu6Quantized<int8_t>(-20, 90, *shapes[0], (const int8_t*)in_p, *shapes[3], (int8_t*)out_p);
+}
+tflite::LeakyReluParams leaky;
+int kc_setup_ref_leaky_relu_s8(void) {
+    if (kc_setup_ref_unary_s8()) return 1;
+    leaky.alpha = 0.2f;
+    leaky.input_offset = -3;
+    leaky.output_offset = 5;
+    leaky.output_multiplier_alpha = 1717986918;
+    leaky.output_shift_alpha = -2;
+    leaky.output_multiplier_identity = 1073741824;
+    leaky.output_shift_identity = 1;
+    return 0;
+}
+KC_NOINLINE void kc_run_ref_leaky_relu_s8(void) {
+    tflite::reference_ops::QuantizeLeakyRelu(leaky, *shapes[0], (const int8_t*)in_p, *shapes[3], (int8_t*)out_p);
+}
+int kc_setup_ref_leaky_relu_f32(void) {
+    kc_reset();
+    int32_t dims[1] = {KC_P(0)};
+    shape_n(0, 1, dims);
+    shape_n(3, 1, dims);
+    leaky.alpha = 0.2f;
+    KC_CHECK(in_p = f32(dims[0]));
+    KC_CHECK(out_p = zeros(4u * (uint32_t)dims[0]));
+    return 0;
+}
+KC_NOINLINE void kc_run_ref_leaky_relu_f32(void) {
+    tflite::reference_ops::LeakyRelu(leaky, *shapes[0], (const float*)in_p, *shapes[3], (float*)out_p);
 }
 
 // Concatenation int8 along the last axis: outer (product of the leading dimensions), inputs (2-4),
