@@ -5,13 +5,14 @@ charges as "TFLM operator dispatch" and "Invoke". Run it after `invoke` changes 
 
     python3 Scripts/tflm-cortexm/gen_dispatch_swift.py
 
-An operator's dispatch is what its Eval executes outside the measured kernel function (fetching eval tensors,
-shapes, parameter structs, the CMSIS-NN wrapper, memcpy of shape dimensions) plus the graph loop's own
-instructions after it (InvokeSubgraph, the temp-allocation reset). It is measured where the kernel is a separate
-function (every CMSIS-NN path) and for the reference operators that only move data with memcpy (COPY_ONLY:
-their memcpy is the kernel's work, the rest is dispatch). A reference kernel's loops are inlined into its Eval,
-so its dispatch cannot be told apart from them: those operators get `unmeasured`, the median over the measured
-entries, and the cost model labels it an assumption.
+An operator's dispatch is what its Eval executes outside the kernel (fetching eval tensors, shapes, parameter
+structs, the CMSIS-NN wrapper, memcpy of shape dimensions) plus the graph loop's own instructions after it
+(InvokeSubgraph, the temp-allocation reset). The kernel is the measured CMSIS-NN function ("OP function" keys),
+or the TFLM reference kernel the Eval ran, inlined or called ("OP reference TYPE", TYPE the first input's: invoke
+finds inlined ones from the build's debug information; kept only for the reference functions measure-kernels
+measures), or, for the reference operators that only move data with memcpy (COPY_ONLY, "OP reference"), that
+memcpy. An operator where none of these was found keeps `unmeasured`, the median over the CMSIS-NN keys, which
+the cost model labels an assumption.
 """
 import json
 import pathlib
@@ -20,6 +21,7 @@ import statistics
 root = pathlib.Path(__file__).resolve().parents[2]
 source = root / "Tests" / "Fixtures" / "cortexm" / "invoke.json"
 target = root / "Sources" / "Devices" / "Generated" / "TFLMDispatchCounts.swift"
+counts = root / "Sources" / "Devices" / "Resources" / "kernel-counts.json"
 
 # Reference operators whose TFLM Eval has no loop of its own: a memcpy (unless in place) and nothing else.
 COPY_ONLY = {"RESHAPE", "SQUEEZE", "EXPAND_DIMS"}
@@ -30,6 +32,30 @@ ISSUED = [c for c in CLASSES if c not in ("ru", "ldmr", "stmr", "tk")]
 CONFIGS = [("m4/cmsis-nn", "cortexM4"), ("m7/cmsis-nn", "cortexM7")]
 
 data = json.loads(source.read_text())
+
+
+def plain(name):
+    """`tflite::reference_ops::Softmax (float)` or `tflite::ReluQuantized<int8_t>` -> the name without either."""
+    name = name.split(" (")[0]
+    out, depth = [], 0
+    for ch in name:
+        depth += ch == "<"
+        if depth == 0:
+            out.append(ch)
+        depth -= ch == ">"
+    return "".join(out)
+
+
+# The reference functions measure-kernels measures, with the operators it measures each for ("reference:OP:type"):
+# a reference key is kept only where the Eval's first reference kernel is one of them, measured for that operator,
+# so that what the trace counted as the kernel is what the cost model has measured loops for (the float LSTM's
+# Eval calls reference FullyConnected for its gates, but its own loops are not one measured kernel).
+MEASURED_REFERENCE = {}
+for k in json.loads(counts.read_text())["kernels"]:
+    if k["key"].startswith("reference:"):
+        for f in k["functions"]:
+            if f.startswith("tflite::"):
+                MEASURED_REFERENCE.setdefault(plain(f), set()).add(k["key"].split(":")[1])
 
 
 def parse(text):
@@ -78,13 +104,19 @@ for config, name in CONFIGS:
         if not run or "operators" not in run:
             continue
         invokes.append({"mix": parse(run["invoke"]["mix"]), "model": model})
-        for op, o in zip(rec["operators"], run["operators"]):
+        for op, input_type, o in zip(rec["operators"], rec["input_types"], run["operators"]):
             if o["kernel_calls"]:
                 key = "%s %s" % (op, o["kernel_calls"][0])
-                mix = add(o["outside"], o["library"], o["graph"])
+                # A reference function the CMSIS-NN wrapper calls besides the kernel (BATCH_MATMUL's rhs
+                # transpose) is the Eval's work, not the kernel's.
+                mix = add(o["outside"], o["library"], o["graph"], o["reference"])
             elif op in COPY_ONLY:
                 key = "%s reference" % op
                 mix = add(o["outside"], o["graph"])   # the library part is the kernel's memcpy
+            elif o["reference_calls"] and op in MEASURED_REFERENCE.get(plain(o["reference_calls"][0]), ()):
+                # The Eval takes a branch per input type (QUANTIZE: AffineQuantize from float, Requantize from int8).
+                key = "%s reference %s" % (op, input_type)
+                mix = add(o["outside"], o["library"], o["graph"])
             else:
                 continue
             entries.setdefault(key, []).append({"mix": mix, "model": model})
@@ -92,7 +124,7 @@ for config, name in CONFIGS:
         continue
     invoke = median_record(invokes)
     chosen = {key: median_record(recs) for key, recs in entries.items()}
-    kernel_keys = [r for key, r in chosen.items() if not key.endswith(" reference")]
+    kernel_keys = [r for key, r in chosen.items() if " reference" not in key]
     unmeasured = median_record(kernel_keys)
     out.append("    /// `%s` in invoke.json: %d models." % (config, len(invokes)))
     out.append("    static let %s = TFLMDispatch(" % name)

@@ -8,9 +8,11 @@ Per operator the blocks split four ways:
 - **kernel**: inside a call to a function measure-kernels measures from its entry (the CMSIS-NN kernel
   paths of kernel-counts.json, with everything they call);
 - **library**: newlib memcpy/memset called from the operator's Eval outside those kernels;
-- **outside**: the rest of the Eval (fetching eval tensors and shapes, parameter structs, CMSIS-NN wrappers;
-  for reference kernels the inlined loops as well), which is TFLM's dispatch wherever the kernel is a measured
-  function;
+- **reference**: inside a TFLM reference kernel (a function of reference_ops / reference_integer_ops, or one
+  measure-kernels names for a reference path), whether inlined into the Eval (found from the build's debug
+  information: DW_TAG_inlined_subroutine ranges) or called, with everything it calls;
+- **outside**: the rest of the Eval (fetching eval tensors and shapes, parameter structs, CMSIS-NN wrappers),
+  which is TFLM's dispatch;
 - **graph**: the graph loop's own instructions after the operator (MicroInterpreterGraph::InvokeSubgraph, the
   temp reset).
 `invoke` is everything before the first operator and after the last.
@@ -44,6 +46,8 @@ CODE_BASE, CODE_SIZE = 0, 4 << 20
 INVOKE = "_ZN6tflite16MicroInterpreter6InvokeEv"
 GRAPH = "_ZN6tflite21MicroInterpreterGraph14InvokeSubgraphEi"
 INSIDE = 1 << 40          # flag on a block key: executed inside a measured kernel function
+REFERENCE = 1 << 41       # flag on a block key: executed inside a reference kernel (inlined or called)
+INLINED = 1 << 42         # (block classification only) the block lies in an inlined reference kernel
 MAX_INSTRUCTIONS = 2_000_000_000
 
 
@@ -55,6 +59,112 @@ def measured_entries():
     """Functions measure-kernels measures from entry to return: the CMSIS-NN kernel paths."""
     data = json.loads(KERNEL_COUNTS.read_text())
     return sorted({k["kernel_path"] for k in data["kernels"] if k["kernel_path"].startswith("arm_")})
+
+
+# Reference functions that are not the kernel's work but the Eval's (TFLM calls them before the kernel).
+NOT_KERNELS = {"tflite::reference_ops::ProcessBroadcastShapes"}
+
+
+def reference_function_names():
+    """Qualified names (no template arguments) measure-kernels gives for its reference paths."""
+    data = json.loads(KERNEL_COUNTS.read_text())
+    names = set()
+    for k in data["kernels"]:
+        if k["kernel_path"].startswith("reference"):
+            for f in k["functions"]:
+                if f.startswith("tflite::"):   # not the C library's expf
+                    names.add(plain_name(f.split(" (")[0]))
+    return names
+
+
+def plain_name(name: str) -> str:
+    """`tflite::reference_ops::Add<signed char>(...)` -> `tflite::reference_ops::Add`."""
+    out, depth = [], 0
+    for ch in name:
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth -= 1
+        elif ch == "(" and depth == 0:
+            break
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out).strip()
+
+
+def is_reference_kernel(name: str, named: set[str]) -> bool:
+    if name in NOT_KERNELS:
+        return False
+    return name in named or name.startswith(("tflite::reference_ops::", "tflite::reference_integer_ops::"))
+
+
+def dwarf_qualified_name(die) -> str | None:
+    """The qualified name of a subprogram DIE (through abstract origin and specification)."""
+    seen = 0
+    while die is not None and seen < 8:
+        seen += 1
+        for link in ("DW_AT_abstract_origin", "DW_AT_specification"):
+            if link in die.attributes:
+                die = die.get_DIE_from_attribute(link)
+                break
+        else:
+            break
+    if die is None or "DW_AT_name" not in die.attributes:
+        return None
+    parts = [die.attributes["DW_AT_name"].value.decode("utf-8", "replace")]
+    parent = die.get_parent()
+    while parent is not None and parent.tag in ("DW_TAG_namespace", "DW_TAG_class_type", "DW_TAG_structure_type"):
+        if "DW_AT_name" in parent.attributes:
+            parts.append(parent.attributes["DW_AT_name"].value.decode("utf-8", "replace"))
+        parent = parent.get_parent()
+    return plain_name("::".join(reversed(parts)))
+
+
+def inlined_reference_ranges(elf: Path, named: set[str], function_of):
+    """[(low, high, name)] of every reference kernel inlined into a linked function (outermost instances)."""
+    found = []
+    with open(elf, "rb") as f:
+        ef = ELFFile(f)
+        if not ef.has_dwarf_info():
+            raise TraceError("%s has no debug information (build with `build`: it adds -g)" % elf)
+        dwarf = ef.get_dwarf_info()
+        lists = dwarf.range_lists()
+        for cu in dwarf.iter_CUs():
+            top = cu.get_top_DIE()
+            cu_base = top.attributes["DW_AT_low_pc"].value if "DW_AT_low_pc" in top.attributes else 0
+            for die in cu.iter_DIEs():
+                if die.tag != "DW_TAG_inlined_subroutine" or "DW_AT_abstract_origin" not in die.attributes:
+                    continue
+                name = dwarf_qualified_name(die)
+                if not name or not is_reference_kernel(name, named):
+                    continue
+                a = die.attributes
+                spans = []
+                if "DW_AT_low_pc" in a and "DW_AT_high_pc" in a:
+                    low, high = a["DW_AT_low_pc"].value, a["DW_AT_high_pc"]
+                    spans.append((low, high.value if high.form == "DW_FORM_addr" else low + high.value))
+                elif "DW_AT_ranges" in a and lists is not None:
+                    base = cu_base
+                    for e in lists.get_range_list_at_offset(a["DW_AT_ranges"].value, cu=cu):
+                        if hasattr(e, "base_address"):
+                            base = e.base_address
+                        elif e.is_absolute:
+                            spans.append((e.begin_offset, e.end_offset))
+                        else:
+                            spans.append((base + e.begin_offset, base + e.end_offset))
+                for low, high in spans:
+                    # Code the linker discarded (--gc-sections) keeps address 0 here: only ranges inside one
+                    # linked function count.
+                    if high > low > 0 and function_of(low) >= 0 and function_of(low) == function_of(high - 1):
+                        found.append((low, high, name))
+    # Outermost instances: drop a range inside an earlier (larger) one.
+    found.sort(key=lambda r: (r[0], -r[1]))
+    outer = []
+    for low, high, name in found:
+        if outer and low < outer[-1][1]:
+            continue
+        outer.append((low, high, name))
+    return outer
 
 
 class Firmware:
@@ -73,6 +183,16 @@ class Firmware:
         self.function_ends = [f[0] + f[1] for f in functions]
         self.function_names = [f[2] for f in functions]
         self.by_name = {name: start for start, _, name in functions}
+        demangled = subprocess.run(["arm-none-eabi-c++filt"], input="\n".join(self.function_names), capture_output=True,
+                                   text=True, check=True).stdout.split("\n")
+        named = reference_function_names()
+        # Out-of-line reference kernels (entry address -> plain name), followed like the measured kernels.
+        self.reference_entries = {start: plain_name(d) for start, d in zip(self.function_starts, demangled)
+                                  if is_reference_kernel(plain_name(d), named)}
+        ranges = inlined_reference_ranges(elf, named, self.function_of)
+        self.range_starts = [r[0] for r in ranges]
+        self.range_ends = [r[1] for r in ranges]
+        self.range_names = [r[2] for r in ranges]
         uc = self.image.uc
         # The startup code enables the FPU in the system control space (CPACR): a page of plain memory here.
         uc.mem_map(0xE000E000, 0x1000)
@@ -85,6 +205,13 @@ class Firmware:
         if i >= 0 and address < self.function_ends[i]:
             return i
         return -1
+
+    def inlined_reference(self, address):
+        """The name of the inlined reference kernel `address` is in, or None."""
+        i = bisect.bisect_right(self.range_starts, address) - 1
+        if i >= 0 and address < self.range_ends[i]:
+            return self.range_names[i]
+        return None
 
     def run(self, files: dict[str, bytes], kernels: list[str]):
         """Runs the firmware to its exit; returns (exit code, console text, Invoke trace as block keys)."""
@@ -160,11 +287,19 @@ class Firmware:
 
         # The trace: block keys from the entry of Invoke to its return. A call to a measured kernel function is
         # followed by its return address and stack pointer, so everything it calls is flagged INSIDE.
+        # Reference kernels (flag REFERENCE) are followed the same way when called, and recognised by address when
+        # inlined; a call made from inside an inlined one is followed too.
         invoke_entry = self.by_name[INVOKE]
         entries = {self.by_name[k] for k in kernels if k in self.by_name}
+        reference_entries = self.reference_entries
+        inlined = self.inlined_reference
+        decoder = self.image.decoder
         trace = array.array("q")
-        rec = {"on": False, "ret": None, "sp": None, "kret": None, "ksp": None, "invokes": 0}
+        rec = {"on": False, "ret": None, "sp": None, "kret": None, "ksp": None, "kind": 0, "invokes": 0}
+        prev = [False, 0, 0]   # the previous block (outside followed calls): inside an inlined kernel, start, end
+        kinds = {}             # block address -> (INSIDE | REFERENCE | INLINED | 0, reference kernel name)
         self.kernel_calls = []   # (trace position, entry address) of every call into a measured kernel
+        self.reference_calls = []   # (trace position, name) of every entry into a reference kernel
 
         def on_block(_uc, address, size, _user):
             if not rec["on"]:
@@ -177,15 +312,42 @@ class Firmware:
                 rec["end"] = address
                 return
             key = (address << 12) | size
-            if rec["kret"] is None:
+            if rec["kret"] is not None:
+                if address != rec["kret"] or reg(UA.UC_ARM_REG_SP) != rec["ksp"]:
+                    trace.append(key | rec["kind"])
+                    return
+                rec["kret"] = None   # back in the caller: this block is classified below
+            what = kinds.get(address)
+            if what is None:
                 if address in entries:
-                    rec["kret"], rec["ksp"] = reg(UA.UC_ARM_REG_LR) & ~1, reg(UA.UC_ARM_REG_SP)
-                    self.kernel_calls.append((len(trace), address))
-                    key |= INSIDE
-            elif address == rec["kret"] and reg(UA.UC_ARM_REG_SP) == rec["ksp"]:
-                rec["kret"] = None
-            else:
+                    what = (INSIDE, None)
+                elif address in reference_entries:
+                    what = (REFERENCE, reference_entries[address])
+                else:
+                    name = inlined(address)
+                    what = (INLINED, name) if name is not None else (0, None)
+                kinds[address] = what
+            kind, name = what
+            if kind == INLINED:
+                if not prev[0]:
+                    self.reference_calls.append((len(trace), name))
+                prev[0], prev[1], prev[2] = True, address, address + size
+                trace.append(key | REFERENCE)
+                return
+            if kind == INSIDE:
+                rec.update(kret=reg(UA.UC_ARM_REG_LR) & ~1, ksp=reg(UA.UC_ARM_REG_SP), kind=INSIDE)
+                self.kernel_calls.append((len(trace), address))
                 key |= INSIDE
+            elif kind == REFERENCE:
+                rec.update(kret=reg(UA.UC_ARM_REG_LR) & ~1, ksp=reg(UA.UC_ARM_REG_SP), kind=REFERENCE)
+                self.reference_calls.append((len(trace), name))
+                key |= REFERENCE
+            elif prev[0] and (reg(UA.UC_ARM_REG_LR) & ~1) == prev[2] and \
+                    decoder.block(prev[1], prev[2] - prev[1])[-1].name in ("bl", "blx"):
+                # Called from an inlined reference kernel: its callee is the kernel's work.
+                rec.update(kret=prev[2], ksp=reg(UA.UC_ARM_REG_SP), kind=REFERENCE)
+                key |= REFERENCE
+            prev[0], prev[1], prev[2] = False, address, address + size
             trace.append(key)
 
         hooks.append(uc.hook_add(UC_HOOK_BLOCK, on_block))
@@ -227,7 +389,8 @@ def split_invoke(fw: Firmware, trace: list[int], end: int, operators: int):
     """Per-operator kernel / library / outside / graph counts of one Invoke trace."""
     keys = np.frombuffer(trace, dtype=np.int64) if isinstance(trace, array.array) else np.asarray(trace, np.int64)
     inside = (keys & INSIDE) != 0
-    keys = keys & ~INSIDE
+    reference = (keys & REFERENCE) != 0
+    keys = keys & ~(INSIDE | REFERENCE)
     unique_starts, which = np.unique(keys >> 12, return_inverse=True)
     fn = np.array([fw.function_of(int(a)) for a in unique_starts], dtype=np.int64)[which]
     graph_index = fw.function_of(fw.by_name[GRAPH])
@@ -261,16 +424,26 @@ def split_invoke(fw: Firmware, trace: list[int], end: int, operators: int):
 
     records = []
     for i, (s, e) in enumerate(op_segments):
-        span, span_inside = keys[s:e], inside[s:e]
+        span, span_inside, span_reference = keys[s:e], inside[s:e], reference[s:e]
+        span_outside = ~(span_inside | span_reference)
         graph_end = op_segments[i + 1][0] if i + 1 < len(op_segments) else int(positions[-1]) + 1
         kernel = count(span[span_inside], True)
-        out_all = count(span[~span_inside], True)
-        out_plain = count(span[~span_inside], False)
+        ref = count(span[span_reference & ~span_inside], True)
+        out_all = count(span[span_outside], True)
+        out_plain = count(span[span_outside], False)
+        names = []
+        for p, n in fw.reference_calls:
+            if s <= p < e and n not in names:
+                names.append(n)
         graph = count(keys[e:graph_end], True)
         rec = {
             # The measured functions the Eval called, in call order (not the ones they call in turn).
             "kernel_calls": [fw.function_names[fw.function_of(a)] for p, a in fw.kernel_calls if s <= p < e],
             "kernel_instructions": kernel.instructions if kernel else 0,
+            # The reference kernels the Eval ran (inlined or called), in order of first entry.
+            "reference_calls": names,
+            "reference_instructions": ref.instructions if ref else 0,
+            "reference": class_counts(ref),
             "library_instructions": (out_all.instructions - out_plain.instructions) if out_all else 0,
             "library": difference(out_all, out_plain),
             "outside_instructions": out_plain.instructions if out_plain else 0,
@@ -310,6 +483,9 @@ def cmd_invoke(args):
         input_bytes = b"".join(tc.npy_bytes(p) for p in inputs) if inputs else tc.deterministic_input(info)
         sg = info["subgraphs"][0]
         entry["operators"] = [names.get(info["op_codes"][op["opcode_index"]], "?") for op in sg["operators"]]
+        # The first input's type: which of its type branches an Eval took (it keys a reference kernel's dispatch).
+        entry["input_types"] = [sg["tensors"][op["inputs"][0]]["type"] if op["inputs"] and op["inputs"][0] >= 0 else "none"
+                                for op in sg["operators"]]
         runs = {}
         for core, (cfg, fw) in configs.items():
             files = {"model.tflite": data, "input.bin": input_bytes, "trial.txt": str(1 << 20).encode()}   # fits the 4 MiB pool beside any model here
@@ -327,14 +503,15 @@ def cmd_invoke(args):
     gcc = subprocess.run(["arm-none-eabi-gcc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     out = {
         "about": "Instructions one TFLM Invoke executes, per operator: kernel (inside the measured CMSIS-NN "
-                 "functions), library (memcpy/memset outside them), outside (the rest of the Eval), graph (the "
-                 "graph loop after the operator); invoke (before the first and after the last operator). "
-                 "Written by Scripts/tflm-cortexm/tflm_cortexm.py invoke.",
+                 "functions), reference (inside a TFLM reference kernel, inlined or called), library "
+                 "(memcpy/memset outside them), outside (the rest of the Eval), graph (the graph loop after the "
+                 "operator); invoke (before the first and after the last operator). Written by "
+                 "Scripts/tflm-cortexm/tflm_cortexm.py invoke.",
         "provenance": {"tflm_commit": "90b983c2b3f1480642e040bbd2ddb37b998f3424",
                        "dependencies": {folder: "%s@%s" % (repo, ref) for folder, repo, ref, _ in tc.DEPENDENCIES},
                        "gcc": gcc, "emulator": "unicorn 2.1.4, capstone 5.0.9 (measure-kernels' classes)",
                        "build": "TFLM Makefile, TARGET=cortex_m_generic BUILD_TYPE=release, OPTIMIZED_KERNEL_DIR="
-                                "cmsis_nn: core -Os, kernels and CMSIS-NN -O2",
+                                "cmsis_nn: core -Os, kernels and CMSIS-NN -O2; -g for the inlined reference kernels",
                        "measured_kernel_functions": kernels},
         "models": dict(sorted(records.items())),
     }

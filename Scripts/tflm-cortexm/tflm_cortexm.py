@@ -259,7 +259,10 @@ class Config:
         self.kernel_dir = KERNEL_SETS[kernels]
         self.out = Path(args.build_dir) / ("%s_%s" % (core, kernels))
         self.make = ["make", "-s", "-f", "tensorflow/lite/micro/tools/make/Makefile", "TARGET=cortex_m_generic",
-                     "TARGET_ARCH=" + self.arch, "BUILD_TYPE=release", "TARGET_TOOLCHAIN_ROOT=/usr/bin/"]
+                     "TARGET_ARCH=" + self.arch, "BUILD_TYPE=release", "TARGET_TOOLCHAIN_ROOT=/usr/bin/",
+                     # Debug information only (gcc's code does not depend on -g): `invoke` reads where the
+                     # reference kernels are inlined into their Evals from it. The flags themselves stay TFLM's.
+                     "CXX_TOOL=g++ -g", "CC_TOOL=gcc -g"]
         if self.kernel_dir:
             self.make.append("OPTIMIZED_KERNEL_DIR=" + self.kernel_dir)
         self._vars = None

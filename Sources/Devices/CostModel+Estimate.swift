@@ -113,12 +113,12 @@ extension CostModel {
         if let e = tflm.entry(w) {
             let spread = e.range.lowerBound == e.range.upperBound ? "" : ", \(e.range.lowerBound)-\(e.range.upperBound) across them"
             return CostTerm("TFLM operator dispatch", cycles(e.mix, core: core),
-                            "the Eval outside \(w.kernelPath.isCMSISNN ? w.kernelPath.name : "the memcpy") (eval tensors, shapes, parameter structs\(w.kernelPath.isCMSISNN ? ", the CMSIS-NN wrapper" : "")) and the graph loop's step: \(e.instructions) instructions, measured on \(e.instances) \(w.op.name) operator\(e.instances == 1 ? "" : "s") of TFLM's release build\(spread)",
+                            "the Eval outside \(w.kernelPath.isCMSISNN ? w.kernelPath.name : w.op.builtin.map { KernelCosts.copyOperators.contains($0) } == true ? "the memcpy" : "the reference kernel") (eval tensors, shapes, parameter structs\(w.kernelPath.isCMSISNN ? ", the CMSIS-NN wrapper" : "")) and the graph loop's step: \(e.instructions) instructions, measured on \(e.instances) \(w.op.name) operator\(e.instances == 1 ? "" : "s") of TFLM's release build\(spread)",
                             basis: .measured, instructions: Double(e.instructions))
         }
         let u = tflm.unmeasured
         return CostTerm("TFLM operator dispatch", cycles(u.mix, core: core),
-                        "not measured for \(w.op.name) \(w.kernelPath.name): a reference kernel's loops are inlined into its Eval, so its dispatch cannot be separated from them; assumed to be the median of the \(u.instances) measured operator kinds, \(u.instructions) instructions (they range \(u.range.lowerBound)-\(u.range.upperBound))",
+                        "not measured for \(w.op.name) \(w.kernelPath.name) (\(w.variant == .reference ? "TFLM's reference build was not traced" : "no traced operator of this kind with measured kernel loops")); assumed to be the median of the \(u.instances) measured operator kinds, \(u.instructions) instructions (they range \(u.range.lowerBound)-\(u.range.upperBound))",
                         basis: .assumption, instructions: Double(u.instructions))
     }
 

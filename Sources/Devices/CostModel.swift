@@ -44,8 +44,8 @@ public enum CostBasis: String, Sendable, CaseIterable {
     case datasheet
     /// A kernel without measured loops, costed with the closest measured loop of another kernel.
     case genericEstimate = "generic-estimate"
-    /// A judged figure, neither measured nor documented (TFLM's dispatch around a reference kernel,
-    /// whose loops are inlined into its Eval; the STM32F7's AXI line-fill cycles).
+    /// A judged figure, neither measured nor documented (TFLM's dispatch where it was not traced;
+    /// the STM32F7's AXI line-fill cycles).
     case assumption
 
     /// Counted in the estimated share.
@@ -94,7 +94,7 @@ public struct OperatorCost: Sendable {
     /// The part of this operator's cycles that is guessed, 0...1.
     public var estimatedShare: Double { cycles > 0 ? min(1, max(0, estimatedCycles / cycles)) : 0 }
     /// True when the kernel's own work is a generic estimate (no measured loops for this path):
-    /// what reports mark with "~". An assumed TFLM dispatch (around a reference kernel) counts in
+    /// what reports mark with "~". An assumed TFLM dispatch (where it was not traced) counts in
     /// `estimatedShare` but does not mark the operator.
     public var isEstimated: Bool { terms.contains { $0.basis == .genericEstimate } }
 }

@@ -25,12 +25,13 @@ struct TFLMDispatch: Sendable {
 
     /// MicroInterpreter::Invoke before the first and after the last operator.
     let invoke: Entry
-    /// The median of the measured kernel keys: the stand-in for an operator whose dispatch is not
-    /// measured (a reference kernel's loops are inlined into its Eval, so its dispatch cannot be
-    /// separated from them).
+    /// The median of the measured CMSIS-NN keys: the stand-in for an operator whose dispatch is not
+    /// measured.
     let unmeasured: Entry
-    /// Keyed "OP kernel": the builtin name and the CMSIS-NN function, or `reference` for the
-    /// reference operators that only copy (RESHAPE, SQUEEZE, EXPAND_DIMS).
+    /// Keyed "OP kernel": the builtin name and the CMSIS-NN function; "OP reference TYPE" for an
+    /// operator whose Eval ran a TFLM reference kernel (inlined or called; the harness finds inlined
+    /// ones from the build's debug information), TYPE its first input's; "OP reference" for the
+    /// operators that only copy (RESHAPE, SQUEEZE, EXPAND_DIMS).
     let operators: [String: Entry]
 
     static func forCore(_ core: DeviceProfile.Core) -> TFLMDispatch {
@@ -43,8 +44,17 @@ struct TFLMDispatch: Sendable {
     /// The measured entry for this operator, or nil when its dispatch was not measured.
     func entry(_ w: OperatorWorkload) -> Entry? {
         switch w.kernelPath {
-        case let .cmsisNN(function): operators["\(w.op.name) \(function.rawValue)"]
-        case .reference: operators["\(w.op.name) reference"]
+        case let .cmsisNN(function):
+            return operators["\(w.op.name) \(function.rawValue)"]
+        case .reference:
+            if let op = w.op.builtin, KernelCosts.copyOperators.contains(op) { return operators["\(w.op.name) reference"] }
+            // Traced in TFLM's CMSIS-NN build, where the Eval of an operator with a CMSIS-NN kernel is
+            // that wrapper's; and only where the reference kernel's own loops are measured, so that
+            // what the trace counted as the kernel is what the cost model charges as one.
+            // Keyed by the first input's type: the Eval's branch (QUANTIZE from float32 runs AffineQuantize,
+            // from int8 Requantize).
+            guard w.variant == .cmsisNN, let input = w.inputs.first.flatMap({ $0 }), !KernelCosts.work(for: w).isGeneric else { return nil }
+            return operators["\(w.op.name) reference \(input.type.name.lowercased())"]
         }
     }
 }

@@ -146,7 +146,7 @@ struct FitResult: CommandOutput {
         }
         lines.append(table.render())
         lines.append(arenaLine)
-        lines.append("guessed: the share of the latency from generic estimates and assumptions (TFLM dispatch around reference kernels, AXI line fills, kernels without measured loops); see 'mcusim run --device'")
+        lines.append("guessed: the share of the latency from generic estimates and assumptions (AXI line fills, TFLM dispatch where it was not traced, kernels without measured loops); see 'mcusim run --device'")
         lines += Self.flashNotes(rows.map(\.simulation))
         lines += FitMatrix.energyNotes(rows.map(\.simulation))
         lines += [""] + compression.summaryLines
@@ -258,7 +258,7 @@ struct FitMatrix: CommandOutput {
         matrix("latency ms (guessed share)", header: { "\($0.id) (\($0.core.rawValue) @ \($0.clockHz / 1_000_000) MHz)" }) { s, _ in
             String(format: "%.2f", s.cost.milliseconds) + " (\(s.estimatedShareText))"
         }
-        lines.append("guessed share: the part of the latency from generic estimates and assumptions (TFLM dispatch around reference kernels, AXI line fills, "
+        lines.append("guessed share: the part of the latency from generic estimates and assumptions (AXI line fills, TFLM dispatch where it was not traced, "
                      + "kernels without measured loops); see 'mcusim run --device'")
         matrix("energy µJ per inference", header: { $0.id }) { s, _ in s.energyText }
         lines += Self.energyNotes(results.flatMap { $0.rows.map(\.simulation) })

@@ -82,7 +82,7 @@ struct Simulation {
 
     /// One line saying how much of the latency is guessed and what "~" means.
     static let estimatedFootnote = "~: the kernel has no measured loops; it is costed with another kernel's loop (a generic estimate). "
-        + "Guessed share = cycles from generic estimates and assumptions (TFLM dispatch around reference kernels, AXI line fills) over all cycles."
+        + "Guessed share = cycles from generic estimates and assumptions (AXI line fills, TFLM dispatch where it was not traced) over all cycles."
 
     func verdict(headroom: Double) -> Verdict { Verdict(footprint: footprint, headroom: headroom) }
 }

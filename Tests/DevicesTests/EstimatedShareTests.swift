@@ -96,6 +96,39 @@ final class EstimatedShareTests: XCTestCase {
         XCTAssertEqual(CostModel.kernelBasis(fullyConnected(index: 0), variant: .cmsisNN), .measured)
     }
 
+    /// RELU6 int8 over 256 elements, TFLM's Relu6Quantized (a reference kernel inlined into its Eval).
+    /// Its loop, measured at -O2 on the M4: "ld=1 ru=1 st=1 alu=8 it=2 br=1 tk=1" per element (8 + 2
+    /// single-cycle, 1 + 1 load run, 1 store, 1 + 2 x 1 branch: 16 cycles) and "ld=8 ru=3 ldm=1 ldmr=2
+    /// stm=1 stmr=2 mac=1 alu=7 sh=1 br=4" per call (11 + 6 + 9 + 4: 30). TFLM's Eval around it, traced
+    /// with the inlined kernel told apart by the build's debug information ("RELU6 reference int8").
+    private let m4Relu6DispatchMix = "ld=52 ru=38 ldrd=2 ldm=5 ldmr=20 st=12 strd=1 stm=5 stmr=13 mac=2 alu=55 sh=4 br=49 tk=31"
+    /// ALU, shifted ALU and MAC 55 + 4 + 2, loads 52 + 38, LDRD/STRD 3 x (2 + 1), LDM/STM 5 + 20 + 5 + 13,
+    /// stores 12, branches 49 + 2 x 31.
+    private let m4Relu6Dispatch = 61.0 + 90 + 9 + 43 + 12 + 111
+
+    func testReferenceKernelAndItsDispatchAreMeasured() throws {
+        let relu6 = OperatorWorkload(index: 0, op: .builtin(.relu6), variant: .cmsisNN, kernelPath: .reference(.builtin(.relu6), .int8),
+                                     inputs: [tensor(0, .int8, [1, 16, 16, 1], .arena)], outputs: [tensor(1, .int8, [1, 16, 16, 1], .arena, offset: 256)],
+                                     geometry: .elementwise(ElementwiseGeometry(elements: 256)), macs: 0, scratchBytes: 0)
+        XCTAssertEqual(TFLMDispatch.cortexM4.operators["RELU6 reference int8"]?.mix, InstructionMix.parse(m4Relu6DispatchMix))
+        let f411 = try profile("stm32f411re")
+        let op = CostModel.estimate(workloads: [relu6], device: f411, options: CostOptions(optimization: .o2)).operators[0]
+        XCTAssertFalse(op.isEstimated)
+        XCTAssertEqual(op.estimatedCycles, 0)
+        let dispatch = try XCTUnwrap(op.terms.first { $0.name == "TFLM operator dispatch" })
+        XCTAssertEqual(dispatch.basis, .measured)
+        XCTAssertEqual(dispatch.cycles, m4Relu6Dispatch, accuracy: 1e-9)
+        XCTAssertEqual(dispatch.instructions, 187)
+        // SRAM without wait states, no weights: the operator is its loop, its call and its dispatch.
+        XCTAssertEqual(op.cycles, 30 + 256 * 16 + m4Relu6Dispatch, accuracy: 1e-9)
+        // TFLM's reference build (no CMSIS-NN) was not traced: there the dispatch stays an assumption.
+        let reference = OperatorWorkload(index: 0, op: relu6.op, variant: .reference, kernelPath: relu6.kernelPath, inputs: relu6.inputs,
+                                         outputs: relu6.outputs, geometry: relu6.geometry, macs: 0, scratchBytes: 0)
+        let assumed = CostModel.estimate(workloads: [reference], device: f411, options: CostOptions(variant: .reference, optimization: .o2)).operators[0]
+        XCTAssertEqual(assumed.terms.first { $0.name == "TFLM operator dispatch" }?.basis, .assumption)
+        XCTAssertEqual(assumed.estimatedCycles, m4Unmeasured, accuracy: 1e-9)
+    }
+
     /// Reference ADD is measured for its element loop only; with broadcasting TFLM runs another loop
     /// (traced at about twice the element loop's instructions, invoke.json), so that is a generic estimate.
     func testBroadcastAddIsAGenericEstimate() {
