@@ -78,7 +78,8 @@ def reference_function_names():
 
 
 def plain_name(name: str) -> str:
-    """`tflite::reference_ops::Add<signed char>(...)` -> `tflite::reference_ops::Add`."""
+    """`void tflite::reference_ops::Add<signed char>(...)` -> `tflite::reference_ops::Add` (a demangled template
+    instance names its return type first)."""
     out, depth = [], 0
     for ch in name:
         if ch == "<":
@@ -89,7 +90,8 @@ def plain_name(name: str) -> str:
             break
         elif depth == 0:
             out.append(ch)
-    return "".join(out).strip()
+    words = "".join(out).split()
+    return words[-1] if words else ""
 
 
 def is_reference_kernel(name: str, named: set[str]) -> bool:

@@ -454,7 +454,9 @@ enum KernelCosts {
         guard case let .reference(op, _) = w.kernelPath else { return nil }
         if case .custom = op { return "TFLM's signal library is not in the measured data" }
         guard let builtin = op.builtin else { return "not a builtin operator" }
-        if builtin == .stridedSlice { return "the begin/end/strides are constant inputs the workload record does not carry" }
+        if builtin == .stridedSlice, MeasuredKernelData.referenceKey(w) == nil {
+            return "STRIDED_SLICE's loop is measured for int8 with positive strides only"
+        }
         if builtin == .add || builtin == .sub, isBroadcast(w) {
             // Traced in TFLM (invoke.json): ADD's broadcast loop runs about twice the element loop's instructions.
             return "the broadcast loop of reference \(op.name) is not measured"
@@ -477,7 +479,7 @@ enum KernelCosts {
     /// Reference kernels costed from Resources/kernel-counts.json (MeasuredKernelData.referenceKey).
     static let referenceFromData: Set<BuiltinOperator> = [
         .softmax, .quantize, .dequantize, .logistic, .tanh, .hardSwish, .mul, .concatenation, .pad, .padv2, .transpose,
-        .resizeNearestNeighbor, .sub, .relu, .relu6, .leakyRelu,
+        .resizeNearestNeighbor, .sub, .relu, .relu6, .leakyRelu, .stridedSlice,
     ]
 
     /// Reference kernels not measured yet (the measured data's reference entries are listed in
@@ -573,7 +575,7 @@ struct Shapes {
         case let .matrix(m): matrix = m; batchCount = m.rows
         case let .sequence(s): batchCount = s.batches
         case let .rows(r): rowGeometry = r
-        case .none, .elementwise, .pad, .axis, .fft: break
+        case .none, .elementwise, .pad, .axis, .fft, .slice: break
         }
         let in4 = input.count == 4, out4 = output.count == 4
         batches = clamp(batchCount, in4 ? dim(input, 0, 1) : 1)

@@ -285,6 +285,11 @@ extension MeasuredKernelData {
         case .pad, .padv2: return "reference:PAD:float32"
         case .transpose: return w.inputs.first.flatMap { $0 }?.shape.count == 4 ? "reference:TRANSPOSE:float32" : nil
         case .resizeNearestNeighbor: return outputType == .int8 ? "reference:RESIZE_NEAREST_NEIGHBOR:int8" : nil
+        // Measured for int8 (a row's memcpy is its bytes) and positive strides over a 4-D input.
+        case .stridedSlice:
+            guard outputType == .int8, case let .slice(g) = w.geometry, g.strides.count == 5, g.strides.allSatisfy({ $0 > 0 }),
+                  g.inputShape.first == 1 else { return nil }
+            return "reference:STRIDED_SLICE:int8"
         default: return nil
         }
     }
@@ -335,6 +340,13 @@ extension MeasuredKernelData {
         case let .elementwise(e):
             let n = clamp(e.elements)
             (v["flat_size"], v["block_size"], v["scalar"]) = (n, n, e.broadcast ? 1 : 0)
+        case let .slice(g):
+            // The data measured 4-D inputs (TFLM extends them to 5 with a leading 1): axes 1-4 are n, h, w, c.
+            guard g.inputShape.count == 5, g.starts.count == 5, g.stops.count == 5, g.strides.count == 5 else { break }
+            for (k, name) in ["n", "h", "w", "c"].enumerated() {
+                v["input_\(name)"] = clamp(g.inputShape[k + 1])
+                (v["start_\(name)"], v["stop_\(name)"], v["stride_\(name)"]) = (clamp(g.starts[k + 1]), clamp(g.stops[k + 1]), clamp(g.strides[k + 1]))
+            }
         case .none, .fft:
             break
         }

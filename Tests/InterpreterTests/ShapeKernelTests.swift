@@ -212,6 +212,7 @@ struct ShapeTestRun {
     let persistent: [PersistentRequest]
     let scratch: [Int]
     let kernelPath: KernelPath?
+    let geometry: OperatorGeometry
 
     func output<T>(_: T.Type, _ i: Int = 0) -> [T] {
         outputs[i].withUnsafeBytes { Array($0.bindMemory(to: T.self)) }
@@ -230,7 +231,8 @@ enum ShapeTestHarness {
         let result = try KernelRunner.run(op, options: KernelRunner.options(op, options), variant: variant,
                                           inputs: inputs.map { $0.map(operand) }, outputs: outputs.map(operand))
         return ShapeTestRun(outputs: result.outputs, persistent: result.context.persistentRequests,
-                            scratch: result.context.scratchRequests, kernelPath: result.context.kernelPath)
+                            scratch: result.context.scratchRequests, kernelPath: result.context.kernelPath,
+                            geometry: result.context.geometry)
     }
 
     static func runBoth(_ op: String, options: [(String, OptionValue)] = [], inputs: [ShapeTestTensor?], outputs: [ShapeTestTensor],
@@ -356,6 +358,11 @@ final class ShapeKernelArithmeticTests: XCTestCase {
         // shrink_axis_mask drops axis 0: row 1 of a 2x3.
         let grid = ShapeTestTensor.int8([2, 3], [1, 2, 3, 4, 5, 6])
         XCTAssertEqual(try slice(grid, [1, 0], [0, 3], [1, 1], .empty(.int8, [3]), shrink: 1).output(Int8.self), [4, 5, 6])
+        // The cost model's record of the loop: 5-D, masks applied, as TFLM's eval resolves them.
+        XCTAssertEqual(try slice(six, [0], [0], [-1], .empty(.int8, [6]), begin: 1, end: 1).geometry,
+                       .slice(SliceGeometry(inputShape: [1, 1, 1, 1, 6], starts: [0, 0, 0, 0, 5], stops: [1, 1, 1, 1, -1], strides: [1, 1, 1, 1, -1])))
+        XCTAssertEqual(try slice(grid, [1, 0], [0, 3], [1, 1], .empty(.int8, [3]), shrink: 1).geometry,
+                       .slice(SliceGeometry(inputShape: [1, 1, 1, 2, 3], starts: [0, 0, 0, 1, 0], stops: [1, 1, 1, 2, 3], strides: [1, 1, 1, 1, 1])))
         // `offset` is ignored by TFLM: end 2 stays absolute (TensorFlow would read end = begin + 2 = 3).
         XCTAssertEqual(try slice(six, [1], [2], [1], .empty(.int8, [1]), offset: true).output(Int8.self), [2])
         // int16 and the 84-byte StridedSliceParams.

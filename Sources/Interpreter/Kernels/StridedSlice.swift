@@ -114,6 +114,7 @@ final class StridedSliceKernel: Kernel {
         guard let stride0 = ShapeMath.product(ext[1...]) else { throw context.invalid("input shape \(shape) is too large") }
         inputStrides = (stride0, ext[2] * ext[3] * ext[4], ext[3] * ext[4], ext[4], 1)
         context.runsReference(input.type)
+        context.geometry = .slice(SliceGeometry(inputShape: ext, starts: start, stops: stop, strides: strides5))
     }
 
     private static func clamp(_ v: Int, _ lo: Int, _ hi: Int) -> Int { hi < v ? hi : (v < lo ? lo : v) }

@@ -176,6 +176,23 @@ public struct PadGeometry: Sendable, Equatable {
     }
 }
 
+/// STRIDED_SLICE's loop as TFLM's eval runs it: per axis of the input extended to 5 dimensions
+/// (leading ones added), the resolved start, stop and stride (masks applied, as
+/// StridedSliceStartForAxis / StridedSliceEndForAxis give them).
+public struct SliceGeometry: Sendable, Equatable {
+    public var inputShape: [Int]
+    public var starts: [Int]
+    public var stops: [Int]
+    public var strides: [Int]
+
+    public init(inputShape: [Int], starts: [Int], stops: [Int], strides: [Int]) {
+        self.inputShape = inputShape
+        self.starts = starts
+        self.stops = stops
+        self.strides = strides
+    }
+}
+
 /// Recurrent work: SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM.
 public struct SequenceGeometry: Sendable, Equatable {
     public var batches = 1
@@ -233,6 +250,7 @@ public enum OperatorGeometry: Sendable, Equatable {
     case sequence(SequenceGeometry)
     case axis(AxisGeometry)
     case fft(FFTGeometry)
+    case slice(SliceGeometry)
 }
 
 public struct OperatorWorkload: Sendable {
