@@ -285,6 +285,11 @@ extension MeasuredKernelData {
         case .pad, .padv2: return "reference:PAD:float32"
         case .transpose: return w.inputs.first.flatMap { $0 }?.shape.count == 4 ? "reference:TRANSPOSE:float32" : nil
         case .resizeNearestNeighbor: return outputType == .int8 ? "reference:RESIZE_NEAREST_NEIGHBOR:int8" : nil
+        // Measured for int8 over axes 1 and 2 of a 4-D input (global average pooling).
+        case .mean:
+            guard inputType == .int8, case let .axis(a) = w.geometry, a.reducedAxes == [1, 2],
+                  w.inputs.first.flatMap({ $0 })?.shape.count == 4 else { return nil }
+            return "reference:MEAN:int8"
         // Measured for int8 (a row's memcpy is its bytes) and positive strides over a 4-D input.
         case .stridedSlice:
             guard outputType == .int8, case let .slice(g) = w.geometry, g.strides.count == 5, g.strides.allSatisfy({ $0 > 0 }),
@@ -329,6 +334,10 @@ extension MeasuredKernelData {
             (v["pre_h"], v["post_h"], v["pre_w"], v["post_w"]) = (clamp(p.top), clamp(p.bottom), clamp(p.left), clamp(p.right))
             // PadGeometry carries the middle axes; the outer ones' padding is all put after (its split does not change the counts much).
             (v["pre_n"], v["post_n"], v["pre_c"], v["post_c"]) = (0, clamp(o[0] - i[0]), 0, clamp(o[3] - i[3]))
+        case .axis where w.op.builtin == .mean:
+            let i = four(input)
+            (v["input_n"], v["input_h"], v["input_w"], v["input_c"]) = (i[0], i[1], i[2], i[3])
+            v["keep_dims"] = output.count == input.count ? 1 : 0
         case let .axis(a):
             let axis = min(max(0, a.axis), max(0, output.count - 1))
             let outer = elements(Array(output.prefix(axis)))

@@ -160,6 +160,10 @@ final class ActivationKernelTests: XCTestCase {
                                         .int32Constant([1, 2])],
                                outputs: [.output(.int8, [1, 1, 1, 2], scale: 1, zeroPoint: 0)])
         XCTAssertEqual(try run.invoke().int8(0), [2, 3])
+        // The cost model's record: the dimensions reduced (its measured loop is for axes 1 and 2).
+        guard case let .axis(geometry) = run.context.geometry else { return XCTFail("MEAN records an axis geometry") }
+        XCTAssertEqual(geometry.reducedAxes, [1, 2])
+        XCTAssertEqual(geometry.reducedElements, 4)
     }
 
     /// The double-rounding trap: [1, 1, 1, 2] has mean 1.25, and TFLM gives 2 (the high
@@ -185,6 +189,8 @@ final class ActivationKernelTests: XCTestCase {
                                 inputs: [.float([1, 2, 3, 4.5], shape: [1, 2, 2, 1]), .int32Constant([2, 1])],
                                 outputs: [.output(.float32, [1, 1, 1, 1])])
         XCTAssertEqual(try mean.invoke().float(0), [2.625])
+        guard case let .axis(geometry) = mean.context.geometry else { return XCTFail("MEAN records an axis geometry") }
+        XCTAssertEqual(geometry.reducedAxes, [1, 2], "ascending, whatever the axis tensor's order")
         let sum = try SingleOp("SUM", inputs: [.float([1, 2, 3, 4, 5, 6], shape: [2, 3]), .int32Constant([0, 0])],
                                outputs: [.output(.float32, [3])])
         XCTAssertEqual(try sum.invoke().float(0), [5, 7, 9])

@@ -177,6 +177,25 @@ REF_LEAKY_RELU_F32 = elementwise("reference:LEAKY_RELU:float32", None, "ref_leak
                                  "LEAKY_RELU float32", "reference_ops::LeakyRelu: a select per element (inputs uniform in "
                                  "[-1000, 1000]).")
 
+REF_MEAN_S8 = Kernel(
+    path="reference:MEAN:int8", functions=["tflite::reference_ops::QuantizedMeanOrSumExtraArgs"], shim="ref_mean_s8",
+    operator="MEAN int8 over axes 1 and 2 of a 4-D input (global average pooling)",
+    variables={"input_n": "batches", "input_h": "height", "input_w": "width", "input_c": "channels",
+               "keep_dims": "1 when the output keeps rank 4, 0 for rank 2"},
+    terms=[Term("call", "overhead", "1", "entry: output and accumulator reset set-up, axis resolution, the mean's "
+                                         "multiplier (a 64-bit division)"),
+           Term("keep", "overhead", "keep_dims", "two more output dimensions to count"),
+           Term("out", "requant", "input_n*input_c", "per output: accumulator reset, then rescale, clamp, store"),
+           Term("elem", "mac", "input_n*input_h*input_w*input_c", "per input element: input and output offsets from "
+                                                                   "the index (ReducedOutputOffset twice), the sum, NextIndex"),
+           Term("carry", "overhead", "input_n*input_h*input_w + input_n*input_h + input_n",
+                "per index carry (NextIndex wrapping a dimension)")],
+    shapes=lambda: sample({"input_n": [1, 1, 2, 3], "input_h": [1, 2, 3, 4, 5, 7], "input_w": [1, 2, 3, 4, 6],
+                           "input_c": [1, 2, 3, 4, 8, 16], "keep_dims": [0, 1]}, 110, "mean_s8"),
+    shim_params=lambda v: [v["input_n"], v["input_h"], v["input_w"], v["input_c"], v["keep_dims"]], count_shim=True,
+    description="reference_ops::QuantizedMeanOrSumExtraArgs (TFLM's int8 MEAN): the generic N-D reduction, one "
+                "index walk over the input, then one rescale per output. Measured for axes 1 and 2 only.")
+
 
 def softmax_ref_shapes():
     return [{"num_rows": r, "row_size": n} for n in [1, 2, 3, 4, 5, 7, 8, 10, 16, 31, 32, 50, 100] for r in (1, 2, 3, 5) if r * n <= 400]
@@ -318,4 +337,4 @@ KERNELS = [REF_CONV_S8, REF_CONV_F32, REF_CONV_S16, REF_DW_S8, REF_DW_F32, REF_F
            REF_MAXPOOL_S8, REF_AVGPOOL_F32, REF_MAXPOOL_F32, REF_ADD_S8, REF_ADD_F32, REF_MUL_S8, REF_MUL_F32,
            REF_QUANTIZE, REF_DEQUANTIZE, REF_REQUANTIZE, REF_LOGISTIC, REF_TANH, REF_HARD_SWISH, REF_SOFTMAX_S8,
            REF_SOFTMAX_F32, REF_CONCAT, REF_STRIDED_SLICE, REF_PAD_F32, REF_RESIZE_NN, REF_TRANSPOSE_F32, REF_SUB_S8, REF_SUB_F32,
-           REF_RELU_S8, REF_RELU6_S8, REF_LEAKY_RELU_S8, REF_LEAKY_RELU_F32]
+           REF_RELU_S8, REF_RELU6_S8, REF_LEAKY_RELU_S8, REF_LEAKY_RELU_F32, REF_MEAN_S8]

@@ -24,6 +24,7 @@
 #include "tensorflow/lite/kernels/internal/reference/pad.h"
 #include "tensorflow/lite/kernels/internal/reference/pooling.h"
 #include "tensorflow/lite/kernels/internal/reference/quantize.h"
+#include "tensorflow/lite/kernels/internal/reference/reduce.h"
 #include "tensorflow/lite/kernels/internal/reference/requantize.h"
 #include "tensorflow/lite/kernels/internal/reference/resize_nearest_neighbor.h"
 #include "tensorflow/lite/kernels/internal/reference/softmax.h"
@@ -500,6 +501,39 @@ int kc_setup_ref_leaky_relu_f32(void) {
 }
 KC_NOINLINE void kc_run_ref_leaky_relu_f32(void) {
     tflite::reference_ops::LeakyRelu(leaky, *shapes[0], (const float*)in_p, *shapes[3], (float*)out_p);
+}
+
+// MEAN int8 over axes 1 and 2 of a 4-D input (global average pooling), as TFLM's EvalIntegerMean calls it:
+// n, h, w, c, keep_dims. The ranks and the axis count are read from memory, as TFLM reads them from the
+// tensors and its op data (constants would let the compiler unroll the index loops).
+int mean_input_dims[4], mean_output_dims[4], mean_axis[2] = {1, 2}, mean_iter[4], mean_resolved[2];
+int mean_input_rank = 4, mean_output_rank = 4, mean_axis_count = 2;
+bool mean_keep_dims = true;
+void* mean_sum_p;
+int kc_setup_ref_mean_s8(void) {
+    kc_reset();
+    int n = KC_P(0), h = KC_P(1), w = KC_P(2), c = KC_P(3);
+    mean_keep_dims = KC_P(4) != 0;
+    mean_input_dims[0] = n; mean_input_dims[1] = h; mean_input_dims[2] = w; mean_input_dims[3] = c;
+    if (mean_keep_dims) {
+        mean_output_dims[0] = n; mean_output_dims[1] = 1; mean_output_dims[2] = 1; mean_output_dims[3] = c;
+        mean_output_rank = 4;
+    } else {
+        mean_output_dims[0] = n; mean_output_dims[1] = c;
+        mean_output_rank = 2;
+    }
+    mean_input_rank = 4;
+    mean_axis_count = 2;
+    KC_CHECK(in_p = i8(n * h * w * c));
+    KC_CHECK(out_p = zeros((uint32_t)(n * c)));
+    KC_CHECK(mean_sum_p = zeros(4u * (uint32_t)(n * c)));
+    return 0;
+}
+KC_NOINLINE void kc_run_ref_mean_s8(void) {
+    kc_result = tflite::reference_ops::QuantizedMeanOrSumExtraArgs<int8_t, int32_t>(
+        (const int8_t*)in_p, -3, 0.05f, mean_input_dims, mean_input_rank, (int8_t*)out_p, 0.04f, 1518500250, -1, 5,
+        mean_output_dims, mean_output_rank, mean_axis, mean_axis_count, mean_keep_dims, mean_iter, mean_resolved,
+        (int32_t*)mean_sum_p, false) ? 0 : 1;
 }
 
 // Concatenation int8 along the last axis: outer (product of the leading dimensions), inputs (2-4),

@@ -117,6 +117,8 @@ final class ReduceKernel: Kernel {
         var geometry = AxisGeometry()
         geometry.reducedElements = axisIsConstant ? Int(reducedCount) : 0
         geometry.axisCount = axisCount
+        // resolve() gave every reduced dimension an output stride of 0.
+        geometry.reducedAxes = axisIsConstant ? (0..<rank).filter { outputStrides[$0] == 0 } : []
         context.geometry = .axis(geometry)
     }
 

@@ -222,6 +222,8 @@ public struct AxisGeometry: Sendable, Equatable {
     /// MEAN/SUM: elements folded into each output and the number of axes reduced.
     public var reducedElements = 0
     public var axisCount = 0
+    /// MEAN/SUM: the input dimensions reduced, ascending (empty when the axes are not constant).
+    public var reducedAxes: [Int] = []
 
     public init() {}
 }
