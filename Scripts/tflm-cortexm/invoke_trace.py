@@ -56,9 +56,17 @@ class TraceError(RuntimeError):
 
 
 def measured_entries():
-    """Functions measure-kernels measures from entry to return: the CMSIS-NN kernel paths."""
+    """Functions measure-kernels measures from entry to return: the first function of every CMSIS-NN kernel path
+    (the function TFLM calls: arm_transpose_conv_wrapper_s8 for the path arm_transpose_conv_s8)."""
     data = json.loads(KERNEL_COUNTS.read_text())
-    return sorted({k["kernel_path"] for k in data["kernels"] if k["kernel_path"].startswith("arm_")})
+    return sorted({k["functions"][0] for k in data["kernels"] if k["kernel_path"].startswith("arm_")})
+
+
+def entry_paths():
+    """Entry function -> kernel path, where they differ (kernel_calls names the kernel path the cost model keys)."""
+    data = json.loads(KERNEL_COUNTS.read_text())
+    return {k["functions"][0]: k["kernel_path"] for k in data["kernels"]
+            if k["kernel_path"].startswith("arm_") and k["functions"][0] != k["kernel_path"]}
 
 
 # Reference functions that are not the kernel's work but the Eval's (TFLM calls them before the kernel).
@@ -389,6 +397,7 @@ def difference(whole: emulator.Measurement | None, part: emulator.Measurement | 
 
 def split_invoke(fw: Firmware, trace: list[int], end: int, operators: int):
     """Per-operator kernel / library / outside / graph counts of one Invoke trace."""
+    paths = entry_paths()
     keys = np.frombuffer(trace, dtype=np.int64) if isinstance(trace, array.array) else np.asarray(trace, np.int64)
     inside = (keys & INSIDE) != 0
     reference = (keys & REFERENCE) != 0
@@ -440,7 +449,7 @@ def split_invoke(fw: Firmware, trace: list[int], end: int, operators: int):
         graph = count(keys[e:graph_end], True)
         rec = {
             # The measured functions the Eval called, in call order (not the ones they call in turn).
-            "kernel_calls": [fw.function_names[fw.function_of(a)] for p, a in fw.kernel_calls if s <= p < e],
+            "kernel_calls": [paths.get(n, n) for n in (fw.function_names[fw.function_of(a)] for p, a in fw.kernel_calls if s <= p < e)],
             "kernel_instructions": kernel.instructions if kernel else 0,
             # The reference kernels the Eval ran (inlined or called), in order of first entry.
             "reference_calls": names,

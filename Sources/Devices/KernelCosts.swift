@@ -109,8 +109,8 @@ enum KernelCosts {
             return softmax(KernelInstructionCounts.softmaxS16, g)
         case .svdfS8, .svdfStateS16S8, .lstmUnidirectionalS8, .lstmUnidirectionalS16, .batchMatMulS8, .transposeConvS8,
              .transposeS8, .padS8, .maximumS8, .minimumS8:
-            // Measured in Resources/kernel-counts.json (MeasuredKernelData) except transpose conv; reached
-            // only without that file or for shapes its expressions cannot take: a labelled generic estimate.
+            // Measured in Resources/kernel-counts.json (MeasuredKernelData); reached only without that file
+            // or for shapes its expressions cannot take: a labelled generic estimate.
             return generic(w)
         }
     }
@@ -448,8 +448,9 @@ enum KernelCosts {
     /// Why a kernel path has no measured loops, for the paths that are estimated on purpose; nil for a
     /// path the measured data should cover (RegistryCoverageTests fails when such a path is estimated).
     static func estimateReason(_ w: OperatorWorkload) -> String? {
-        if w.kernelPath == .cmsisNN(.transposeConvS8) {
-            return "arm_transpose_conv_s8 is not in the measured data yet"
+        if w.kernelPath == .cmsisNN(.convolveS8), w.op == .builtin(.transposeConv) {
+            return "arm_transpose_conv_wrapper_s8's reverse path (the filter reversed into arm_convolve_s8 over the upscaled input, "
+                + "for more than 16 input channels and strides of at most 2) is not measured"
         }
         guard case let .reference(op, _) = w.kernelPath else { return nil }
         if case .custom = op { return "TFLM's signal library is not in the measured data" }
@@ -457,9 +458,11 @@ enum KernelCosts {
         if builtin == .stridedSlice, MeasuredKernelData.referenceKey(w) == nil {
             return "STRIDED_SLICE's loop is measured for int8 with positive strides only"
         }
-        if builtin == .add || builtin == .sub, isBroadcast(w) {
-            // Traced in TFLM (invoke.json): ADD's broadcast loop runs about twice the element loop's instructions.
-            return "the broadcast loop of reference \(op.name) is not measured"
+        if builtin == .sub, isBroadcast(w) {
+            return "the broadcast loop of reference SUB is not measured"
+        }
+        if builtin == .add, isBroadcast(w), MeasuredKernelData.referenceKey(w) == nil {
+            return "ADD's broadcast loop is measured for int8 and float32 with up to 4 dimensions only"
         }
         if Self.unmeasuredReference.contains(builtin) { return "no measured reference loop for \(op.name) yet" }
         if Self.referenceFromData.contains(builtin), MeasuredKernelData.referenceKey(w) == nil {

@@ -236,7 +236,7 @@ extension MeasuredKernelData {
     /// The kernel paths costed from the data, by CMSIS-NN function.
     static let cmsisNNPaths: Set<CMSISNNFunction> = [
         .depthwiseConvS8, .softmaxS8, .softmaxS8S16, .softmaxS16, .svdfS8, .svdfStateS16S8, .lstmUnidirectionalS8,
-        .lstmUnidirectionalS16, .batchMatMulS8, .transposeS8, .padS8, .maximumS8, .minimumS8,
+        .lstmUnidirectionalS16, .batchMatMulS8, .transposeS8, .padS8, .maximumS8, .minimumS8, .transposeConvS8,
     ]
 
     /// The measured work for `w`, when its path is one the data costs and the data has it.
@@ -274,6 +274,11 @@ extension MeasuredKernelData {
         case .tanh: return typed("TANH", outputType, [.int8])
         case .hardSwish: return typed("HARD_SWISH", outputType, [.int8])
         case .mul: return typed("MUL", outputType, [.float32, .int8])
+        // Equal shapes are costed from KernelInstructionCounts (nil here); a broadcast runs BroadcastAdd4DSlow's
+        // fused loop nest, measured for int8 and float32 up to 4 dimensions.
+        case .add:
+            guard KernelCosts.isBroadcast(w), let key = typed("ADD", outputType, [.float32, .int8]), broadcastRanks(w) != nil else { return nil }
+            return key + ":broadcast"
         // Equal shapes only: a broadcast SUB runs BroadcastQuantSubSlow / BroadcastSubSlow, not measured.
         case .sub: return KernelCosts.isBroadcast(w) ? nil : typed("SUB", outputType, [.float32, .int8])
         case .relu: return typed("RELU", outputType, [.int8])
@@ -297,6 +302,14 @@ extension MeasuredKernelData {
             return "reference:STRIDED_SLICE:int8"
         default: return nil
         }
+    }
+
+    /// Output, input 1 and input 2 shapes of a two-input elementwise operator, when all have at most 4
+    /// dimensions (the broadcast loop was measured up to 4).
+    static func broadcastRanks(_ w: OperatorWorkload) -> [[Int]]? {
+        guard w.inputs.count >= 2, let a = w.inputs[0]?.shape, let b = w.inputs[1]?.shape, let o = w.outputs.first?.shape,
+              [a, b, o].allSatisfy({ $0.count <= 4 }) else { return nil }
+        return [o, a, b]
     }
 
     /// The data's variables for `w` (a superset: each entry takes the names it declares).
@@ -328,6 +341,8 @@ extension MeasuredKernelData {
             (v["output_h"], v["output_w"], v["output_c"]) = (clamp(c.outputHeight), clamp(c.outputWidth), clamp(c.outputDepth))
             (v["stride_h"], v["stride_w"], v["pad_h"], v["pad_w"]) = (max(1, clamp(c.strideHeight)), max(1, clamp(c.strideWidth)), clamp(c.paddingHeight), clamp(c.paddingWidth))
             (v["dilation_h"], v["dilation_w"], v["ch_mult"]) = (max(1, clamp(c.dilationHeight)), max(1, clamp(c.dilationWidth)), max(1, clamp(c.depthMultiplier)))
+            // TRANSPOSE_CONV's optional bias (input 3) decides how its rolling buffer is reset.
+            if w.op == .builtin(.transposeConv) { v["has_bias"] = w.inputs.count > 3 && w.inputs[3] != nil ? 1 : 0 }
         case let .pad(p):
             let i = four(input), o = four(output)
             (v["input_n"], v["input_h"], v["input_w"], v["input_c"]) = (i[0], i[1], i[2], i[3])
@@ -349,6 +364,13 @@ extension MeasuredKernelData {
         case let .elementwise(e):
             let n = clamp(e.elements)
             (v["flat_size"], v["block_size"], v["scalar"]) = (n, n, e.broadcast ? 1 : 0)
+            if e.broadcast, let shapes = broadcastRanks(w) {
+                // BroadcastAdd4DSlow's variables: the three ranks and the shapes as 4 dimensions, leading ones added.
+                (v["rank_out"], v["rank1"], v["rank2"]) = (shapes[0].count, shapes[1].count, shapes[2].count)
+                for (name, s) in zip(["out", "in1", "in2"], shapes) {
+                    for (i, d) in four(s).enumerated() { v["\(name)_\(i)"] = d }
+                }
+            }
         case let .slice(g):
             // The data measured 4-D inputs (TFLM extends them to 5 with a leading 1): axes 1-4 are n, h, w, c.
             guard g.inputShape.count == 5, g.starts.count == 5, g.stops.count == 5, g.strides.count == 5 else { break }

@@ -126,4 +126,58 @@ final class MeasuredKernelsTests: XCTestCase {
         let expected: Double = 29.952 + 98.181 + 4.858 + 522.076 * 10
         XCTAssertEqual(instructions(work), expected, accuracy: 1e-6)
     }
+
+    /// TRANSPOSE_CONV int8, input [1,5,5,8], filter 4x3x3x8, stride 2, SAME (TFLM's padding 0), with a bias,
+    /// output [1,10,10,4] (the zoo's op_transpose_conv): arm_transpose_conv_wrapper_s8's direct path (8 input
+    /// channels), the row kernel's 4-column and 1-column groups. Trip counts worked from the C source:
+    /// every input row j has 3 valid filter rows (no row skipped: pad 0, 2j + 3 <= 10 + 1), so 15 over the
+    /// 5 rows; 5 columns = one group of 4 and one single; the rolling buffer row holds (5 - 1) * 2 + 3 = 11
+    /// pixels, 3 rows; all 5 input rows finish 2 output rows each; one leftover row (3 - 2) lies below
+    /// the output (5 * 2 + 0 = 10 is not < 10).
+    func testTransposeConvDirectPath() throws {
+        var c = ConvolutionGeometry()
+        (c.inputHeight, c.inputWidth, c.inputDepth, c.filterHeight, c.filterWidth, c.filterDepth) = (5, 5, 8, 3, 3, 8)
+        (c.outputHeight, c.outputWidth, c.outputDepth, c.strideHeight, c.strideWidth) = (10, 10, 4, 2, 2)
+        let w = OperatorWorkload(index: 0, op: .builtin(.transposeConv), variant: .cmsisNN, kernelPath: .cmsisNN(.transposeConvS8),
+                                 inputs: [tensor(0, .int32, [4], .flash), tensor(1, .int8, [4, 3, 3, 8], .flash),
+                                          tensor(2, .int8, [1, 5, 5, 8]), tensor(3, .int32, [4], .flash)],
+                                 outputs: [tensor(4, .int8, [1, 10, 10, 4], offset: 208)], geometry: .convolution(c), macs: 7200, scratchBytes: 528)
+        let work = KernelCosts.work(for: w)
+        XCTAssertFalse(work.isGeneric, work.label)
+        // call 124, both stride tests 3 + 3, batch 40, bias refill 8 x (11 pixels x 3 rows), in_row 75 x 5.
+        let setup: Double = 124 + 3 + 3 + 40 + 8 * 33 + 75 * 5
+        // 4-column group per input row: entry 44, group 32, per output channel 21 x 20, per valid filter row
+        // 26 x (15 x 4), per filter column 38 x 180, 4 channels 39 x 360, channel loop entered 11 x 180.
+        let quads: Double = 44 * 5 + 32 * 5 + 21 * 20 + 26 * 60 + 38 * 180 + 39 * 360 + 11 * 180
+        // 1-column group: 21 x 5, 25 x 20, 25 x 60, 18 x 180, 10 x 360, 2 x 180.
+        let single: Double = 21 * 5 + 25 * 20 + 25 * 60 + 18 * 180 + 10 * 360 + 2 * 180
+        // Finished rows: 14 x 5 input rows, 39 x 10 rows, 15 x 100 pixels, 36 x 400 outputs, bias refill
+        // 8 x (10 rows x 11 pixels); leftover row: loop 15, row 8, second test 2.
+        let finish: Double = 14 * 5 + 39 * 10 + 15 * 100 + 36 * 400 + 8 * 110 + 15 + 8 + 2
+        XCTAssertEqual(instructions(work), setup + quads + single + finish, accuracy: 1e-6)
+        // The bias (4 x int32) copied into each buffer pixel: 11 x 3 at the start, 11 per finished row.
+        XCTAssertEqual(trips(work, "memcpy"), 33 + 110)
+        XCTAssertTrue(work.units.contains { $0.name == "memcpy" && $0.description.contains(" 16 bytes") })
+        XCTAssertEqual(trips(work, "memset"), 0)
+    }
+
+    /// ADD int8 with broadcast, [1,4,4,8] + [1,1,1,8]: BroadcastAdd4DSlow fuses the channels into the innermost
+    /// loop (both inputs contiguous there) and height and width into one loop above it (input 2's stride zero),
+    /// the batch of 1 joining at the first test. So: 4 dimensions, 1 of extent 1, 2 loops, 16 iterations of the
+    /// outer loop, 16 runs of the innermost, 128 elements; 3 ExtendedShape copies of 16 bytes. The per-term
+    /// counts are least-squares fits (the element function's rounding branches on its products' signs).
+    func testBroadcastAddFusedLoops() throws {
+        let w = OperatorWorkload(index: 0, op: .builtin(.add), variant: .cmsisNN, kernelPath: .reference(.builtin(.add), .int8),
+                                 inputs: [tensor(0, .int8, [1, 4, 4, 8]), tensor(1, .int8, [1, 1, 1, 8])],
+                                 outputs: [tensor(2, .int8, [1, 4, 4, 8], offset: 128)],
+                                 geometry: .elementwise(ElementwiseGeometry(elements: 128, broadcast: true)), macs: 0, scratchBytes: 0)
+        let work = KernelCosts.work(for: w)
+        XCTAssertFalse(work.isGeneric, work.label)
+        // call 49.641, dim 54.385 x 4, unit -9.304, loop 61.611 x 2, outer_iter 43.590 x 16, inner_call 7.971 x 16,
+        // elem 103.506 x 128.
+        let expected: Double = 49.641 + 54.385 * 4 - 9.304 + 61.611 * 2 + 43.59 * 16 + 7.971 * 16 + 103.506 * 128
+        XCTAssertEqual(instructions(work), expected, accuracy: 1e-6)
+        XCTAssertEqual(trips(work, "memcpy"), 3)
+        XCTAssertTrue(work.units.filter { $0.name == "memcpy" }.allSatisfy { $0.description.contains(" 16 bytes") })
+    }
 }

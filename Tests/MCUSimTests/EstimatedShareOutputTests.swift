@@ -124,4 +124,22 @@ final class EstimatedShareOutputTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(checked, 20)
     }
+
+    /// The 44-model operator zoo on the Nano 33 BLE: nothing guessed either. Its broadcast ADD (int8, [1,1,1,4]
+    /// over [1,6,6,4]) runs BroadcastAdd4DSlow's measured loop nest and its TRANSPOSE_CONV (8 input channels)
+    /// arm_transpose_conv_wrapper_s8's measured direct path, each with TFLM's dispatch around it traced.
+    func testZooGuessedShareOnTheCortexM4() throws {
+        let directory = SharedReference.zooDirectory
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.filter { $0.hasSuffix(".tflite") }.sorted() ?? []
+        try XCTSkipIf(files.isEmpty, "../shared/reference/zoo not found")
+        var checked = 0
+        for file in files {
+            let result = runCLI(["run", directory.appendingPathComponent(file).path, "--device", "nano33ble", "--json"])
+            if result.code == 3 { continue }
+            let latency = try XCTUnwrap(try object(result)["latency"] as? [String: Any])
+            XCTAssertEqual(try XCTUnwrap(latency["estimated_share"] as? Double), 0, file)
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 40)
+    }
 }

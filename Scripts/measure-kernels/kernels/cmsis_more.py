@@ -1,7 +1,7 @@
 """CMSIS-NN pad, maximum/minimum, transpose, batch matmul, SVDF, LSTM and transpose convolution (DSP path)."""
 
 from kc.spec import Kernel, Term, LibraryCall
-from kc.shapes import sample
+from kc.shapes import sample, same_padding
 
 # ---------------------------------------------------------------- pad
 
@@ -404,5 +404,130 @@ def lstm(path, elem):
 LSTM_S8 = lstm("arm_lstm_unidirectional_s8", "s8")
 LSTM_S16 = lstm("arm_lstm_unidirectional_s16", "s16")
 
+# ---------------------------------------------------------------- transpose convolution
+
+TCONV_VARIABLES = {
+    "input_n": "batches (input_dims->n)", "input_h": "input height", "input_w": "input width",
+    "input_c": "input channels (= filter_dims->c)", "filter_h": "filter height", "filter_w": "filter width",
+    "output_h": "output height", "output_w": "output width", "output_c": "output channels (filter_dims->n)",
+    "stride_h": "stride height", "stride_w": "stride width",
+    "pad_h": "padding.h (TFLM's padding_values.height)", "pad_w": "padding.w (TFLM's padding_values.width)",
+    "has_bias": "1 when the operator has a bias (the buffer rows are reset from it), 0 when they are zeroed",
+}
+
+
+def tconv_shapes():
+    grid = {"input_n": [1, 1, 1, 2], "input_h": [1, 2, 3, 4, 5, 6], "input_w": [1, 2, 3, 4, 5, 6, 7, 8, 9, 11],
+            "input_c": [1, 2, 3, 4, 5, 7, 8, 11, 16, 19, 24], "output_c": [1, 2, 3, 4, 5, 8],
+            "filter_h": [1, 2, 3, 4, 5], "filter_w": [1, 2, 3, 4, 5], "stride": [(1, 1), (2, 2), (2, 2), (1, 2), (2, 1), (3, 3), (3, 2)],
+            "padding": ["same", "same", "valid"], "has_bias": [0, 1, 1]}
+    out = []
+    for s in sample(grid, 600, "transpose_conv"):
+        sh, sw = s["stride"]
+        # Only the direct path (arm_transpose_conv_s8): the wrapper reverses the filter into arm_convolve_s8
+        # when both strides are at most 2 and there are more than 16 input channels.
+        if sh <= 2 and sw <= 2 and s["input_c"] > 16:
+            continue
+        fh, fw = s["filter_h"], s["filter_w"]
+        # VALID with a filter smaller than the stride: the kernel finishes stride rows per input row, more than
+        # the output has (it writes past the output); not a shape TFLM models have.
+        if s["padding"] == "valid" and (fh < sh or fw < sw):
+            continue
+        if s["padding"] == "valid":
+            oh, ow = (s["input_h"] - 1) * sh + fh, (s["input_w"] - 1) * sw + fw
+            ph = pw = 0
+        else:
+            oh, ow = s["input_h"] * sh, s["input_w"] * sw
+            ph, pw = same_padding(oh, fh, sh)[1], same_padding(ow, fw, sw)[1]
+        out.append({"input_n": s["input_n"], "input_h": s["input_h"], "input_w": s["input_w"], "input_c": s["input_c"],
+                    "filter_h": fh, "filter_w": fw, "output_h": oh, "output_w": ow, "output_c": s["output_c"],
+                    "stride_h": sh, "stride_w": sw, "pad_h": ph, "pad_w": pw, "has_bias": s["has_bias"]})
+        if len(out) == 170:
+            break
+    return out
+
+
+def tconv_column_terms(prefix: str, groups: str, what: str) -> list[Term]:
+    """arm_nn_transpose_conv_row_s8_s32's loop over a group of input columns (4, 2 or 1): per output channel,
+    valid filter row and filter column, the input channels 4 at a time (SMLAD) and a 1-3 channel tail (one term per tail length: -O3 unrolls it)."""
+    g = f"input_n*({groups})"
+    col = f"{g}*output_c*rows_sum*filter_w"
+    return [
+        Term(f"{prefix}", "overhead", f"{g}*input_h", f"per {what} of an input row"),
+        Term(f"{prefix}_oc", "overhead", f"{g}*input_h*output_c", f"{what}: per output channel"),
+        Term(f"{prefix}_row", "overhead", f"{g}*output_c*rows_sum", f"{what}: per valid filter row (rolling-buffer index)"),
+        Term(f"{prefix}_col", "overhead", col, f"{what}: per filter column, the accumulators added into the buffer"),
+        Term(f"{prefix}_ch4", "mac", f"{col}*(input_c/4)", f"{what}: 4 input channels"),
+        Term(f"{prefix}_ch4_entry", "overhead", f"{col}*(input_c>=4)", f"{what}: 4-channel loop entered", correction=True),
+    ] + [Term(f"{prefix}_tail_r{r}", "mac", f"{col}*(input_c%4=={r})", f"{what}: {r} leftover input channel(s)")
+         for r in (1, 2, 3)]
+
+
+TCONV_ROWS = "max(0, filter_h - max(0, pad_h - j*stride_h) - max(0, j*stride_h + filter_h - (pad_h + output_h) - 1))"
+
+TRANSPOSE_CONV = Kernel(
+    path="arm_transpose_conv_s8",
+    functions=["arm_transpose_conv_wrapper_s8", "arm_transpose_conv_s8", "arm_nn_transpose_conv_row_s8_s32"],
+    shim="arm_transpose_conv_s8",
+    operator="TRANSPOSE_CONV int8 (TFLM's cmsis_nn transpose_conv.cc -> arm_transpose_conv_wrapper_s8), direct path",
+    variables=dict(TCONV_VARIABLES),
+    derived=[
+        ("bxe", "(input_w - 1)*stride_w + max(filter_w, stride_w)"),
+        ("buf_y", "max(filter_h, stride_h)"),
+        ("rows_sum", f"sum(j, input_h, {TCONV_ROWS})"),
+        ("emit_j", "sum(j, input_h, pad_h - j*stride_h <= 0)"),
+        ("emitted", "emit_j*stride_h"),
+        ("left_n", "max(0, filter_h - stride_h)"),
+        ("left_emit", "sum(y, filter_h - stride_h, input_h*stride_h + y >= pad_h && input_h*stride_h + y < pad_h + output_h)"),
+        ("quads", "input_w/4"), ("pair", "(input_w/2)%2"), ("single", "input_w%2"),
+    ],
+    terms=[
+        Term("call", "overhead", "1", "arm_transpose_conv_wrapper_s8 and arm_transpose_conv_s8 entry/exit"),
+        Term("wrap_stride_w", "overhead", "stride_w <= 2", "wrapper: stride w at most 2, stride h tested too", correction=True),
+        Term("wrap_strides", "overhead", "stride_w <= 2 && stride_h <= 2", "wrapper: both strides at most 2, the channels tested too", correction=True),
+        Term("batch", "overhead", "input_n", "per batch"),
+        Term("reset_bias", "overhead", "input_n*has_bias*bxe*buf_y", "batch start: the rolling buffer filled with the bias, per pixel (memcpy call)"),
+        Term("reset_zero", "overhead", "input_n*(1 - has_bias)", "batch start: no bias, the buffer zeroed (memset call)"),
+        Term("in_row", "overhead", "input_n*input_h", "per input row: skip counts, arm_nn_transpose_conv_row_s8_s32 call"),
+        Term("quad_entry", "overhead", "input_n*input_h*(quads>0)", "4-column loop entered", correction=True),
+        *tconv_column_terms("quad", "quads", "4 input columns"),
+        *tconv_column_terms("pair", "pair", "2 leftover input columns"),
+        *tconv_column_terms("single", "single", "1 leftover input column"),
+        Term("emit_in_row", "overhead", "input_n*emit_j", "input rows whose top is not skipped: stride_h output rows are finished"),
+        Term("emit_row", "overhead", "input_n*emitted", "per finished output row: buffer index, row reset"),
+        Term("emit_px", "overhead", "input_n*emitted*output_w", "per finished output pixel"),
+        Term("emit_elem", "requant", "input_n*emitted*output_w*output_c", "per output element: requantize, offset, clamp, store"),
+        Term("emit_reset_bias", "overhead", "input_n*emitted*has_bias*bxe", "finished row refilled with the bias, per pixel (memcpy call)"),
+        Term("emit_reset_zero", "overhead", "input_n*emitted*(1 - has_bias)", "finished row zeroed (memset call)"),
+        Term("left_entry", "overhead", "input_n*(left_n > 0)", "leftover-row loop entered", correction=True),
+        Term("left_row", "overhead", "input_n*left_n", "per leftover buffer row after the last input row"),
+        Term("left_test2", "overhead", "input_n*sum(y, left_n, input_h*stride_h + y >= pad_h)", "leftover row at or below the top padding: the second test", correction=True),
+        Term("left_emit", "overhead", "input_n*left_emit", "leftover row inside the output"),
+        Term("left_px", "overhead", "input_n*left_emit*output_w", "leftover row: per output pixel"),
+        Term("left_elem", "requant", "input_n*left_emit*output_w*output_c", "leftover row: per output element"),
+    ],
+    shapes=tconv_shapes,
+    weight_walk={"working_set_bytes": "output_c*filter_h*filter_w*input_c",
+                 "passes": "input_n*(quads + pair + single)*rows_sum/max(1, filter_h)", "bytes_per_access": "4"},
+    activation_passes="max(1, output_c)",
+    library_calls=[
+        LibraryCall("newlib_memcpy", "input_n*has_bias*bxe*(buf_y + emitted)", {"bytes": "4*output_c", "src_mod4": "0", "dst_mod4": "0"},
+                    "the bias copied into one buffer pixel (arm_memcpy_s8)"),
+        LibraryCall("newlib_memset", "input_n*(1 - has_bias)", {"bytes": "4*bxe*output_c*buf_y", "dst_mod4": "0"},
+                    "the rolling buffer zeroed at a batch's start (arm_memset_s8)"),
+        LibraryCall("newlib_memset", "input_n*(1 - has_bias)*emitted", {"bytes": "4*bxe*output_c", "dst_mod4": "0"},
+                    "a finished buffer row zeroed (arm_memset_s8)"),
+    ],
+    when="!(stride_h <= 2 && stride_w <= 2 && input_c > 16)",
+    description="arm_transpose_conv_wrapper_s8 -> arm_transpose_conv_s8 (DSP path; the wrapper takes it unless both "
+                "strides are at most 2 and there are more than 16 input channels). Per input row, "
+                "arm_nn_transpose_conv_row_s8_s32 scatters the row's products into a rolling int32 buffer of "
+                "max(filter_h, stride_h) rows: input columns 4 (then 2, then 1) at a time, per output channel, valid "
+                "filter row and column, the input channels 4 at a time. Finished rows are requantized to the output "
+                "and the buffer row is reset from the bias (memcpy per pixel) or zeroed (memset). memcpy/memset bodies "
+                "are excluded (library_calls).",
+)
+
+
 KERNELS = [PAD, MAXIMUM, MINIMUM, TRANSPOSE_2D, TRANSPOSE_3D, TRANSPOSE_4D, BMM_S8, BMM_S16, SVDF_S8, SVDF_S16,
-           LSTM_S8, LSTM_S16]
+           LSTM_S8, LSTM_S16, TRANSPOSE_CONV]

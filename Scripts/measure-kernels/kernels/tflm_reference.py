@@ -333,8 +333,109 @@ REF_TRANSPOSE_F32 = Kernel(
     description="reference_ops::Transpose (4-D): per element index arithmetic and copy. The per-dimension terms are "
                 "over the input dimensions (the counts do not depend on the permutation).")
 
+# ---------------------------------------------------------------- ADD with broadcast
+
+BROADCAST_VARIABLES = {"rank_out": "output rank", "rank1": "input 1 rank", "rank2": "input 2 rank"}
+BROADCAST_VARIABLES.update({f"{t}_{i}": f"{what} dimension {i} of 4 (leading ones for missing dimensions)"
+                            for t, what in (("out", "output"), ("in1", "input 1"), ("in2", "input 2")) for i in range(4)})
+
+
+def broadcast_derived():
+    """BroadcastBinaryOpSimple's fused loop nest. Dimensions are taken innermost (3) first; a dimension joins the
+    current loop when its extent is 1 or both inputs' strides keep their kind (zero for a broadcast input, else
+    contiguous), otherwise it opens a loop. new_i: dimension i opens a loop; loops: their number; inner_calls: runs
+    of the innermost loop; outer_iters: iterations of the loops above it (RunBinaryOp's calls above it are
+    outer_iters - inner_calls + 1, a combination of these and the call: no term of their own)."""
+    d = [("rank", "max(rank_out, rank1, rank2)")]
+    for i in range(4):
+        d += [(f"a_{i}", f"in1_{i} == 1 && out_{i} != 1"), (f"b_{i}", f"in2_{i} == 1 && out_{i} != 1")]
+    d += [("la_3", "a_3"), ("lb_3", "b_3")]
+    for i in (2, 1, 0):
+        d += [(f"new_{i}", f"{i} >= 4 - rank && out_{i} != 1 && (a_{i} != la_{i + 1} || b_{i} != lb_{i + 1})"),
+              (f"a_fail_{i}", f"{i} >= 4 - rank && out_{i} != 1 && a_{i} != la_{i + 1}"),
+              (f"la_{i}", f"if(new_{i}, a_{i}, la_{i + 1})"), (f"lb_{i}", f"if(new_{i}, b_{i}, lb_{i + 1})")]
+    d += [("p_0", "out_0"), ("p_1", "p_0*out_1"), ("p_2", "p_1*out_2"), ("total", "p_2*out_3"),
+          ("loops", "1 + new_2 + new_1 + new_0"),
+          ("units", "(0 >= 4 - rank && out_0 == 1) + (1 >= 4 - rank && out_1 == 1) + (2 >= 4 - rank && out_2 == 1)"),
+          ("a_fails", "a_fail_2 + a_fail_1 + a_fail_0"),
+          ("inner_calls", "if(new_2, p_2, if(new_1, p_1, if(new_0, p_0, 1)))"),
+          ("outer_iters", "new_2*p_2 + new_1*p_1 + new_0*p_0"),
+          ("inner_a0", "a_3"), ("inner_b0", "!a_3 && b_3")]
+    return d
+
+
+def broadcast_shapes(seed):
+    grid = {"rank": [1, 2, 3, 4, 4, 4], "o0": [1, 1, 2, 3], "o1": [1, 2, 3, 5, 6], "o2": [1, 2, 3, 4, 6, 7],
+            "o3": [1, 2, 3, 4, 5, 8, 16], "k0": [0, 1, 2], "k1": [0, 1, 2], "k2": [0, 1, 2], "k3": [0, 1, 2],
+            "drop1": [0, 0, 1, 2, 3], "drop2": [0, 0, 0, 1, 2]}
+    out = []
+    for s in sample(grid, 400, seed):
+        r = s["rank"]
+        o = [1] * (4 - r) + [s[f"o{i}"] for i in range(4 - r, 4)]
+        kinds = [s[f"k{i}"] if o[i] > 1 else 0 for i in range(4)]  # 1: input 1 broadcast, 2: input 2 broadcast
+        if not any(kinds):
+            continue
+        in1 = [1 if k == 1 else v for v, k in zip(o, kinds)]
+        in2 = [1 if k == 2 else v for v, k in zip(o, kinds)]
+
+        def rank_of(dims, drop):
+            # A lower rank when its leading dimensions are 1 (TFLM models give e.g. a [C] bias against [N, H, W, C]).
+            lead = next((i for i, v in enumerate(dims) if v != 1), 3)
+            return max(r - drop, 4 - lead, 1) if drop else r
+
+        v = {"rank_out": r, "rank1": rank_of(in1, s["drop1"]), "rank2": rank_of(in2, s["drop2"])}
+        v.update({f"out_{i}": o[i] for i in range(4)})
+        v.update({f"in1_{i}": in1[i] for i in range(4)})
+        v.update({f"in2_{i}": in2[i] for i in range(4)})
+        out.append(v)
+        if len(out) == 150:
+            break
+    return out
+
+
+def broadcast_params(v):
+    return [v["rank_out"], v["rank1"], v["rank2"]] + [v[f"{t}_{i}"] for t in ("out", "in1", "in2") for i in range(4)]
+
+
+def broadcast_add(path, shim, function, operator, note=""):
+    return Kernel(
+        path=path, functions=[function, "tflite::reference_ops::BroadcastBinaryOpSimple", "tflite::reference_ops::RunBinaryOp"],
+        shim=shim, operator=operator, variables=dict(BROADCAST_VARIABLES), derived=broadcast_derived(),
+        terms=[Term("call", "overhead", "1", "entry, the three shapes extended to the common rank"),
+               Term("dim", "overhead", "rank", "per dimension: strides, the fusion tests"),
+               Term("unit", "overhead", "units", "a dimension of extent 1 (fused at the first test)", correction=True),
+               Term("a_fail", "overhead", "a_fails", "input 1's stride kind changes (the first test fails)", correction=True),
+               Term("loop", "overhead", "loops", "per fused loop opened"),
+               Term("outer_iter", "overhead", "outer_iters", "iteration of a loop above the innermost: a RunBinaryOp call"),
+               Term("inner_call", "overhead", "inner_calls", "run of the innermost loop (RunBinaryOp at dimension 0)"),
+               Term("inner_a0", "overhead", "inner_calls*inner_a0", "innermost loop with input 1 broadcast", correction=True),
+               Term("inner_b0", "overhead", "inner_calls*inner_b0", "innermost loop with input 2 broadcast", correction=True),
+               Term("elem", "mac", "total", "per output element (both inputs contiguous)"),
+               Term("elem_a0", "mac", "total*inner_a0", "per element with input 1 broadcast in the innermost loop", correction=True),
+               Term("elem_b0", "mac", "total*inner_b0", "per element with input 2 broadcast in the innermost loop", correction=True),
+               Term("pad_dims", "overhead", "3*rank - rank_out - rank1 - rank2", "leading dimensions added by ExtendedShape", correction=True)],
+        shapes=lambda: broadcast_shapes(path), shim_params=broadcast_params, count_shim=True,
+        library_calls=[LibraryCall("newlib_memcpy", "1", {"bytes": "4*if(k == 0, rank_out, if(k == 1, rank1, rank2))", "src_mod4": "0", "dst_mod4": "0"},
+                                   "RuntimeShape::ExtendedShape copies each shape's dimensions", index=("k", "3"))],
+        description=f"{function} -> BroadcastBinaryOpSimple: the shapes extended to the common rank, dimensions fused "
+                    "into as few loops as the inputs' stride kinds allow, then RunBinaryOp recursing over the fused "
+                    "loops; the innermost loop takes one of three forms (input 1 broadcast, input 2 broadcast, both "
+                    "contiguous). memcpy bodies excluded (library_calls)." + note)
+
+
+REF_ADD_BROADCAST_S8 = broadcast_add("reference:ADD:int8:broadcast", "ref_add_broadcast_s8",
+                                     "tflite::reference_integer_ops::BroadcastAdd4DSlow", "ADD int8 with broadcast (reference)",
+                                     " The element operation (AddFunc, called through a pointer) rounds three products "
+                                     "with a branch on each product's sign: data-dependent. Measured on uniform int8 "
+                                     "data; a broadcast input's few values take one branch for a whole loop, so single "
+                                     "shapes miss the fit by up to about 5%.")
+REF_ADD_BROADCAST_F32 = broadcast_add("reference:ADD:float32:broadcast", "ref_add_broadcast_f32",
+                                      "tflite::reference_ops::BroadcastAdd4DSlow", "ADD float32 with broadcast (reference)")
+
+
 KERNELS = [REF_CONV_S8, REF_CONV_F32, REF_CONV_S16, REF_DW_S8, REF_DW_F32, REF_FC_S8, REF_FC_F32, REF_AVGPOOL_S8,
            REF_MAXPOOL_S8, REF_AVGPOOL_F32, REF_MAXPOOL_F32, REF_ADD_S8, REF_ADD_F32, REF_MUL_S8, REF_MUL_F32,
            REF_QUANTIZE, REF_DEQUANTIZE, REF_REQUANTIZE, REF_LOGISTIC, REF_TANH, REF_HARD_SWISH, REF_SOFTMAX_S8,
            REF_SOFTMAX_F32, REF_CONCAT, REF_STRIDED_SLICE, REF_PAD_F32, REF_RESIZE_NN, REF_TRANSPOSE_F32, REF_SUB_S8, REF_SUB_F32,
-           REF_RELU_S8, REF_RELU6_S8, REF_LEAKY_RELU_S8, REF_LEAKY_RELU_F32, REF_MEAN_S8]
+           REF_RELU_S8, REF_RELU6_S8, REF_LEAKY_RELU_S8, REF_LEAKY_RELU_F32, REF_MEAN_S8,
+           REF_ADD_BROADCAST_S8, REF_ADD_BROADCAST_F32]

@@ -231,3 +231,55 @@ int kc_setup_arm_lstm_unidirectional_s16(void) { return lstm_setup(1); }
 KC_NOINLINE void kc_run_arm_lstm_unidirectional_s16(void) {
     kc_result = arm_lstm_unidirectional_s16(in16, out16, &lstm, &lstm_ctx);
 }
+
+/* ---- arm_transpose_conv_wrapper_s8 (TFLM's cmsis_nn transpose_conv.cc, int8): input_n, input_h, input_w, input_c,
+ * filter_h, filter_w, output_h, output_w, output_c, stride_h, stride_w, pad_h, pad_w, has_bias */
+static cmsis_nn_transpose_conv_params tconv;
+static cmsis_nn_per_channel_quant_params tquant;
+
+int kc_setup_arm_transpose_conv_s8(void) {
+    kc_reset();
+    d_in = kc_dims(KC_P(0), KC_P(1), KC_P(2), KC_P(3));
+    d_filter = kc_dims(KC_P(8), KC_P(4), KC_P(5), KC_P(3));
+    d_out = kc_dims(KC_P(0), KC_P(6), KC_P(7), KC_P(8));
+    d_bias = kc_dims(1, 1, 1, KC_P(8));
+    tconv.stride.h = KC_P(9);
+    tconv.stride.w = KC_P(10);
+    tconv.padding.h = KC_P(11);
+    tconv.padding.w = KC_P(12);
+    tconv.padding_offsets.h = 0;
+    tconv.padding_offsets.w = 0;
+    tconv.dilation.h = 1;
+    tconv.dilation.w = 1;
+    tconv.input_offset = 3;
+    tconv.output_offset = -5;
+    tconv.activation.min = -128;
+    tconv.activation.max = 127;
+    KC_CHECK(in8 = kc_s8(d_in.n * d_in.h * d_in.w * d_in.c));
+    KC_CHECK(w8 = kc_s8(d_filter.n * d_filter.h * d_filter.w * d_filter.c));
+    bias32 = 0;
+    if (KC_P(13)) KC_CHECK(bias32 = kc_bias32(d_out.c));
+    KC_CHECK(tquant.multiplier = kc_multipliers(d_out.c));
+    KC_CHECK(tquant.shift = kc_shifts(d_out.c));
+    KC_CHECK(out8 = (int8_t *)kc_zeros((uint32_t)(d_out.n * d_out.h * d_out.w * d_out.c)));
+    /* TFLM's scratch sizes. CMSIS-NN sizes the rolling buffer's row with MAX(filter w, stride h), the kernel uses
+     * MAX(filter w, stride w): the larger of the two is allocated (the counts do not depend on it). */
+    int32_t size = arm_transpose_conv_s8_get_buffer_size(&tconv, &d_in, &d_filter, &d_out);
+    int32_t bx = (d_in.w - 1) * tconv.stride.w + (d_filter.w > tconv.stride.w ? d_filter.w : tconv.stride.w);
+    int32_t by = d_filter.h > tconv.stride.h ? d_filter.h : tconv.stride.h;
+    if (d_in.c <= REVERSE_TCOL_EFFICIENT_THRESHOLD || tconv.stride.w > 2 || tconv.stride.h > 2) {
+        int32_t need = bx * by * d_out.c * 4;
+        if (need > size) size = need;
+    }
+    KC_CHECK(ctx.buf = kc_scratch(size));
+    ctx.size = size;
+    int32_t rsize = arm_transpose_conv_s8_get_reverse_conv_buffer_size(&tconv, &d_in, &d_filter);
+    ctx2.buf = rsize > 0 ? kc_scratch(rsize) : 0;
+    ctx2.size = rsize;
+    return 0;
+}
+
+KC_NOINLINE void kc_run_arm_transpose_conv_s8(void) {
+    kc_result = arm_transpose_conv_wrapper_s8(&ctx, &ctx2, &tconv, &tquant, &d_in, in8, &d_filter, w8, &d_bias, bias32,
+                                              &d_out, out8);
+}

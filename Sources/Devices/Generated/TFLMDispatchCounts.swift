@@ -7,11 +7,13 @@ extension TFLMDispatch {
     /// `m4/cmsis-nn` in invoke.json: 245 models.
     static let cortexM4 = TFLMDispatch(
         invoke: Entry("ld=20 ru=15 ldrd=1 ldm=1 ldmr=2 st=2 stm=2 stmr=10 alu=19 sh=2 br=13 tk=6", instructions: 60, instances: 245, range: 60...60),
-        unmeasured: Entry("ld=104 ru=76 ldrd=6 ldm=8 ldmr=40 st=22 strd=1 stm=11 stmr=36 mac=6 alu=108 sh=21 br=74 tk=46 fld=1 fst=1", instructions: 363, instances: 28, range: 118...1241),
+        unmeasured: Entry("ld=139 ru=95 ldrd=8 ldm=4 ldmr=28 st=33 strd=8 stm=8 stmr=25 mac=6 alu=85 sh=12 br=67 tk=43", instructions: 370, instances: 29, range: 118...1241),
         operators: [
             "ADD arm_elementwise_add_s16": Entry("ld=137 ru=114 ldrd=7 ldm=11 ldmr=43 st=66 strd=4 stm=12 stmr=37 mac=15 alu=219 sh=8 br=153 tk=95", instructions: 632, instances: 4, range: 624...634),
             "ADD arm_elementwise_add_s8": Entry("ld=137 ru=114 ldrd=7 ldm=11 ldmr=43 st=66 strd=4 stm=12 stmr=37 mac=15 alu=219 sh=8 br=153 tk=97", instructions: 632, instances: 7, range: 632...634),
-            "ADD reference float32": Entry("ld=71 ru=53 ldrd=3 ldm=6 ldmr=19 st=17 stm=8 stmr=21 mac=3 alu=87 sh=7 br=71 tk=46 fld=3 fst=1", instructions: 277, instances: 5, range: 275...277),
+            "ADD reference float32": Entry("ld=66 ru=51 ldrd=3 ldm=7 ldmr=27 st=17 strd=1 stm=8 stmr=21 mac=3 alu=89 sh=6 br=71 tk=45 fld=3 fst=1", instructions: 275, instances: 7, range: 275...277),
+            "ADD reference int16": Entry("ld=117 ru=88 ldrd=3 ldm=11 ldmr=43 st=54 strd=1 stm=12 stmr=37 mac=7 alu=218 sh=13 br=152 tk=89", instructions: 588, instances: 1, range: 588...588),
+            "ADD reference int8": Entry("ld=124 ru=96 ldrd=3 ldm=11 ldmr=43 st=60 strd=1 stm=12 stmr=37 mac=7 alu=207 sh=12 br=148 tk=90", instructions: 585, instances: 3, range: 585...595),
             "AVERAGE_POOL_2D arm_avgpool_s8": Entry("ld=80 ru=61 ldrd=3 ldm=5 ldmr=18 st=33 strd=2 stm=6 stmr=19 mac=2 alu=76 sh=5 it=2 br=57 tk=38", instructions: 271, instances: 10, range: 269...271),
             "AVERAGE_POOL_2D reference float32": Entry("ld=65 ru=47 ldrd=6 ldm=5 ldmr=21 st=22 strd=1 stm=6 stmr=22 mac=2 alu=64 sh=5 it=2 br=52 tk=36 fld=3 fst=1", instructions: 234, instances: 6, range: 232...234),
             "BATCH_MATMUL arm_batch_matmul_s8": Entry("ld=250 ru=194 ldrd=19 ldm=22 ldmr=134 st=123 strd=15 stm=24 stmr=129 mac=12 alu=485 sh=20 it=3 br=268 tk=173", instructions: 1241, instances: 2, range: 1241...1538),
@@ -77,17 +79,20 @@ extension TFLMDispatch {
             "TANH reference int8": Entry("ld=48 ru=36 ldrd=3 ldm=5 ldmr=23 st=14 strd=1 stm=5 stmr=16 mac=2 alu=57 sh=4 br=49 tk=31", instructions: 188, instances: 3, range: 188...190),
             "TRANSPOSE arm_transpose_s8": Entry("ld=139 ru=110 ldrd=7 ldm=12 ldmr=41 st=56 strd=2 stm=15 stmr=37 mac=6 alu=187 sh=13 br=156 tk=96", instructions: 593, instances: 1, range: 593...593),
             "TRANSPOSE reference float32": Entry("ld=61 ru=46 ldrd=4 ldm=5 ldmr=23 st=17 strd=1 stm=6 stmr=17 mac=3 alu=74 sh=7 br=63 tk=39", instructions: 241, instances: 1, range: 241...241),
+            "TRANSPOSE_CONV arm_transpose_conv_s8": Entry("ld=119 ru=91 ldrd=8 ldm=8 ldmr=35 st=53 strd=8 stm=10 stmr=30 mac=4 alu=128 sh=8 it=3 br=101 tk=64 fld=1 fst=1", instructions: 452, instances: 2, range: 452...452),
             "UNIDIRECTIONAL_SEQUENCE_LSTM arm_lstm_unidirectional_s16": Entry("ld=253 ru=167 ldrd=16 ldm=5 ldmr=26 st=34 strd=1 stm=28 stmr=42 mac=16 alu=283 sh=32 br=207 tk=138", instructions: 875, instances: 1, range: 875...875),
             "UNIDIRECTIONAL_SEQUENCE_LSTM arm_lstm_unidirectional_s8": Entry("ld=253 ru=167 ldrd=16 ldm=5 ldmr=26 st=34 strd=1 stm=28 stmr=42 mac=16 alu=284 sh=32 br=208 tk=137", instructions: 877, instances: 3, range: 877...877),
         ])
     /// `m7/cmsis-nn` in invoke.json: 245 models.
     static let cortexM7 = TFLMDispatch(
         invoke: Entry("ld=20 ru=16 ldrd=1 ldm=1 ldmr=2 st=2 stm=2 stmr=10 alu=19 sh=2 br=13 tk=6", instructions: 60, instances: 245, range: 60...60),
-        unmeasured: Entry("ld=106 ru=78 ldrd=6 ldm=8 ldmr=40 st=22 strd=1 stm=13 stmr=38 mac=6 alu=110 sh=21 br=74 tk=46 fld=1 fst=1", instructions: 369, instances: 28, range: 120...1242),
+        unmeasured: Entry("ld=142 ru=99 ldrd=7 ldm=4 ldmr=28 st=39 strd=5 stm=9 stmr=26 mac=6 alu=86 sh=12 br=67 tk=43", instructions: 377, instances: 29, range: 120...1242),
         operators: [
             "ADD arm_elementwise_add_s16": Entry("ld=138 ru=115 ldrd=7 ldm=11 ldmr=43 st=66 strd=4 stm=13 stmr=38 mac=15 alu=220 sh=8 br=153 tk=95", instructions: 635, instances: 4, range: 627...637),
             "ADD arm_elementwise_add_s8": Entry("ld=138 ru=115 ldrd=7 ldm=11 ldmr=43 st=66 strd=4 stm=13 stmr=38 mac=15 alu=221 sh=8 br=154 tk=97", instructions: 637, instances: 7, range: 637...639),
-            "ADD reference float32": Entry("ld=72 ru=54 ldrd=3 ldm=6 ldmr=19 st=17 stm=9 stmr=22 mac=3 alu=88 sh=7 br=71 tk=46 fld=3 fst=1", instructions: 280, instances: 5, range: 278...280),
+            "ADD reference float32": Entry("ld=67 ru=52 ldrd=3 ldm=7 ldmr=27 st=17 strd=1 stm=9 stmr=22 mac=3 alu=90 sh=6 br=71 tk=45 fld=3 fst=1", instructions: 278, instances: 7, range: 278...280),
+            "ADD reference int16": Entry("ld=118 ru=92 ldrd=3 ldm=11 ldmr=43 st=54 strd=1 stm=13 stmr=38 mac=7 alu=219 sh=13 br=152 tk=89", instructions: 591, instances: 1, range: 591...591),
+            "ADD reference int8": Entry("ld=125 ru=100 ldrd=3 ldm=11 ldmr=43 st=60 strd=1 stm=13 stmr=38 mac=7 alu=209 sh=12 br=149 tk=90", instructions: 590, instances: 3, range: 590...600),
             "AVERAGE_POOL_2D arm_avgpool_s8": Entry("ld=83 ru=63 ldrd=2 ldm=5 ldmr=19 st=33 strd=2 stm=7 stmr=21 mac=2 alu=78 sh=5 it=2 br=57 tk=38", instructions: 276, instances: 10, range: 274...276),
             "AVERAGE_POOL_2D reference float32": Entry("ld=70 ru=50 ldrd=4 ldm=5 ldmr=22 st=24 stm=7 stmr=24 mac=2 alu=65 sh=5 it=2 br=52 tk=36 fld=3 fst=1", instructions: 240, instances: 6, range: 238...240),
             "BATCH_MATMUL arm_batch_matmul_s8": Entry("ld=249 ru=203 ldrd=20 ldm=22 ldmr=134 st=126 strd=14 stm=25 stmr=130 mac=12 alu=484 sh=20 it=1 br=269 tk=173", instructions: 1242, instances: 2, range: 1242...1543),
@@ -153,6 +158,7 @@ extension TFLMDispatch {
             "TANH reference int8": Entry("ld=49 ru=37 ldrd=3 ldm=5 ldmr=23 st=14 strd=1 stm=6 stmr=17 mac=2 alu=58 sh=4 br=49 tk=31", instructions: 191, instances: 3, range: 191...193),
             "TRANSPOSE arm_transpose_s8": Entry("ld=141 ru=114 ldrd=7 ldm=12 ldmr=40 st=56 strd=2 stm=17 stmr=38 mac=6 alu=190 sh=13 br=156 tk=96", instructions: 600, instances: 1, range: 600...600),
             "TRANSPOSE reference float32": Entry("ld=62 ru=47 ldrd=4 ldm=5 ldmr=23 st=17 strd=1 stm=7 stmr=18 mac=3 alu=75 sh=7 br=63 tk=39", instructions: 244, instances: 1, range: 244...244),
+            "TRANSPOSE_CONV arm_transpose_conv_s8": Entry("ld=122 ru=88 ldrd=7 ldm=8 ldmr=35 st=55 strd=7 stm=11 stmr=31 mac=4 alu=129 sh=8 it=3 br=101 tk=64 fld=1 fst=1", instructions: 457, instances: 2, range: 457...457),
             "UNIDIRECTIONAL_SEQUENCE_LSTM arm_lstm_unidirectional_s16": Entry("ld=254 ru=171 ldrd=16 ldm=5 ldmr=26 st=34 strd=1 stm=29 stmr=43 mac=16 alu=286 sh=32 br=207 tk=138", instructions: 880, instances: 1, range: 880...880),
             "UNIDIRECTIONAL_SEQUENCE_LSTM arm_lstm_unidirectional_s8": Entry("ld=254 ru=171 ldrd=16 ldm=5 ldmr=26 st=34 strd=1 stm=29 stmr=43 mac=16 alu=287 sh=32 br=208 tk=137", instructions: 882, instances: 3, range: 882...882),
         ])
