@@ -8,7 +8,7 @@ charges as "TFLM operator dispatch" and "Invoke". Run it after `invoke` changes 
 An operator's dispatch is what its Eval executes outside the kernel (fetching eval tensors, shapes, parameter
 structs, the CMSIS-NN wrapper, memcpy of shape dimensions) plus the graph loop's own instructions after it
 (InvokeSubgraph, the temp-allocation reset). The kernel is the measured CMSIS-NN function ("OP function" keys),
-or the TFLM reference kernel the Eval ran, inlined or called ("OP reference TYPE", TYPE the first input's: invoke
+or the TFLM reference kernel the Eval ran, inlined or called ("OP reference TYPE", TYPE the data input's, input 2 for TRANSPOSE_CONV: invoke
 finds inlined ones from the build's debug information; kept only for the reference functions measure-kernels
 measures), or, for the reference operators that only move data with memcpy (COPY_ONLY, "OP reference"), that
 memcpy. An operator where none of these was found keeps `unmeasured`, the median over the CMSIS-NN keys, which

@@ -69,6 +69,10 @@ def entry_paths():
             if k["kernel_path"].startswith("arm_") and k["functions"][0] != k["kernel_path"]}
 
 
+# The input whose type selects an operator's Eval branch, where it is not input 0 (TFLMDispatch.dataInput in Swift).
+DATA_INPUT = {"TRANSPOSE_CONV": 2}
+
+
 # Reference functions that are not the kernel's work but the Eval's (TFLM calls them before the kernel).
 NOT_KERNELS = {"tflite::reference_ops::ProcessBroadcastShapes"}
 
@@ -494,9 +498,12 @@ def cmd_invoke(args):
         input_bytes = b"".join(tc.npy_bytes(p) for p in inputs) if inputs else tc.deterministic_input(info)
         sg = info["subgraphs"][0]
         entry["operators"] = [names.get(info["op_codes"][op["opcode_index"]], "?") for op in sg["operators"]]
-        # The first input's type: which of its type branches an Eval took (it keys a reference kernel's dispatch).
-        entry["input_types"] = [sg["tensors"][op["inputs"][0]]["type"] if op["inputs"] and op["inputs"][0] >= 0 else "none"
-                                for op in sg["operators"]]
+        # The data input's type: which of its type branches an Eval took (it keys a reference kernel's dispatch).
+        # The first input, except TRANSPOSE_CONV's (its first input is the int32 output shape; the data is input 2).
+        def data_type(op, name):
+            k = DATA_INPUT.get(name, 0)
+            return sg["tensors"][op["inputs"][k]]["type"] if len(op["inputs"]) > k and op["inputs"][k] >= 0 else "none"
+        entry["input_types"] = [data_type(op, name) for op, name in zip(sg["operators"], entry["operators"])]
         runs = {}
         for core, (cfg, fw) in configs.items():
             files = {"model.tflite": data, "input.bin": input_bytes, "trial.txt": str(1 << 20).encode()}   # fits the 4 MiB pool beside any model here

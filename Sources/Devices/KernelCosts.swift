@@ -462,7 +462,7 @@ enum KernelCosts {
             return "the broadcast loop of reference SUB is not measured"
         }
         if builtin == .add, isBroadcast(w), MeasuredKernelData.referenceKey(w) == nil {
-            return "ADD's broadcast loop is measured for int8 and float32 with up to 4 dimensions only"
+            return "ADD's broadcast loop is measured with up to 4 dimensions only"
         }
         if Self.unmeasuredReference.contains(builtin) { return "no measured reference loop for \(op.name) yet" }
         if Self.referenceFromData.contains(builtin), MeasuredKernelData.referenceKey(w) == nil {
@@ -482,7 +482,7 @@ enum KernelCosts {
     /// Reference kernels costed from Resources/kernel-counts.json (MeasuredKernelData.referenceKey).
     static let referenceFromData: Set<BuiltinOperator> = [
         .softmax, .quantize, .dequantize, .logistic, .tanh, .hardSwish, .mul, .concatenation, .pad, .padv2, .transpose,
-        .resizeNearestNeighbor, .sub, .relu, .relu6, .leakyRelu, .stridedSlice, .mean,
+        .resizeNearestNeighbor, .sub, .relu, .relu6, .leakyRelu, .stridedSlice, .mean, .transposeConv,
     ]
 
     /// Reference kernels not measured yet (the measured data's reference entries are listed in
@@ -490,7 +490,6 @@ enum KernelCosts {
     static let unmeasuredReference: Set<BuiltinOperator> = [
         .div, .squaredDifference, .maximum, .minimum, .prelu, .exp, .log, .sqrt, .rsqrt, .cast, .sum, .pack,
         .unpack, .split, .splitV, .shape, .gather, .resizeBilinear, .batchMatmul, .svdf, .unidirectionalSequenceLstm,
-        .transposeConv,
     ]
 
     private static func genericUnit(_ what: String, _ group: TermGroup, _ k: MeasuredKernel, _ name: String, _ trips: Double) -> WorkUnit? {

@@ -275,10 +275,12 @@ extension MeasuredKernelData {
         case .hardSwish: return typed("HARD_SWISH", outputType, [.int8])
         case .mul: return typed("MUL", outputType, [.float32, .int8])
         // Equal shapes are costed from KernelInstructionCounts (nil here); a broadcast runs BroadcastAdd4DSlow's
-        // fused loop nest, measured for int8 and float32 up to 4 dimensions.
+        // fused loop nest, measured up to 4 dimensions.
         case .add:
-            guard KernelCosts.isBroadcast(w), let key = typed("ADD", outputType, [.float32, .int8]), broadcastRanks(w) != nil else { return nil }
+            guard KernelCosts.isBroadcast(w), let key = typed("ADD", outputType, [.float32, .int8, .int16]), broadcastRanks(w) != nil else { return nil }
             return key + ":broadcast"
+        // The reference scatter (TFLM's reference build, int8 and float32 in both, int16 in the CMSIS-NN build too).
+        case .transposeConv: return typed("TRANSPOSE_CONV", outputType, [.float32, .int8, .int16])
         // Equal shapes only: a broadcast SUB runs BroadcastQuantSubSlow / BroadcastSubSlow, not measured.
         case .sub: return KernelCosts.isBroadcast(w) ? nil : typed("SUB", outputType, [.float32, .int8])
         case .relu: return typed("RELU", outputType, [.int8])

@@ -30,7 +30,7 @@ struct TFLMDispatch: Sendable {
     let unmeasured: Entry
     /// Keyed "OP kernel": the builtin name and the CMSIS-NN function; "OP reference TYPE" for an
     /// operator whose Eval ran a TFLM reference kernel (inlined or called; the harness finds inlined
-    /// ones from the build's debug information), TYPE its first input's; "OP reference" for the
+    /// ones from the build's debug information), TYPE its data input's (dataInput); "OP reference" for the
     /// operators that only copy (RESHAPE, SQUEEZE, EXPAND_DIMS).
     let operators: [String: Entry]
 
@@ -42,6 +42,13 @@ struct TFLMDispatch: Sendable {
     }
 
     /// The measured entry for this operator, or nil when its dispatch was not measured.
+    /// The input whose type selects the Eval's branch: the first, except TRANSPOSE_CONV's (its first input is the
+    /// int32 output shape, the data is input 2). The trace keys its records the same way (invoke_trace.py, DATA_INPUT).
+    static func dataInput(_ w: OperatorWorkload) -> TensorWorkload? {
+        let index = w.op == .builtin(.transposeConv) ? 2 : 0
+        return w.inputs.count > index ? w.inputs[index] : nil
+    }
+
     func entry(_ w: OperatorWorkload) -> Entry? {
         switch w.kernelPath {
         case let .cmsisNN(function):
@@ -51,9 +58,9 @@ struct TFLMDispatch: Sendable {
             // Traced in TFLM's CMSIS-NN build, where the Eval of an operator with a CMSIS-NN kernel is
             // that wrapper's; and only where the reference kernel's own loops are measured, so that
             // what the trace counted as the kernel is what the cost model charges as one.
-            // Keyed by the first input's type: the Eval's branch (QUANTIZE from float32 runs AffineQuantize,
+            // Keyed by the data input's type: the Eval's branch (QUANTIZE from float32 runs AffineQuantize,
             // from int8 Requantize).
-            guard w.variant == .cmsisNN, let input = w.inputs.first.flatMap({ $0 }), !KernelCosts.work(for: w).isGeneric else { return nil }
+            guard w.variant == .cmsisNN, let input = Self.dataInput(w), !KernelCosts.work(for: w).isGeneric else { return nil }
             return operators["\(w.op.name) reference \(input.type.name.lowercased())"]
         }
     }

@@ -5,7 +5,7 @@ operator and the input type). The templates inline into the shim's run function,
 the `call` term."""
 
 from kc.spec import Kernel, Term, LibraryCall
-from kc.shapes import sample
+from kc.shapes import sample, same_padding
 from kernels.cmsis_conv import CONV_VARIABLES, conv_shapes, conv_params
 from kernels.cmsis_depthwise import DW_VARIABLES, dw_shapes, dw_params
 from kernels.cmsis_misc import FC_VARIABLES, POOL_VARIABLES, pool_shapes, POOL_DERIVED
@@ -429,8 +429,107 @@ REF_ADD_BROADCAST_S8 = broadcast_add("reference:ADD:int8:broadcast", "ref_add_br
                                      "with a branch on each product's sign: data-dependent. Measured on uniform int8 "
                                      "data; a broadcast input's few values take one branch for a whole loop, so single "
                                      "shapes miss the fit by up to about 5%.")
+REF_ADD_BROADCAST_S16 = broadcast_add("reference:ADD:int16:broadcast", "ref_add_broadcast_s16",
+                                      "tflite::reference_ops::BroadcastAdd4DSlow", "ADD int16 with broadcast (reference)",
+                                      " The element operation's rounding is data-dependent as for int8 (uniform int16 data).")
 REF_ADD_BROADCAST_F32 = broadcast_add("reference:ADD:float32:broadcast", "ref_add_broadcast_f32",
                                       "tflite::reference_ops::BroadcastAdd4DSlow", "ADD float32 with broadcast (reference)")
+
+
+# ---------------------------------------------------------------- TRANSPOSE_CONV (reference)
+
+TCONV_REF_VARIABLES = {
+    "input_n": "batches", "input_h": "input height", "input_w": "input width", "input_c": "input channels",
+    "filter_h": "filter height", "filter_w": "filter width", "output_h": "output height", "output_w": "output width",
+    "output_c": "output channels", "stride_h": "stride height", "stride_w": "stride width",
+    "pad_h": "padding_values.height", "pad_w": "padding_values.width",
+    "has_bias": "1 when the operator has a bias",
+}
+
+
+def tconv_ref_shapes(seed):
+    grid = {"input_n": [1, 1, 1, 2], "input_h": [1, 2, 3, 4, 5], "input_w": [1, 2, 3, 4, 5, 6],
+            "input_c": [1, 2, 3, 4, 5, 8], "output_c": [1, 2, 3, 4, 6], "filter_h": [1, 2, 3, 4], "filter_w": [1, 2, 3, 5],
+            "stride": [(1, 1), (2, 2), (2, 2), (1, 2), (2, 1), (3, 3)], "padding": ["same", "same", "valid"],
+            "has_bias": [0, 1, 1]}
+    out = []
+    for s in sample(grid, 600, seed):
+        sh, sw = s["stride"]
+        fh, fw = s["filter_h"], s["filter_w"]
+        if s["padding"] == "valid":
+            if fh < sh or fw < sw:
+                continue
+            oh, ow, ph, pw = (s["input_h"] - 1) * sh + fh, (s["input_w"] - 1) * sw + fw, 0, 0
+        else:
+            oh, ow = s["input_h"] * sh, s["input_w"] * sw
+            ph, pw = same_padding(oh, fh, sh)[1], same_padding(ow, fw, sw)[1]
+        v = {"input_n": s["input_n"], "input_h": s["input_h"], "input_w": s["input_w"], "input_c": s["input_c"],
+             "filter_h": fh, "filter_w": fw, "output_h": oh, "output_w": ow, "output_c": s["output_c"],
+             "stride_h": sh, "stride_w": sw, "pad_h": ph, "pad_w": pw, "has_bias": s["has_bias"]}
+        if v["input_n"] * v["input_h"] * v["input_w"] * v["input_c"] * fh * fw * v["output_c"] > 8000:
+            continue
+        out.append(v)
+        if len(out) == 120:
+            break
+    return out
+
+
+def tconv_ref_derived():
+    ox = "ix*stride_w - pad_w + fx"
+    oy = "iy*stride_h - pad_h + fy"
+    return [("x_ge", f"sum(ix, input_w, sum(fx, filter_w, {ox} >= 0))"),
+            ("x_in", f"sum(ix, input_w, sum(fx, filter_w, {ox} >= 0 && {ox} < output_w))"),
+            ("y_ge", f"sum(iy, input_h, sum(fy, filter_h, {oy} >= 0))"),
+            ("y_in", f"sum(iy, input_h, sum(fy, filter_h, {oy} >= 0 && {oy} < output_h))"),
+            ("ic", "input_n*input_c"), ("rows", "input_h*filter_h"), ("out_elems", "input_n*output_h*output_w*output_c")]
+
+
+def tconv_ref_terms(kind):
+    per_oc = lambda e: f"ic*output_c*({e})"
+    t = [Term("call", "overhead", "1", "entry, shapes, the scratch (output) cleared"),
+         Term("batch", "overhead", "input_n", "per batch"),
+         Term("in_row", "overhead", "input_n*input_h", "per input row"),
+         Term("in_px", "overhead", "input_n*input_h*input_w", "per input pixel"),
+         Term("in_elem", "overhead", "ic*input_h*input_w", "per input element: the output origin"),
+         Term("tap_row", "overhead", "ic*input_h*input_w*filter_h", "per input element and filter row"),
+         Term("tap", "overhead", "ic*input_h*input_w*filter_h*filter_w", "per input element and filter tap: output-channel loop set-up"),
+         Term("oc", "overhead", per_oc("input_h*input_w*filter_h*filter_w"), "per tap and output channel: the first bounds test (out_x >= 0)"),
+         Term("oc_x_ge", "overhead", per_oc("rows*x_ge"), "second test (out_x < width)", correction=True),
+         Term("oc_x_in", "overhead", per_oc("rows*x_in"), "column inside: third test (out_y >= 0)", correction=True),
+         Term("oc_y_ge", "overhead", per_oc("x_in*y_ge"), "column inside, row not above: fourth test", correction=True),
+         Term("mac", "mac", per_oc("x_in*y_in"), "inside the output: Offset() arithmetic, loads, multiply-add into the scratch"),
+         Term("out_row", "overhead", "input_n*output_h", "output pass: per output row"),
+         Term("out_px", "overhead", "input_n*output_h*output_w", "output pass: per output pixel"),
+         Term("out", "requant", "out_elems", "per output: " + ("cleared at the start, then bias and clamp" if kind == "f32"
+                                                              else "bias, MultiplyByQuantizedMultiplier, clamp, store")),
+         Term("out_bias", "requant", "out_elems*has_bias", "per output: the bias added", correction=True)]
+    return t
+
+
+def ref_tconv(path, shim, function, kind, operator, description):
+    size = {"f32": 4, "s8": 4, "s16": 8}[kind]
+    calls = [] if kind == "f32" else [LibraryCall("newlib_memset", "1", {"bytes": f"{size}*out_elems", "dst_mod4": "0"},
+                                                  "the scratch accumulators cleared")]
+    return Kernel(path=path, functions=[function], shim=shim, operator=operator, variables=dict(TCONV_REF_VARIABLES),
+                  derived=tconv_ref_derived(), terms=tconv_ref_terms(kind), shapes=lambda: tconv_ref_shapes(path), count_shim=True,
+                  weight_walk={"working_set_bytes": f"output_c*filter_h*filter_w*input_c*{4 if kind == 'f32' else 1}",
+                               "passes": "input_n*input_h*input_w", "bytes_per_access": "4" if kind == "f32" else "1"},
+                  library_calls=calls, description=description)
+
+
+REF_TCONV_F32 = ref_tconv("reference:TRANSPOSE_CONV:float32", "ref_transpose_conv_f32", "tflite::reference_ops::TransposeConv", "f32",
+                          "TRANSPOSE_CONV float32 (reference)",
+                          "reference_ops::TransposeConv: the output cleared, every input element scattered through every filter "
+                          "tap into every output channel (four bounds tests on the output position, per output channel), then "
+                          "a pass adding the bias and clamping.")
+REF_TCONV_S8 = ref_tconv("reference:TRANSPOSE_CONV:int8", "ref_transpose_conv_s8", "tflite::reference_integer_ops::TransposeConv", "s8",
+                         "TRANSPOSE_CONV int8 (reference build; the CMSIS-NN build runs arm_transpose_conv_s8)",
+                         "reference_integer_ops::TransposeConv (int8): int32 scratch cleared (memset), the scatter as for float, "
+                         "then per output the bias, MultiplyByQuantizedMultiplier, offset and clamp. memset excluded (library_calls).")
+REF_TCONV_S16 = ref_tconv("reference:TRANSPOSE_CONV:int16", "ref_transpose_conv_s16", "tflite::reference_integer_ops::TransposeConv", "s16",
+                          "TRANSPOSE_CONV int16 (int64 bias and scratch)",
+                          "reference_integer_ops::TransposeConv<int64_t> (int16 activations): int64 scratch cleared (memset), the "
+                          "scatter, then per output the int64 bias and MultiplyByQuantizedMultiplier. memset excluded (library_calls).")
 
 
 KERNELS = [REF_CONV_S8, REF_CONV_F32, REF_CONV_S16, REF_DW_S8, REF_DW_F32, REF_FC_S8, REF_FC_F32, REF_AVGPOOL_S8,
@@ -438,4 +537,4 @@ KERNELS = [REF_CONV_S8, REF_CONV_F32, REF_CONV_S16, REF_DW_S8, REF_DW_F32, REF_F
            REF_QUANTIZE, REF_DEQUANTIZE, REF_REQUANTIZE, REF_LOGISTIC, REF_TANH, REF_HARD_SWISH, REF_SOFTMAX_S8,
            REF_SOFTMAX_F32, REF_CONCAT, REF_STRIDED_SLICE, REF_PAD_F32, REF_RESIZE_NN, REF_TRANSPOSE_F32, REF_SUB_S8, REF_SUB_F32,
            REF_RELU_S8, REF_RELU6_S8, REF_LEAKY_RELU_S8, REF_LEAKY_RELU_F32, REF_MEAN_S8,
-           REF_ADD_BROADCAST_S8, REF_ADD_BROADCAST_F32]
+           REF_ADD_BROADCAST_S8, REF_ADD_BROADCAST_S16, REF_ADD_BROADCAST_F32, REF_TCONV_F32, REF_TCONV_S8, REF_TCONV_S16]

@@ -4,7 +4,7 @@
 // stop inlining it into the equal-shape ADD loop measured there.
 //
 // Parameters: the output's, input 1's and input 2's ranks, then the three shapes as 4 dimensions each, leading
-// ones for the missing ones (a tensor's shape is its last `rank` dimensions). The quantization parameters are
+// ones for the missing ones (a tensor's shape is its last `rank` dimensions). The int8 quantization parameters are
 // tflm_reference.cc's binary_setup ones.
 #include <new>
 
@@ -21,20 +21,20 @@ RuntimeShape* shapes[3];  // output, input 1, input 2
 tflite::ArithmeticParams arith;
 void *in1_p, *in2_p, *out_p;
 
-int broadcast_setup(int is_float) {
+int broadcast_setup(int kind) {  // 0 int8, 1 float, 2 int16 (no offsets, left shift 15, as add.cc prepares int16)
     kc_reset();
-    arith.input1_offset = 3;
-    arith.input2_offset = -7;
-    arith.output_offset = -4;
-    arith.left_shift = 20;
+    arith.input1_offset = kind == 2 ? 0 : 3;
+    arith.input2_offset = kind == 2 ? 0 : -7;
+    arith.output_offset = kind == 2 ? 0 : -4;
+    arith.left_shift = kind == 2 ? 15 : 20;
     arith.input1_multiplier = 1073741824;
     arith.input1_shift = -1;
     arith.input2_multiplier = 1518500250;
     arith.input2_shift = -2;
     arith.output_multiplier = 1431655765;
     arith.output_shift = -19;
-    arith.quantized_activation_min = -128;
-    arith.quantized_activation_max = 127;
+    arith.quantized_activation_min = kind == 2 ? -32768 : -128;
+    arith.quantized_activation_max = kind == 2 ? 32767 : 127;
     arith.float_activation_min = -6.0f;
     arith.float_activation_max = 6.0f;
     const int32_t* d = &kc_params[3];
@@ -44,7 +44,11 @@ int broadcast_setup(int is_float) {
         shapes[t] = new (storage[t]) RuntimeShape(rank, d + 4 * t + (4 - rank));
         elems[t] = d[4 * t] * d[4 * t + 1] * d[4 * t + 2] * d[4 * t + 3];
     }
-    if (is_float) {
+    if (kind == 2) {
+        KC_CHECK(in1_p = kc_alloc((uint32_t)elems[1], KC_I16, -32768, 32767));
+        KC_CHECK(in2_p = kc_alloc((uint32_t)elems[2], KC_I16, -32768, 32767));
+        KC_CHECK(out_p = kc_zeros(2u * (uint32_t)elems[0]));
+    } else if (kind == 1) {
         KC_CHECK(in1_p = kc_alloc((uint32_t)elems[1], KC_F32, -1000, 1000));
         KC_CHECK(in2_p = kc_alloc((uint32_t)elems[2], KC_F32, -1000, 1000));
         KC_CHECK(out_p = kc_zeros(4u * (uint32_t)elems[0]));
@@ -69,6 +73,12 @@ int kc_setup_ref_add_broadcast_f32(void) { return broadcast_setup(1); }
 KC_NOINLINE void kc_run_ref_add_broadcast_f32(void) {
     tflite::reference_ops::BroadcastAdd4DSlow(arith, *shapes[1], (const float*)in1_p, *shapes[2], (const float*)in2_p,
                                               *shapes[0], (float*)out_p);
+}
+
+int kc_setup_ref_add_broadcast_s16(void) { return broadcast_setup(2); }
+KC_NOINLINE void kc_run_ref_add_broadcast_s16(void) {
+    tflite::reference_ops::BroadcastAdd4DSlow(arith, *shapes[1], (const int16_t*)in1_p, *shapes[2],
+                                              (const int16_t*)in2_p, *shapes[0], (int16_t*)out_p);
 }
 
 }  // extern "C"

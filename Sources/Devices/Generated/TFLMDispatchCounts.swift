@@ -80,6 +80,8 @@ extension TFLMDispatch {
             "TRANSPOSE arm_transpose_s8": Entry("ld=139 ru=110 ldrd=7 ldm=12 ldmr=41 st=56 strd=2 stm=15 stmr=37 mac=6 alu=187 sh=13 br=156 tk=96", instructions: 593, instances: 1, range: 593...593),
             "TRANSPOSE reference float32": Entry("ld=61 ru=46 ldrd=4 ldm=5 ldmr=23 st=17 strd=1 stm=6 stmr=17 mac=3 alu=74 sh=7 br=63 tk=39", instructions: 241, instances: 1, range: 241...241),
             "TRANSPOSE_CONV arm_transpose_conv_s8": Entry("ld=119 ru=91 ldrd=8 ldm=8 ldmr=35 st=53 strd=8 stm=10 stmr=30 mac=4 alu=128 sh=8 it=3 br=101 tk=64 fld=1 fst=1", instructions: 452, instances: 2, range: 452...452),
+            "TRANSPOSE_CONV reference float32": Entry("ld=88 ru=69 ldrd=5 ldm=8 ldmr=29 st=30 strd=1 stm=10 stmr=24 mac=4 alu=115 sh=8 it=2 br=98 tk=59 fp=2 fld=3 fst=1", instructions: 375, instances: 1, range: 375...375),
+            "TRANSPOSE_CONV reference int16": Entry("ld=95 ru=71 ldrd=6 ldm=8 ldmr=29 st=26 strd=4 stm=10 stmr=24 mac=4 alu=118 sh=8 br=99 tk=62 fld=1 fst=1", instructions: 380, instances: 1, range: 380...380),
             "UNIDIRECTIONAL_SEQUENCE_LSTM arm_lstm_unidirectional_s16": Entry("ld=253 ru=167 ldrd=16 ldm=5 ldmr=26 st=34 strd=1 stm=28 stmr=42 mac=16 alu=283 sh=32 br=207 tk=138", instructions: 875, instances: 1, range: 875...875),
             "UNIDIRECTIONAL_SEQUENCE_LSTM arm_lstm_unidirectional_s8": Entry("ld=253 ru=167 ldrd=16 ldm=5 ldmr=26 st=34 strd=1 stm=28 stmr=42 mac=16 alu=284 sh=32 br=208 tk=137", instructions: 877, instances: 3, range: 877...877),
         ])
@@ -159,6 +161,8 @@ extension TFLMDispatch {
             "TRANSPOSE arm_transpose_s8": Entry("ld=141 ru=114 ldrd=7 ldm=12 ldmr=40 st=56 strd=2 stm=17 stmr=38 mac=6 alu=190 sh=13 br=156 tk=96", instructions: 600, instances: 1, range: 600...600),
             "TRANSPOSE reference float32": Entry("ld=62 ru=47 ldrd=4 ldm=5 ldmr=23 st=17 strd=1 stm=7 stmr=18 mac=3 alu=75 sh=7 br=63 tk=39", instructions: 244, instances: 1, range: 244...244),
             "TRANSPOSE_CONV arm_transpose_conv_s8": Entry("ld=122 ru=88 ldrd=7 ldm=8 ldmr=35 st=55 strd=7 stm=11 stmr=31 mac=4 alu=129 sh=8 it=3 br=101 tk=64 fld=1 fst=1", instructions: 457, instances: 2, range: 457...457),
+            "TRANSPOSE_CONV reference float32": Entry("ld=89 ru=71 ldrd=5 ldm=8 ldmr=29 st=30 strd=1 stm=11 stmr=25 mac=4 alu=116 sh=8 br=98 tk=59 fp=2 fld=3 fst=1", instructions: 376, instances: 1, range: 376...376),
+            "TRANSPOSE_CONV reference int16": Entry("ld=98 ru=77 ldrd=5 ldm=8 ldmr=29 st=28 strd=3 stm=11 stmr=25 mac=4 alu=119 sh=8 br=99 tk=62 fld=1 fst=1", instructions: 385, instances: 1, range: 385...385),
             "UNIDIRECTIONAL_SEQUENCE_LSTM arm_lstm_unidirectional_s16": Entry("ld=254 ru=171 ldrd=16 ldm=5 ldmr=26 st=34 strd=1 stm=29 stmr=43 mac=16 alu=286 sh=32 br=207 tk=138", instructions: 880, instances: 1, range: 880...880),
             "UNIDIRECTIONAL_SEQUENCE_LSTM arm_lstm_unidirectional_s8": Entry("ld=254 ru=171 ldrd=16 ldm=5 ldmr=26 st=34 strd=1 stm=29 stmr=43 mac=16 alu=287 sh=32 br=208 tk=137", instructions: 882, instances: 3, range: 882...882),
         ])
