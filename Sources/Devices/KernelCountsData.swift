@@ -286,6 +286,10 @@ indirect enum KernelExpression: Sendable {
 
     /// Longest `sum` the evaluator runs (the data's sums run over output rows or columns).
     static let maximumSumCount = 1 << 20
+    /// Sum iterations one evaluation may run in all: nested sums (TRANSPOSE_CONV's input columns times filter
+    /// columns) multiply, and a model's shapes must not make an evaluation run for hours. Past it the
+    /// evaluation throws and the operator falls back to a labelled estimate.
+    static let maximumSumSteps = 1 << 22
 
     static func parse(_ text: String) throws -> KernelExpression {
         var parser = Parser(text: text)
@@ -307,29 +311,35 @@ indirect enum KernelExpression: Sendable {
     }
 
     func evaluate(_ env: [String: Int]) throws -> Int {
+        var steps = Self.maximumSumSteps
+        return try evaluate(env, steps: &steps)
+    }
+
+    private func evaluate(_ env: [String: Int], steps: inout Int) throws -> Int {
         switch self {
         case let .number(n): return n
         case let .variable(name):
             guard let v = env[name] else { throw EvaluationError.unknownVariable(name) }
             return v
         case let .negate(a):
-            let v = try a.evaluate(env)
+            let v = try a.evaluate(env, steps: &steps)
             let (r, o) = 0.subtractingReportingOverflow(v)
             if o { throw EvaluationError.overflow }
             return r
-        case let .not(a): return try a.evaluate(env) == 0 ? 1 : 0
-        case let .minimum(list): return try list.map { try $0.evaluate(env) }.min() ?? 0
-        case let .maximum(list): return try list.map { try $0.evaluate(env) }.max() ?? 0
-        case let .choose(c, a, b): return try c.evaluate(env) != 0 ? a.evaluate(env) : b.evaluate(env)
+        case let .not(a): return try a.evaluate(env, steps: &steps) == 0 ? 1 : 0
+        case let .minimum(list): return try list.map { try $0.evaluate(env, steps: &steps) }.min() ?? 0
+        case let .maximum(list): return try list.map { try $0.evaluate(env, steps: &steps) }.max() ?? 0
+        case let .choose(c, a, b): return try c.evaluate(env, steps: &steps) != 0 ? a.evaluate(env, steps: &steps) : b.evaluate(env, steps: &steps)
         case let .sum(index, countExpression, body):
-            let count = try countExpression.evaluate(env)
-            if count > Self.maximumSumCount { throw EvaluationError.sumTooLong(count) }
+            let count = try countExpression.evaluate(env, steps: &steps)
+            if count > Self.maximumSumCount || count > steps { throw EvaluationError.sumTooLong(count) }
+            steps -= max(0, count)
             var inner = env
             var total = 0
             var i = 0
             while i < count {
                 inner[index] = i
-                let term = try body.evaluate(inner)
+                let term = try body.evaluate(inner, steps: &steps)
                 let (r, o) = total.addingReportingOverflow(term)
                 if o { throw EvaluationError.overflow }
                 total = r
@@ -337,16 +347,16 @@ indirect enum KernelExpression: Sendable {
             }
             return total
         case let .binary(op, a, b):
-            let x = try a.evaluate(env)
+            let x = try a.evaluate(env, steps: &steps)
             if op == "&&" {
                 if x == 0 { return 0 }
-                return try b.evaluate(env) != 0 ? 1 : 0
+                return try b.evaluate(env, steps: &steps) != 0 ? 1 : 0
             }
             if op == "||" {
                 if x != 0 { return 1 }
-                return try b.evaluate(env) != 0 ? 1 : 0
+                return try b.evaluate(env, steps: &steps) != 0 ? 1 : 0
             }
-            let y = try b.evaluate(env)
+            let y = try b.evaluate(env, steps: &steps)
             switch op {
             case "+": return try checked(x.addingReportingOverflow(y))
             case "-": return try checked(x.subtractingReportingOverflow(y))

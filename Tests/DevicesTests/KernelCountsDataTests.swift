@@ -44,6 +44,11 @@ final class KernelCountsDataTests: XCTestCase {
         XCTAssertThrowsError(try value("-9223372036854775807 - 2"))
         XCTAssertThrowsError(try value("input_c * 2")) { XCTAssertEqual($0 as? KernelExpression.EvaluationError, .unknownVariable("input_c")) }
         XCTAssertThrowsError(try value("sum(i, 2000000, 1)"))
+        // Nested sums share one budget (2^22 iterations): 4096 x 4096 stops instead of running 16 million steps.
+        XCTAssertEqual(try value("sum(i, 1024, sum(j, 1024, 1))"), 1 << 20)
+        XCTAssertThrowsError(try value("sum(i, 4096, sum(j, 4096, 1))")) {
+            guard case .sumTooLong? = $0 as? KernelExpression.EvaluationError else { return XCTFail("\($0)") }
+        }
         for bad in ["1 +", "(1", "min()", "sum(3, 2, 1)", "if(1, 2)", "max", "foo(1)", "1 $ 2", "99999999999999999999"] {
             XCTAssertThrowsError(try KernelExpression.parse(bad), bad)
         }
