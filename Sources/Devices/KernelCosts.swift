@@ -448,10 +448,6 @@ enum KernelCosts {
     /// Why a kernel path has no measured loops, for the paths that are estimated on purpose; nil for a
     /// path the measured data should cover (RegistryCoverageTests fails when such a path is estimated).
     static func estimateReason(_ w: OperatorWorkload) -> String? {
-        if w.kernelPath == .cmsisNN(.convolveS8), w.op == .builtin(.transposeConv) {
-            return "arm_transpose_conv_wrapper_s8's reverse path (the filter reversed into arm_convolve_s8 over the upscaled input, "
-                + "for more than 16 input channels and strides of at most 2) is not measured"
-        }
         guard case let .reference(op, _) = w.kernelPath else { return nil }
         if case .custom = op { return "TFLM's signal library is not in the measured data" }
         guard let builtin = op.builtin else { return "not a builtin operator" }

@@ -246,8 +246,11 @@ extension MeasuredKernelData {
             // Grouped convolution (groups > 1) runs arm_convolve_s8's grouped loop, measured as its own entry.
             var grouped = false
             if function == .convolveS8, case let .convolution(c) = w.geometry { grouped = c.groups > 1 }
-            guard Self.cmsisNNPaths.contains(function) || grouped else { return nil }
-            var path = function.rawValue
+            // TRANSPOSE_CONV's reverse path runs arm_convolve_s8 inside arm_transpose_conv_wrapper_s8: measured as
+            // that wrapper's entry (its `when` picks it).
+            let reverseTransposeConv = function == .convolveS8 && w.op == .builtin(.transposeConv)
+            guard Self.cmsisNNPaths.contains(function) || grouped || reverseTransposeConv else { return nil }
+            var path = reverseTransposeConv ? CMSISNNFunction.transposeConvS8.rawValue : function.rawValue
             // BATCH_MATMUL int16 runs arm_batch_matmul_s16 (the interpreter's path names the s8 function).
             if function == .batchMatMulS8, w.outputs.first?.type == .int16 { path = "arm_batch_matmul_s16" }
             guard let values = Self.variables(w), let (kernel, env) = select(path: path, values: values) else { return nil }

@@ -52,6 +52,8 @@ struct TFLMDispatch: Sendable {
     func entry(_ w: OperatorWorkload) -> Entry? {
         switch w.kernelPath {
         case let .cmsisNN(function):
+            // TFLM's Eval calls arm_transpose_conv_wrapper_s8 on both of its paths (the trace keys them by it).
+            if w.op == .builtin(.transposeConv) { return operators["TRANSPOSE_CONV \(CMSISNNFunction.transposeConvS8.rawValue)"] }
             return operators["\(w.op.name) \(function.rawValue)"]
         case .reference:
             if let op = w.op.builtin, KernelCosts.copyOperators.contains(op) { return operators["\(w.op.name) reference"] }

@@ -180,4 +180,32 @@ final class MeasuredKernelsTests: XCTestCase {
         XCTAssertEqual(trips(work, "memcpy"), 3)
         XCTAssertTrue(work.units.filter { $0.name == "memcpy" }.allSatisfy { $0.description.contains(" 16 bytes") })
     }
+
+    /// TRANSPOSE_CONV int8 with 32 input channels, stride 2 (the wrapper's reverse path; the interpreter names the
+    /// kernel arm_convolve_s8): input [1,2,2,32], filter 4x3x3x32, SAME (TFLM's padding 0), output [1,4,4,4]. The
+    /// filter is reversed with a memcpy per output channel and tap (4 x 3 x 3 = 36, 32 bytes each); arm_convolve_s8
+    /// then runs over the 4x4 upscaled input with padding 3 - 1 - 0 = 2: per output pixel (16) the window buffer is
+    /// filled (a memset of 3 x 3 x 32 = 288 bytes), and a window row or column holds input where its upscaled index
+    /// is inside and even: for output rows 0-3 the rows (oy - 2 + ky) give 1, 1, 2, 1 = 5, the columns likewise 5,
+    /// so 25 taps are copied.
+    func testTransposeConvReversePath() throws {
+        var c = ConvolutionGeometry()
+        (c.inputHeight, c.inputWidth, c.inputDepth, c.filterHeight, c.filterWidth, c.filterDepth) = (2, 2, 32, 3, 3, 32)
+        (c.outputHeight, c.outputWidth, c.outputDepth, c.strideHeight, c.strideWidth) = (4, 4, 4, 2, 2)
+        let w = OperatorWorkload(index: 0, op: .builtin(.transposeConv), variant: .cmsisNN, kernelPath: .cmsisNN(.convolveS8),
+                                 inputs: [tensor(0, .int32, [4], .flash), tensor(1, .int8, [4, 3, 3, 32], .flash),
+                                          tensor(2, .int8, [1, 2, 2, 32]), tensor(3, .int32, [4], .flash)],
+                                 outputs: [tensor(4, .int8, [1, 4, 4, 4], offset: 128)], geometry: .convolution(c), macs: 4608, scratchBytes: 0)
+        let work = KernelCosts.work(for: w)
+        XCTAssertFalse(work.isGeneric, work.label)
+        XCTAssertTrue(work.units.contains { $0.description.hasPrefix("arm_transpose_conv_s8:reverse") }, work.label)
+        XCTAssertEqual(trips(work, "memcpy"), 36 + 25)
+        XCTAssertEqual(trips(work, "memset"), 16)
+        XCTAssertTrue(work.units.contains { $0.name == "memset" && $0.description.contains(" 288 bytes") })
+        XCTAssertEqual(work.units.first { $0.name == "up_copy" }?.trips, 25)
+        XCTAssertEqual(work.units.first { $0.name == "rev_tap" }?.trips, 36)
+        // The kernel reads the reversed copy in the scratch buffer: the filter in flash is read once.
+        XCTAssertEqual(work.weightWalk.workingSetBytes, 4 * 288)
+        XCTAssertEqual(work.weightWalk.passes, 1)
+    }
 }

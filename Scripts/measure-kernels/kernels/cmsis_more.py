@@ -529,5 +529,136 @@ TRANSPOSE_CONV = Kernel(
 )
 
 
+# The wrapper's reverse path: more than 16 input channels and both strides at most 2. The filter is reversed in x and y
+# into the second scratch buffer (a memcpy per output channel and tap), then arm_convolve_s8 runs over the input
+# upscaled by the strides (a stride of 2 halves the index: only even upscaled rows and columns hold input), stride 1,
+# padding filter - 1 - pad. With both strides 1 that is arm_convolve_s8's ordinary im2col.
+
+def tconv_reverse_shapes():
+    grid = {"input_n": [1, 1, 2], "input_h": [1, 2, 3, 4], "input_w": [1, 2, 3, 4, 5], "input_c": [17, 18, 19, 20, 24, 32],
+            "output_c": [1, 2, 3, 4, 5, 8], "filter_h": [1, 2, 3, 4], "filter_w": [1, 2, 3, 5],
+            "stride": [(1, 1), (2, 2), (2, 2), (1, 2), (2, 1)], "padding": ["same", "same", "valid"], "has_bias": [0, 1, 1]}
+    out = []
+    for s in sample(grid, 800, "transpose_conv_reverse"):
+        sh, sw = s["stride"]
+        fh, fw = s["filter_h"], s["filter_w"]
+        if s["padding"] == "valid":
+            if fh < sh or fw < sw:
+                continue
+            oh, ow, ph, pw = (s["input_h"] - 1) * sh + fh, (s["input_w"] - 1) * sw + fw, 0, 0
+        else:
+            oh, ow = s["input_h"] * sh, s["input_w"] * sw
+            ph, pw = same_padding(oh, fh, sh)[1], same_padding(ow, fw, sw)[1]
+        v = {"input_n": s["input_n"], "input_h": s["input_h"], "input_w": s["input_w"], "input_c": s["input_c"],
+             "filter_h": fh, "filter_w": fw, "output_h": oh, "output_w": ow, "output_c": s["output_c"],
+             "stride_h": sh, "stride_w": sw, "pad_h": ph, "pad_w": pw, "has_bias": s["has_bias"]}
+        if v["input_n"] * oh * ow * v["output_c"] * fh * fw * v["input_c"] > 60000:
+            continue
+        out.append(v)
+        if len(out) == 170:
+            break
+    return out
+
+
+def tconv_reverse_derived():
+    from kernels.geometry import valid_taps, after_taps
+    ky = "(oy - cph + ky)"
+    kx = "(ox - cpw + kx)"
+    rows = lambda cond: f"sum(oy, output_h, sum(ky, filter_h, {cond}))"
+    cols = lambda cond: f"sum(ox, output_w, sum(kx, filter_w, {cond}))"
+    return [
+        ("up", "stride_h == 2 || stride_w == 2"), ("yr", "stride_h == 2"), ("xr", "stride_w == 2"),
+        ("cih", "input_h*stride_h"), ("ciw", "input_w*stride_w"), ("cph", "filter_h - 1 - pad_h"), ("cpw", "filter_w - 1 - pad_w"),
+        ("filter_c", "input_c"), ("pix", "output_h*output_w"), ("rc", "filter_h*filter_w*input_c"), ("oc", "output_c"),
+        # arm_convolve_s8's ordinary im2col (both strides 1): the window sums of a stride-1 convolution over the input.
+        ("sum_rows", f"(1 - up)*sum(oy, output_h, {valid_taps('oy', 'cih', 'filter_h', '1', 'cph')})"),
+        ("sum_cols", f"(1 - up)*sum(ox, output_w, {valid_taps('ox', 'ciw', 'filter_w', '1', 'cpw')})"),
+        ("after_rows", f"(1 - up)*sum(oy, output_h, {after_taps('oy', 'cih', 'filter_h', '1', 'cph')})"),
+        ("after_cols", f"(1 - up)*sum(ox, output_w, {after_taps('ox', 'ciw', 'filter_w', '1', 'cpw')})"),
+        # The upscaled im2col: window rows and columns that hold input (inside, and even when that stride is 2).
+        ("u_rows", rows(f"{ky} >= 0 && {ky} < cih && ({ky} % 2 == 0 || !yr)")),
+        ("u_cols", cols(f"{kx} >= 0 && {kx} < ciw && ({kx} % 2 == 0 || !xr)")),
+        ("u_rows_neg", rows(f"{ky} < 0")), ("u_rows_high", rows(f"{ky} >= cih")),
+        ("u_cols_neg", cols(f"{kx} < 0")), ("u_cols_high", cols(f"{kx} >= ciw")),
+        ("u_cols_odd_kept", cols(f"{kx} >= 0 && {kx} < ciw && {kx} % 2 != 0 && !xr")),
+        ("u_rows_odd_kept", rows(f"{ky} >= 0 && {ky} < cih && {ky} % 2 != 0 && !yr")),
+    ]
+
+
+def tconv_reverse_terms():
+    from kernels.cmsis_conv import im2col_conv_terms
+    terms = []
+    for t in im2col_conv_terms("input_n"):
+        # More than 16 input channels: the "loop entered" corrections of the widening and multiply loops always hold.
+        if "(rc>=4)" in t.trips:
+            continue
+        # The ordinary im2col's tap terms hold for both strides 1 only (their sums are 0 otherwise, but not their
+        # "all taps minus valid taps" differences).
+        if t.name.startswith("tap_"):
+            t = Term(t.name, t.group, f"(1 - up)*{t.trips}", t.description, correction=t.correction)
+        terms.append(t)
+    u = lambda e: f"input_n*up*({e})"
+    terms += [
+        Term("batch", "overhead", "input_n", "per batch"),
+        Term("call", "overhead", "1", "wrapper and arm_convolve_s8 entry/exit"),
+        Term("rev_oc", "overhead", "output_c", "filter reversal: per output channel"),
+        Term("rev_row", "overhead", "output_c*filter_h", "filter reversal: per filter row"),
+        Term("rev_tap", "overhead", "output_c*filter_h*filter_w", "filter reversal: per tap (a memcpy of the input channels)"),
+        Term("up_call", "overhead", "up", "an upscaled input (a stride of 2)"),
+        Term("up_pixel", "im2col", u("pix"), "upscaled im2col: per output pixel, the window buffer filled with the input offset (memset)"),
+        Term("up_krow", "im2col", u("pix*filter_h"), "upscaled im2col: per window row"),
+        Term("up_row_neg", "im2col", u("output_w*u_rows_neg"), "window row above the input (first test)", correction=True),
+        Term("up_row_high", "im2col", u("output_w*u_rows_high"), "window row below the input (second test)", correction=True),
+        Term("up_row_in", "im2col", u("output_w*u_rows"), "window row holding input: its column loop"),
+        Term("up_row_odd_kept", "im2col", u("output_w*u_rows_odd_kept"), "odd row with stride h 1 (the last test)", correction=True),
+        Term("up_tap", "im2col", u("u_rows*output_w*filter_w"), "per window column of such a row: the tests"),
+        Term("up_col_neg", "im2col", u("u_rows*u_cols_neg"), "column left of the input", correction=True),
+        Term("up_col_high", "im2col", u("u_rows*u_cols_high"), "column right of the input", correction=True),
+        Term("up_col_odd_kept", "im2col", u("u_rows*u_cols_odd_kept"), "odd column with stride w 1 (the last test)", correction=True),
+        Term("up_copy", "im2col", u("u_rows*u_cols"), "window tap holding input: a memcpy of the input channels"),
+        Term("nobias_block", "requant", "input_n*(1 - has_bias)*(pix/2)*(oc/2)", "no bias: a 2x2 block's accumulators start at 0", correction=True),
+        Term("nobias_oddoc", "requant", "input_n*(1 - has_bias)*(pix/2)*(oc%2)", "no bias: the odd channel of a pixel pair", correction=True),
+        Term("nobias_lo", "requant", "input_n*(1 - has_bias)*(pix%2)*oc", "no bias: the odd last pixel's outputs", correction=True),
+    ]
+    return terms
+
+
+def tconv_alignment(bytes_expr):
+    return f"if(({bytes_expr})%4==0, 0, 1)"
+
+
+TRANSPOSE_CONV_REVERSE = Kernel(
+    path="arm_transpose_conv_s8:reverse",
+    functions=["arm_transpose_conv_wrapper_s8", "arm_convolve_s8", "arm_s8_to_s16_unordered_with_offset", "arm_nn_mat_mult_kernel_s8_s16"],
+    shim="arm_transpose_conv_s8",
+    operator="TRANSPOSE_CONV int8, more than 16 input channels and strides of at most 2 (the wrapper's reverse path; "
+             "mcusim's interpreter names the kernel arm_convolve_s8)",
+    variables=dict(TCONV_VARIABLES),
+    derived=tconv_reverse_derived(),
+    terms=tconv_reverse_terms(),
+    shapes=tconv_reverse_shapes,
+    # The kernel reads the reversed copy of the filter in the scratch buffer; the filter itself is read once, by
+    # the reversal.
+    weight_walk={"working_set_bytes": "oc*rc", "passes": "1", "bytes_per_access": "4"},
+    activation_passes="max(1, oc/2)",
+    library_calls=[
+        LibraryCall("newlib_memcpy", "output_c*filter_h*filter_w", {"bytes": "input_c", "src_mod4": tconv_alignment("input_c"), "dst_mod4": tconv_alignment("input_c")},
+                    "filter reversal: one tap's input channels"),
+        LibraryCall("newlib_memcpy", "input_n*(sum_rows*sum_cols + up*u_rows*u_cols)", {"bytes": "input_c", "src_mod4": tconv_alignment("input_c"), "dst_mod4": tconv_alignment("input_c")},
+                    "im2col copy of one tap (arm_memcpy_s8)"),
+        LibraryCall("newlib_memset", "input_n*(1 - up)*((output_h*filter_h - sum_rows)*output_w*filter_w + sum_rows*(output_w*filter_w - sum_cols))",
+                    {"bytes": "input_c", "dst_mod4": tconv_alignment("input_c")}, "ordinary im2col: a padded tap filled (arm_memset_s8)"),
+        LibraryCall("newlib_memset", "input_n*up*pix", {"bytes": "rc", "dst_mod4": "0"}, "upscaled im2col: the window buffer filled per output pixel"),
+    ],
+    when="stride_h <= 2 && stride_w <= 2 && input_c > 16",
+    notes="library_calls alignments (src_mod4/dst_mod4) are approximate: 0 when the copy size is a multiple of 4, else 1.",
+    description="arm_transpose_conv_wrapper_s8, reverse path: the filter reversed in x and y (memcpy per output channel "
+                "and tap), then arm_convolve_s8 over the input upscaled by the strides with stride 1 and padding "
+                "filter - 1 - pad: per output pixel an im2col (upscaled: the window filled with the input offset, then "
+                "a memcpy per tap holding input), the int8 -> int16 widening and arm_nn_mat_mult_kernel_s8_s16 per "
+                "pixel pair. memcpy/memset bodies excluded (library_calls).",
+)
+
+
 KERNELS = [PAD, MAXIMUM, MINIMUM, TRANSPOSE_2D, TRANSPOSE_3D, TRANSPOSE_4D, BMM_S8, BMM_S16, SVDF_S8, SVDF_S16,
-           LSTM_S8, LSTM_S16, TRANSPOSE_CONV]
+           LSTM_S8, LSTM_S16, TRANSPOSE_CONV, TRANSPOSE_CONV_REVERSE]
