@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import functools
 import hashlib
 import json
 import subprocess
@@ -55,17 +56,22 @@ class TraceError(RuntimeError):
     pass
 
 
+@functools.lru_cache(maxsize=None)
+def measured_kernels() -> tuple:
+    """kernel-counts.json's entries, read once."""
+    return tuple(json.loads(KERNEL_COUNTS.read_text())["kernels"])
+
+
 def measured_entries():
     """Functions measure-kernels measures from entry to return: the first function of every CMSIS-NN kernel path
     (the function TFLM calls: arm_transpose_conv_wrapper_s8 for the path arm_transpose_conv_s8)."""
-    data = json.loads(KERNEL_COUNTS.read_text())
-    return sorted({k["functions"][0] for k in data["kernels"] if k["kernel_path"].startswith("arm_")})
+    return sorted({k["functions"][0] for k in measured_kernels() if k["kernel_path"].startswith("arm_")})
 
 
+@functools.lru_cache(maxsize=None)
 def entry_paths():
     """Entry function -> kernel path, where they differ (kernel_calls names the kernel path the cost model keys)."""
-    data = json.loads(KERNEL_COUNTS.read_text())
-    return {k["functions"][0]: k["kernel_path"] for k in data["kernels"]
+    return {k["functions"][0]: k["kernel_path"] for k in measured_kernels()
             if k["kernel_path"].startswith("arm_") and k["functions"][0] != k["kernel_path"]}
 
 
@@ -79,9 +85,8 @@ NOT_KERNELS = {"tflite::reference_ops::ProcessBroadcastShapes"}
 
 def reference_function_names():
     """Qualified names (no template arguments) measure-kernels gives for its reference paths."""
-    data = json.loads(KERNEL_COUNTS.read_text())
     names = set()
-    for k in data["kernels"]:
+    for k in measured_kernels():
         if k["kernel_path"].startswith("reference"):
             for f in k["functions"]:
                 if f.startswith("tflite::"):   # not the C library's expf

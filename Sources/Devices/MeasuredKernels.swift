@@ -239,6 +239,14 @@ extension MeasuredKernelData {
         .lstmUnidirectionalS16, .batchMatMulS8, .transposeS8, .padS8, .maximumS8, .minimumS8, .transposeConvS8,
     ]
 
+    /// The CMSIS-NN function TFLM's Eval calls for `w`, whose kernel the interpreter names `function`: the same,
+    /// except for TRANSPOSE_CONV, whose Eval calls arm_transpose_conv_wrapper_s8 (the path arm_transpose_conv_s8)
+    /// on both its paths, also where the wrapper goes on to arm_convolve_s8. The measured data and the traced
+    /// dispatch are keyed by it.
+    static func calledFunction(_ function: CMSISNNFunction, _ w: OperatorWorkload) -> CMSISNNFunction {
+        w.op == .builtin(.transposeConv) ? .transposeConvS8 : function
+    }
+
     /// The measured work for `w`, when its path is one the data costs and the data has it.
     func work(for w: OperatorWorkload) -> KernelWork? {
         switch w.kernelPath {
@@ -246,11 +254,10 @@ extension MeasuredKernelData {
             // Grouped convolution (groups > 1) runs arm_convolve_s8's grouped loop, measured as its own entry.
             var grouped = false
             if function == .convolveS8, case let .convolution(c) = w.geometry { grouped = c.groups > 1 }
-            // TRANSPOSE_CONV's reverse path runs arm_convolve_s8 inside arm_transpose_conv_wrapper_s8: measured as
-            // that wrapper's entry (its `when` picks it).
-            let reverseTransposeConv = function == .convolveS8 && w.op == .builtin(.transposeConv)
-            guard Self.cmsisNNPaths.contains(function) || grouped || reverseTransposeConv else { return nil }
-            var path = reverseTransposeConv ? CMSISNNFunction.transposeConvS8.rawValue : function.rawValue
+            // TRANSPOSE_CONV's reverse path is measured as an entry of the wrapper's path (its `when` picks it).
+            let called = Self.calledFunction(function, w)
+            guard Self.cmsisNNPaths.contains(called) || grouped else { return nil }
+            var path = called.rawValue
             // BATCH_MATMUL int16 runs arm_batch_matmul_s16 (the interpreter's path names the s8 function).
             if function == .batchMatMulS8, w.outputs.first?.type == .int16 { path = "arm_batch_matmul_s16" }
             guard let values = Self.variables(w), let (kernel, env) = select(path: path, values: values) else { return nil }

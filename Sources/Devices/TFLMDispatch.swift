@@ -52,9 +52,7 @@ struct TFLMDispatch: Sendable {
     func entry(_ w: OperatorWorkload) -> Entry? {
         switch w.kernelPath {
         case let .cmsisNN(function):
-            // TFLM's Eval calls arm_transpose_conv_wrapper_s8 on both of its paths (the trace keys them by it).
-            if w.op == .builtin(.transposeConv) { return operators["TRANSPOSE_CONV \(CMSISNNFunction.transposeConvS8.rawValue)"] }
-            return operators["\(w.op.name) \(function.rawValue)"]
+            return operators["\(w.op.name) \(MeasuredKernelData.calledFunction(function, w).rawValue)"]
         case .reference:
             if let op = w.op.builtin, KernelCosts.copyOperators.contains(op) { return operators["\(w.op.name) reference"] }
             // Traced in TFLM's CMSIS-NN build, where the Eval of an operator with a CMSIS-NN kernel is

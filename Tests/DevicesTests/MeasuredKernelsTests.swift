@@ -127,6 +127,19 @@ final class MeasuredKernelsTests: XCTestCase {
         XCTAssertEqual(instructions(work), expected, accuracy: 1e-6)
     }
 
+    /// TRANSPOSE_CONV int8 with a 3x3 filter, stride 2, SAME (TFLM's padding 0) and a bias, square input and output,
+    /// on the kernel path the interpreter names (inputs: output shape, filter, input, bias).
+    private func transposeConv(input: Int, channels: Int, output: Int, outputChannels: Int, path: CMSISNNFunction) -> OperatorWorkload {
+        var c = ConvolutionGeometry()
+        (c.inputHeight, c.inputWidth, c.inputDepth, c.filterHeight, c.filterWidth, c.filterDepth) = (input, input, channels, 3, 3, channels)
+        (c.outputHeight, c.outputWidth, c.outputDepth, c.strideHeight, c.strideWidth) = (output, output, outputChannels, 2, 2)
+        return OperatorWorkload(index: 0, op: .builtin(.transposeConv), variant: .cmsisNN, kernelPath: .cmsisNN(path),
+                                inputs: [tensor(0, .int32, [4], .flash), tensor(1, .int8, [outputChannels, 3, 3, channels], .flash),
+                                         tensor(2, .int8, [1, input, input, channels]), tensor(3, .int32, [outputChannels], .flash)],
+                                outputs: [tensor(4, .int8, [1, output, output, outputChannels], offset: input * input * channels)],
+                                geometry: .convolution(c), macs: input * input * channels * 9 * outputChannels, scratchBytes: 0)
+    }
+
     /// TRANSPOSE_CONV int8, input [1,5,5,8], filter 4x3x3x8, stride 2, SAME (TFLM's padding 0), with a bias,
     /// output [1,10,10,4] (the zoo's op_transpose_conv): arm_transpose_conv_wrapper_s8's direct path (8 input
     /// channels), the row kernel's 4-column and 1-column groups. Trip counts worked from the C source:
@@ -135,13 +148,7 @@ final class MeasuredKernelsTests: XCTestCase {
     /// pixels, 3 rows; all 5 input rows finish 2 output rows each; one leftover row (3 - 2) lies below
     /// the output (5 * 2 + 0 = 10 is not < 10).
     func testTransposeConvDirectPath() throws {
-        var c = ConvolutionGeometry()
-        (c.inputHeight, c.inputWidth, c.inputDepth, c.filterHeight, c.filterWidth, c.filterDepth) = (5, 5, 8, 3, 3, 8)
-        (c.outputHeight, c.outputWidth, c.outputDepth, c.strideHeight, c.strideWidth) = (10, 10, 4, 2, 2)
-        let w = OperatorWorkload(index: 0, op: .builtin(.transposeConv), variant: .cmsisNN, kernelPath: .cmsisNN(.transposeConvS8),
-                                 inputs: [tensor(0, .int32, [4], .flash), tensor(1, .int8, [4, 3, 3, 8], .flash),
-                                          tensor(2, .int8, [1, 5, 5, 8]), tensor(3, .int32, [4], .flash)],
-                                 outputs: [tensor(4, .int8, [1, 10, 10, 4], offset: 208)], geometry: .convolution(c), macs: 7200, scratchBytes: 528)
+        let w = transposeConv(input: 5, channels: 8, output: 10, outputChannels: 4, path: .transposeConvS8)
         let work = KernelCosts.work(for: w)
         XCTAssertFalse(work.isGeneric, work.label)
         // call 124, both stride tests 3 + 3, batch 40, bias refill 8 x (11 pixels x 3 rows), in_row 75 x 5.
@@ -189,13 +196,7 @@ final class MeasuredKernelsTests: XCTestCase {
     /// is inside and even: for output rows 0-3 the rows (oy - 2 + ky) give 1, 1, 2, 1 = 5, the columns likewise 5,
     /// so 25 taps are copied.
     func testTransposeConvReversePath() throws {
-        var c = ConvolutionGeometry()
-        (c.inputHeight, c.inputWidth, c.inputDepth, c.filterHeight, c.filterWidth, c.filterDepth) = (2, 2, 32, 3, 3, 32)
-        (c.outputHeight, c.outputWidth, c.outputDepth, c.strideHeight, c.strideWidth) = (4, 4, 4, 2, 2)
-        let w = OperatorWorkload(index: 0, op: .builtin(.transposeConv), variant: .cmsisNN, kernelPath: .cmsisNN(.convolveS8),
-                                 inputs: [tensor(0, .int32, [4], .flash), tensor(1, .int8, [4, 3, 3, 32], .flash),
-                                          tensor(2, .int8, [1, 2, 2, 32]), tensor(3, .int32, [4], .flash)],
-                                 outputs: [tensor(4, .int8, [1, 4, 4, 4], offset: 128)], geometry: .convolution(c), macs: 4608, scratchBytes: 0)
+        let w = transposeConv(input: 2, channels: 32, output: 4, outputChannels: 4, path: .convolveS8)
         let work = KernelCosts.work(for: w)
         XCTAssertFalse(work.isGeneric, work.label)
         XCTAssertTrue(work.units.contains { $0.description.hasPrefix("arm_transpose_conv_s8:reverse") }, work.label)

@@ -416,6 +416,25 @@ TCONV_VARIABLES = {
 }
 
 
+def tconv_shape(s: dict) -> dict | None:
+    """A sampled transpose convolution (input_n/h/w/c, output_c, filter_h/w, stride (h, w), padding "same" or
+    "valid", has_bias) as the kernel's variables, with TFLM's output size and padding; None for VALID with a filter
+    smaller than the stride (the kernel finishes stride rows per input row, more than the output has, and writes
+    past it; not a shape TFLM models have)."""
+    sh, sw = s["stride"]
+    fh, fw = s["filter_h"], s["filter_w"]
+    if s["padding"] == "valid":
+        if fh < sh or fw < sw:
+            return None
+        oh, ow, ph, pw = (s["input_h"] - 1) * sh + fh, (s["input_w"] - 1) * sw + fw, 0, 0
+    else:
+        oh, ow = s["input_h"] * sh, s["input_w"] * sw
+        ph, pw = same_padding(oh, fh, sh)[1], same_padding(ow, fw, sw)[1]
+    return {"input_n": s["input_n"], "input_h": s["input_h"], "input_w": s["input_w"], "input_c": s["input_c"],
+            "filter_h": fh, "filter_w": fw, "output_h": oh, "output_w": ow, "output_c": s["output_c"],
+            "stride_h": sh, "stride_w": sw, "pad_h": ph, "pad_w": pw, "has_bias": s["has_bias"]}
+
+
 def tconv_shapes():
     grid = {"input_n": [1, 1, 1, 2], "input_h": [1, 2, 3, 4, 5, 6], "input_w": [1, 2, 3, 4, 5, 6, 7, 8, 9, 11],
             "input_c": [1, 2, 3, 4, 5, 7, 8, 11, 16, 19, 24], "output_c": [1, 2, 3, 4, 5, 8],
@@ -423,25 +442,12 @@ def tconv_shapes():
             "padding": ["same", "same", "valid"], "has_bias": [0, 1, 1]}
     out = []
     for s in sample(grid, 600, "transpose_conv"):
-        sh, sw = s["stride"]
+        v = tconv_shape(s)
         # Only the direct path (arm_transpose_conv_s8): the wrapper reverses the filter into arm_convolve_s8
         # when both strides are at most 2 and there are more than 16 input channels.
-        if sh <= 2 and sw <= 2 and s["input_c"] > 16:
+        if v is None or (v["stride_h"] <= 2 and v["stride_w"] <= 2 and v["input_c"] > 16):
             continue
-        fh, fw = s["filter_h"], s["filter_w"]
-        # VALID with a filter smaller than the stride: the kernel finishes stride rows per input row, more than
-        # the output has (it writes past the output); not a shape TFLM models have.
-        if s["padding"] == "valid" and (fh < sh or fw < sw):
-            continue
-        if s["padding"] == "valid":
-            oh, ow = (s["input_h"] - 1) * sh + fh, (s["input_w"] - 1) * sw + fw
-            ph = pw = 0
-        else:
-            oh, ow = s["input_h"] * sh, s["input_w"] * sw
-            ph, pw = same_padding(oh, fh, sh)[1], same_padding(ow, fw, sw)[1]
-        out.append({"input_n": s["input_n"], "input_h": s["input_h"], "input_w": s["input_w"], "input_c": s["input_c"],
-                    "filter_h": fh, "filter_w": fw, "output_h": oh, "output_w": ow, "output_c": s["output_c"],
-                    "stride_h": sh, "stride_w": sw, "pad_h": ph, "pad_w": pw, "has_bias": s["has_bias"]})
+        out.append(v)
         if len(out) == 170:
             break
     return out
@@ -540,19 +546,8 @@ def tconv_reverse_shapes():
             "stride": [(1, 1), (2, 2), (2, 2), (1, 2), (2, 1)], "padding": ["same", "same", "valid"], "has_bias": [0, 1, 1]}
     out = []
     for s in sample(grid, 800, "transpose_conv_reverse"):
-        sh, sw = s["stride"]
-        fh, fw = s["filter_h"], s["filter_w"]
-        if s["padding"] == "valid":
-            if fh < sh or fw < sw:
-                continue
-            oh, ow, ph, pw = (s["input_h"] - 1) * sh + fh, (s["input_w"] - 1) * sw + fw, 0, 0
-        else:
-            oh, ow = s["input_h"] * sh, s["input_w"] * sw
-            ph, pw = same_padding(oh, fh, sh)[1], same_padding(ow, fw, sw)[1]
-        v = {"input_n": s["input_n"], "input_h": s["input_h"], "input_w": s["input_w"], "input_c": s["input_c"],
-             "filter_h": fh, "filter_w": fw, "output_h": oh, "output_w": ow, "output_c": s["output_c"],
-             "stride_h": sh, "stride_w": sw, "pad_h": ph, "pad_w": pw, "has_bias": s["has_bias"]}
-        if v["input_n"] * oh * ow * v["output_c"] * fh * fw * v["input_c"] > 60000:
+        v = tconv_shape(s)
+        if v is None or v["input_n"] * v["output_h"] * v["output_w"] * v["output_c"] * v["filter_h"] * v["filter_w"] * v["input_c"] > 60000:
             continue
         out.append(v)
         if len(out) == 170:

@@ -5,9 +5,10 @@ operator and the input type). The templates inline into the shim's run function,
 the `call` term."""
 
 from kc.spec import Kernel, Term, LibraryCall
-from kc.shapes import sample, same_padding
+from kc.shapes import sample
 from kernels.cmsis_conv import CONV_VARIABLES, conv_shapes, conv_params
 from kernels.cmsis_depthwise import DW_VARIABLES, dw_shapes, dw_params
+from kernels.cmsis_more import tconv_shape
 from kernels.cmsis_misc import FC_VARIABLES, POOL_VARIABLES, pool_shapes, POOL_DERIVED
 from kernels.geometry import window_sums, padding_sums
 
@@ -454,19 +455,8 @@ def tconv_ref_shapes(seed):
             "has_bias": [0, 1, 1]}
     out = []
     for s in sample(grid, 600, seed):
-        sh, sw = s["stride"]
-        fh, fw = s["filter_h"], s["filter_w"]
-        if s["padding"] == "valid":
-            if fh < sh or fw < sw:
-                continue
-            oh, ow, ph, pw = (s["input_h"] - 1) * sh + fh, (s["input_w"] - 1) * sw + fw, 0, 0
-        else:
-            oh, ow = s["input_h"] * sh, s["input_w"] * sw
-            ph, pw = same_padding(oh, fh, sh)[1], same_padding(ow, fw, sw)[1]
-        v = {"input_n": s["input_n"], "input_h": s["input_h"], "input_w": s["input_w"], "input_c": s["input_c"],
-             "filter_h": fh, "filter_w": fw, "output_h": oh, "output_w": ow, "output_c": s["output_c"],
-             "stride_h": sh, "stride_w": sw, "pad_h": ph, "pad_w": pw, "has_bias": s["has_bias"]}
-        if v["input_n"] * v["input_h"] * v["input_w"] * v["input_c"] * fh * fw * v["output_c"] > 8000:
+        v = tconv_shape(s)
+        if v is None or v["input_n"] * v["input_h"] * v["input_w"] * v["input_c"] * v["filter_h"] * v["filter_w"] * v["output_c"] > 8000:
             continue
         out.append(v)
         if len(out) == 120:

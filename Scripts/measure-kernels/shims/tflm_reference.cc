@@ -4,6 +4,7 @@
 #include <new>
 
 #include "kc_shim.h"
+#include "tflm_arith_params.h"
 #include "tensorflow/lite/kernels/internal/reference/add.h"
 #include "tensorflow/lite/kernels/internal/reference/concatenation.h"
 #include "tensorflow/lite/kernels/internal/reference/conv.h"
@@ -216,20 +217,7 @@ int binary_setup(int kind) {  // 0 int8, 1 float
     shape_n(0, 1, dims);
     shape_n(1, 1, dims);
     shape_n(3, 1, dims);
-    arith.input1_offset = 3;
-    arith.input2_offset = -7;
-    arith.output_offset = -4;
-    arith.left_shift = 20;
-    arith.input1_multiplier = 1073741824;
-    arith.input1_shift = -1;
-    arith.input2_multiplier = 1518500250;
-    arith.input2_shift = -2;
-    arith.output_multiplier = 1431655765;
-    arith.output_shift = -19;
-    arith.quantized_activation_min = -128;
-    arith.quantized_activation_max = 127;
-    arith.float_activation_min = -6.0f;
-    arith.float_activation_max = 6.0f;
+    kc_int8_arith_params(arith);
     if (kind == 1) {
         KC_CHECK(in_p = f32(n));
         KC_CHECK(in2_p = f32(n));

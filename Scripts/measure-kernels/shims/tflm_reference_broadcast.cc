@@ -4,11 +4,12 @@
 // stop inlining it into the equal-shape ADD loop measured there.
 //
 // Parameters: the output's, input 1's and input 2's ranks, then the three shapes as 4 dimensions each, leading
-// ones for the missing ones (a tensor's shape is its last `rank` dimensions). The int8 quantization parameters are
-// tflm_reference.cc's binary_setup ones.
+// ones for the missing ones (a tensor's shape is its last `rank` dimensions). The quantization parameters are
+// tflm_arith_params.h's.
 #include <new>
 
 #include "kc_shim.h"
+#include "tflm_arith_params.h"
 #include "tensorflow/lite/kernels/internal/reference/add.h"
 #include "tensorflow/lite/kernels/internal/reference/integer_ops/add.h"
 
@@ -23,20 +24,13 @@ void *in1_p, *in2_p, *out_p;
 
 int broadcast_setup(int kind) {  // 0 int8, 1 float, 2 int16 (no offsets, left shift 15, as add.cc prepares int16)
     kc_reset();
-    arith.input1_offset = kind == 2 ? 0 : 3;
-    arith.input2_offset = kind == 2 ? 0 : -7;
-    arith.output_offset = kind == 2 ? 0 : -4;
-    arith.left_shift = kind == 2 ? 15 : 20;
-    arith.input1_multiplier = 1073741824;
-    arith.input1_shift = -1;
-    arith.input2_multiplier = 1518500250;
-    arith.input2_shift = -2;
-    arith.output_multiplier = 1431655765;
-    arith.output_shift = -19;
-    arith.quantized_activation_min = kind == 2 ? -32768 : -128;
-    arith.quantized_activation_max = kind == 2 ? 32767 : 127;
-    arith.float_activation_min = -6.0f;
-    arith.float_activation_max = 6.0f;
+    kc_int8_arith_params(arith);
+    if (kind == 2) {
+        arith.input1_offset = arith.input2_offset = arith.output_offset = 0;
+        arith.left_shift = 15;
+        arith.quantized_activation_min = -32768;
+        arith.quantized_activation_max = 32767;
+    }
     const int32_t* d = &kc_params[3];
     int32_t elems[3];
     for (int t = 0; t < 3; t++) {
